@@ -1,0 +1,99 @@
+/**
+ * Every constant of the Parley protocol, in one place (STYLE §6).
+ *
+ * Part 1 holds the constants of the specification (docs/PROTOCOL.md): sizes, version bytes, type
+ * bytes and KDF labels. Changing one changes the wire format. Part 2 holds limits this
+ * implementation chose, each with its reason; the spec states which of them a peer may rely on.
+ */
+import { utf8 } from './bytes.js';
+
+// ───────────────────────── Part 1: specification constants ─────────────────────────
+
+/** PROTOCOL.md §2: primitive sizes. */
+export const X25519_KEY_LENGTH = 32;
+export const ED25519_PUBLIC_KEY_LENGTH = 32;
+export const ED25519_SECRET_KEY_LENGTH = 32;
+export const ED25519_SIGNATURE_LENGTH = 64;
+export const MLKEM768_PUBLIC_KEY_LENGTH = 1184;
+export const MLKEM768_SECRET_KEY_LENGTH = 2400;
+export const MLKEM768_CIPHERTEXT_LENGTH = 1088;
+export const MLKEM768_SEED_LENGTH = 64;
+export const MLKEM768_ENCAPS_RANDOM_LENGTH = 32;
+export const SHARED_SECRET_LENGTH = 32;
+export const SHA256_LENGTH = 32;
+export const AEAD_KEY_LENGTH = 32;
+export const AEAD_TAG_LENGTH = 16;
+export const XCHACHA_NONCE_LENGTH = 24;
+export const CHACHA_NONCE_LENGTH = 12;
+
+/** PROTOCOL.md §2.6: Padmé padding with a 4-byte length prefix; smallest padded size. */
+export const PAD_LENGTH_PREFIX = 4;
+export const PAD_MIN_SIZE = 256;
+
+/** PROTOCOL.md §2.5: X3DH's F prefix for X25519 (32 bytes of 0xFF), also used by PQXDH. */
+export const KDF_F_PREFIX = new Uint8Array(32).fill(0xff);
+
+/** PROTOCOL.md §2.5: every KDF info string and domain label, verbatim. */
+export const LABEL_HANDSHAKE = utf8('Parley v1 hybrid handshake');
+export const LABEL_TRANSCRIPT = utf8('Parley v1 transcript');
+export const LABEL_RATCHET_ROOT = utf8('Parley v1 ratchet root');
+export const LABEL_MESSAGE_KEYS = utf8('Parley v1 message keys');
+export const LABEL_SAFETY_CODE = utf8('Parley v1 safety code');
+export const LABEL_LINK_CHECKSUM = utf8('Parley v1 link checksum');
+export const NOISE_PROLOGUE_RELAY = utf8('Parley v1 relay transport');
+export const NOISE_PROLOGUE_SEALED = utf8('Parley v1 relay sealed command');
+
+/** Double Ratchet §5.2: chain KDF input bytes (HMAC-SHA256 of the chain key over one byte). */
+export const CHAIN_MESSAGE_KEY_BYTE = 0x01;
+export const CHAIN_NEXT_KEY_BYTE = 0x02;
+
+/** PROTOCOL.md §5: associated-data domain bytes, one per kind of AEAD input. */
+export const AD_DOMAIN_HEADER = 0x01;
+export const AD_DOMAIN_BODY = 0x02;
+
+/** PROTOCOL.md §3, §4, §5: format versions. */
+export const RELAY_ADDRESS_VERSION = 1;
+export const INVITATION_VERSION = 1;
+export const ENVELOPE_VERSION = 1;
+export const RATCHET_VERSION = 1;
+export const RATCHET_STATE_VERSION = 1;
+export const CHAT_EVENT_VERSION = 1;
+
+/** PROTOCOL.md §4: queue sender ids are random and this long (as SMP's). */
+export const QUEUE_ID_LENGTH = 24;
+/** PROTOCOL.md §4.2: invitation link checksum length (truncated SHA-256). */
+export const LINK_CHECKSUM_LENGTH = 4;
+
+// ───────────────────────── Part 2: implementation limits ─────────────────────────
+
+/**
+ * Double Ratchet §3.5 MAX_SKIP: the largest gap in one receiving chain we will fill with skipped
+ * keys. Bounds the work one message can cause (1000 HMACs) and matches libsignal's bound of 2000
+ * in spirit while a relay queue holds at most 128 pending messages.
+ */
+export const MAX_SKIP = 1000;
+
+/**
+ * Most skipped message keys kept in total across chains. Past it, the oldest are deleted (their
+ * messages then fail as DuplicateMessage). Bounds state size: 2000 × ~80 bytes ≈ 160 KiB.
+ */
+export const MAX_SKIPPED_KEYS = 2000;
+
+/**
+ * Most distinct old receiving header keys for which skipped keys are kept; each costs one trial
+ * header decryption per incoming message, so this bounds per-message work.
+ */
+export const MAX_SKIPPED_CHAINS = 8;
+
+/**
+ * Largest ratchet plaintext before padding. Chosen so that a padded body (≤ 12288 bytes), the
+ * encrypted header and the relay's command overhead fit one 16 KiB relay frame.
+ */
+export const MAX_PLAINTEXT_LENGTH = 12284;
+
+/** Noise §3: transport messages are at most 65535 bytes. */
+export const NOISE_MAX_MESSAGE_LENGTH = 65535;
+
+/** Hostnames (RFC 1035 §2.3.4) and relay paths are at most 253 and 255 bytes. */
+export const MAX_HOST_LENGTH = 253;
+export const MAX_PATH_LENGTH = 255;

@@ -1,0 +1,22 @@
+/**
+ * SHA-256, HMAC-SHA256 and HKDF-SHA256 (RFC 2104, RFC 5869), from @noble/hashes.
+ * Pure functions over bytes; no state kept between calls.
+ */
+import { hkdf } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+
+export function sha256(...parts: Uint8Array[]): Uint8Array {
+	const h = nobleSha256.create();
+	for (const p of parts) h.update(p);
+	return h.digest();
+}
+
+export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+	return hmac(nobleSha256, key, data);
+}
+
+/** RFC 5869 HKDF-SHA256; an empty salt means HashLen zero bytes (§2.2). */
+export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+	return hkdf(nobleSha256, ikm, salt, info, length);
+}
