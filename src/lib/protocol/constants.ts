@@ -52,12 +52,19 @@ export const AD_DOMAIN_HEADER = 0x01;
 export const AD_DOMAIN_BODY = 0x02;
 
 /** PROTOCOL.md §3, §4, §5: format versions. */
-export const RELAY_ADDRESS_VERSION = 1;
 export const INVITATION_VERSION = 1;
 export const ENVELOPE_VERSION = 1;
 export const RATCHET_VERSION = 1;
 export const RATCHET_STATE_VERSION = 1;
 export const CHAT_EVENT_VERSION = 1;
+
+/** PROTOCOL.md §4.4: envelope types (the outer layer of a queue message's body). */
+export const ENVELOPE_CONFIRMATION = 0x01;
+export const ENVELOPE_MESSAGE = 0x02;
+
+/** PROTOCOL.md §4.6: payload types (the first byte of every ratchet plaintext). */
+export const PAYLOAD_CONN_INFO = 0x01;
+export const PAYLOAD_CHAT_EVENT = 0x02;
 
 /** PROTOCOL.md §4: queue sender ids are random and this long (as SMP's). */
 export const QUEUE_ID_LENGTH = 24;

@@ -43,6 +43,29 @@ export class ProtocolError extends Error {
 	}
 }
 
+/** Why an invitation link was refused, for the UI to say in plain words (PROTOCOL.md §4.3). */
+export type LinkProblem =
+	/** The text is not a Parley invitation link at all. */
+	| 'not-a-link'
+	/** Characters are missing: the link was cut off when copied. */
+	| 'truncated'
+	/** Made by a newer (or older, unsupported) version of Parley. */
+	| 'unsupported-version'
+	/** The checksum or structure does not match: the link was changed or damaged. */
+	| 'corrupt'
+	/** A key in the link is not a valid public key. */
+	| 'invalid-key';
+
+export class InvalidLinkError extends ProtocolError {
+	readonly problem: LinkProblem;
+
+	constructor(problem: LinkProblem, message: string) {
+		super('InvalidLink', message);
+		this.name = 'InvalidLinkError';
+		this.problem = problem;
+	}
+}
+
 /** True when `e` is a `ProtocolError`, optionally of the given kind. */
 export function isProtocolError(e: unknown, kind?: ProtocolErrorKind): e is ProtocolError {
 	return e instanceof ProtocolError && (kind === undefined || e.kind === kind);

@@ -1,0 +1,27 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium.mjs';
+
+const PORT = 4317;
+
+export default defineConfig({
+	testDir: '.',
+	testMatch: '**/*.spec.ts',
+	outputDir: '../../test-results',
+	fullyParallel: false,
+	workers: 1,
+	retries: 0,
+	timeout: 60_000,
+	reporter: [['list'], ['../support/plain-summary-playwright.ts']],
+	use: {
+		baseURL: `http://127.0.0.1:${PORT}`,
+		browserName: 'chromium',
+		launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS }
+	},
+	webServer: {
+		command: `npx vite --config tests/browser/protocol-worker/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+		cwd: '../..',
+		url: `http://127.0.0.1:${PORT}/`,
+		reuseExistingServer: false,
+		timeout: 60_000
+	}
+});

@@ -1,0 +1,93 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { concatBytes } from '../../../src/lib/protocol/bytes.js';
+import {
+	MIN_RATCHET_MESSAGE_LENGTH,
+	decodeEnvelope,
+	decodePayload,
+	encodeEnvelope,
+	encodePayload,
+	type Payload
+} from '../../../src/lib/protocol/envelope.js';
+import { isProtocolError } from '../../../src/lib/protocol/errors.js';
+
+const message = Uint8Array.from({ length: MIN_RATCHET_MESSAGE_LENGTH + 10 }, (_, i) => i & 0xff);
+const dhPublicKey = new Uint8Array(32).fill(1);
+const kemCiphertext = new Uint8Array(1088).fill(2);
+const relay = { host: 'localhost', port: 8080, path: '', tls: false, publicKey: new Uint8Array(32).fill(5) };
+
+function kindOf(f: () => unknown): string {
+	try {
+		f();
+		return 'accepted';
+	} catch (e) {
+		if (isProtocolError(e)) return e.kind;
+		throw e;
+	}
+}
+
+describe('envelope (PROTOCOL.md §4.4)', () => {
+	it('lays out a confirmation as version, type, DH key, KEM ciphertext, message', () => {
+		const bytes = encodeEnvelope({ type: 'confirmation', dhPublicKey, kemCiphertext, message });
+		expect(bytes.subarray(0, 2)).toEqual(Uint8Array.of(1, 1));
+		expect(bytes.subarray(2, 34)).toEqual(dhPublicKey);
+		expect(bytes.subarray(34, 34 + 1088)).toEqual(kemCiphertext);
+		expect(bytes.subarray(34 + 1088)).toEqual(message);
+		expect(decodeEnvelope(bytes)).toEqual({ type: 'confirmation', dhPublicKey, kemCiphertext, message });
+	});
+
+	it('lays out a message as version, type, message', () => {
+		const bytes = encodeEnvelope({ type: 'message', message });
+		expect(bytes).toEqual(concatBytes(Uint8Array.of(1, 2), message));
+		expect(decodeEnvelope(bytes)).toEqual({ type: 'message', message });
+	});
+
+	it('is 2625 bytes at the smallest ratchet message (1 + 24 + 2312 + 16 + 256 + 16)', () => {
+		expect(MIN_RATCHET_MESSAGE_LENGTH).toBe(2625);
+	});
+
+	it('rejects short input, other versions, unknown types and short confirmations with typed errors', () => {
+		const ok = encodeEnvelope({ type: 'message', message });
+		expect(kindOf(() => decodeEnvelope(ok.subarray(0, 2 + MIN_RATCHET_MESSAGE_LENGTH - 1)))).toBe('InvalidLength');
+		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(2, 2), message)))).toBe('UnsupportedVersion');
+		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 3), message)))).toBe('MalformedInput');
+		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 1), message)))).toBe('InvalidLength');
+	});
+});
+
+describe('payload (PROTOCOL.md §4.6)', () => {
+	const senderKey = new Uint8Array(32).fill(9);
+	const cases: Payload[] = [
+		{ type: 'conn-info', senderKey },
+		{ type: 'conn-info', senderKey, replyQueue: { relay, senderId: new Uint8Array(24).fill(4) } },
+		{ type: 'chat-event', event: Uint8Array.of(0xa0) }
+	];
+
+	it.each(cases)('round-trips %#', (p) => {
+		expect(decodePayload(encodePayload(p))).toEqual(p);
+	});
+
+	it('puts the type byte first and the flag for a reply queue second', () => {
+		expect(encodePayload(cases[0]!).subarray(0, 2)).toEqual(Uint8Array.of(1, 0));
+		expect(encodePayload(cases[1]!).subarray(0, 2)).toEqual(Uint8Array.of(1, 1));
+		expect(encodePayload(cases[2]!)).toEqual(Uint8Array.of(2, 0xa0));
+	});
+
+	it('rejects unknown types, reserved flags, truncation and trailing bytes', () => {
+		const withQueue = encodePayload(cases[1]!);
+		expect(kindOf(() => decodePayload(Uint8Array.of(3)))).toBe('MalformedInput');
+		expect(kindOf(() => decodePayload(Uint8Array.of(1, 2, ...senderKey)))).toBe('MalformedInput');
+		expect(kindOf(() => decodePayload(concatBytes(encodePayload(cases[0]!), Uint8Array.of(0))))).toBe('MalformedInput');
+		for (let n = 0; n < withQueue.length; n++) {
+			expect(kindOf(() => decodePayload(withQueue.subarray(0, n)))).not.toBe('accepted');
+		}
+	});
+
+	it('throws only ProtocolError on random input', () => {
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+				kindOf(() => decodePayload(bytes));
+			})
+		);
+	});
+});

@@ -1,0 +1,127 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { concatBytes, fromBase64url, toBase64url } from '../../../src/lib/protocol/bytes.js';
+import { generateDhKeyPair, generateKemKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { InvalidLinkError, type LinkProblem } from '../../../src/lib/protocol/errors.js';
+import {
+	encodeInvitation,
+	formatInvitationLink,
+	parseInvitationLink,
+	type Invitation
+} from '../../../src/lib/protocol/invitation.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+
+const APP = 'https://parley.example/';
+const invitation: Invitation = {
+	queue: {
+		relay: { host: 'relay.example.org', port: 443, path: '', tls: true, publicKey: new Uint8Array(32).fill(7) },
+		senderId: new Uint8Array(24).fill(3)
+	},
+	dhPublicKey: generateDhKeyPair(systemRandom).publicKey,
+	kemPublicKey: generateKemKeyPair(systemRandom).publicKey
+};
+const link = formatInvitationLink(APP, invitation);
+const payload = fromBase64url(link.slice(link.indexOf('#/join/') + 7), 'test');
+
+/** Independent checksum (PROTOCOL.md §4.2): first 4 bytes of SHA-256("Parley v1 link checksum" ‖ body). */
+function relink(body: Uint8Array): string {
+	const sum = sha256(concatBytes(new TextEncoder().encode('Parley v1 link checksum'), body)).slice(0, 4);
+	return `${APP}#/join/${toBase64url(concatBytes(body, sum))}`;
+}
+
+function problemOf(text: string): LinkProblem | 'accepted' {
+	try {
+		parseInvitationLink(text);
+		return 'accepted';
+	} catch (e) {
+		if (e instanceof InvalidLinkError) return e.problem;
+		throw e;
+	}
+}
+
+describe('invitation links', () => {
+	it('round-trips and lives in the URL fragment', () => {
+		expect(link.startsWith(`${APP}#/join/`)).toBe(true);
+		expect(new URL(link).pathname).toBe('/');
+		expect(parseInvitationLink(link)).toEqual(invitation);
+		expect(parseInvitationLink(`\n  ${link}  \n`)).toEqual(invitation);
+		expect(formatInvitationLink(`${APP}#/old`, invitation)).toBe(link);
+	});
+
+	it('has the documented layout: version ‖ queue address ‖ X25519 key ‖ ML-KEM key ‖ checksum', () => {
+		const body = encodeInvitation(invitation);
+		expect(body[0]).toBe(1);
+		expect(payload.length).toBe(body.length + 4);
+		expect(body.subarray(body.length - 1184)).toEqual(invitation.kemPublicKey);
+		expect(body.subarray(body.length - 1184 - 32, body.length - 1184)).toEqual(invitation.dhPublicKey);
+		expect(relink(body)).toBe(link);
+	});
+
+	it.each([
+		['', 'not-a-link'],
+		['hello', 'not-a-link'],
+		['https://parley.example/', 'not-a-link'],
+		[`${APP}#/join/`, 'truncated'],
+		[`${APP}#/join/${'A'.repeat(40)}`, 'truncated'],
+		[`${APP}#/join/abc$def`, 'corrupt'],
+		[`${APP}#/join/${toBase64url(payload)}=`, 'corrupt']
+	] as const)('%j → %s', (text, problem) => {
+		expect(problemOf(text)).toBe(problem);
+	});
+
+	it('reports every truncation of the link', () => {
+		const encoded = toBase64url(payload);
+		for (let n = 0; n < encoded.length; n += 7) {
+			expect(['truncated', 'corrupt']).toContain(problemOf(`${APP}#/join/${encoded.slice(0, n)}`));
+		}
+	});
+
+	it('rejects any flipped bit: the version byte as unsupported, anything else as corrupt', () => {
+		fc.assert(
+			fc.property(fc.nat(payload.length * 8 - 1), (bit) => {
+				const bad = payload.slice();
+				bad[bit >> 3]! ^= 1 << (bit & 7);
+				const expected: LinkProblem = bit < 8 ? 'unsupported-version' : 'corrupt';
+				expect(problemOf(`${APP}#/join/${toBase64url(bad)}`)).toBe(expected);
+			}),
+			{ numRuns: 300 }
+		);
+	});
+
+	it('says which version it does not support', () => {
+		const body = encodeInvitation(invitation);
+		body[0] = 2;
+		expect(() => parseInvitationLink(relink(body))).toThrow(/version 2/);
+	});
+
+	it('rejects a well-checksummed link whose ML-KEM key fails the FIPS 203 modulus check', () => {
+		const body = encodeInvitation(invitation);
+		// Set the first 12-bit coefficient of t̂ to 0xFFF (≥ q = 3329).
+		const at = body.length - 1184;
+		body[at] = 0xff;
+		body[at + 1] = body[at + 1]! | 0x0f;
+		expect(problemOf(relink(body))).toBe('invalid-key');
+	});
+
+	it('rejects a well-checksummed link whose X25519 key is a low-order point', () => {
+		const body = encodeInvitation(invitation);
+		body.set(new Uint8Array(32), body.length - 1184 - 32); // u = 0 has order 1
+		expect(problemOf(relink(body))).toBe('invalid-key');
+	});
+
+	it('rejects trailing bytes and structural damage under a valid checksum as corrupt', () => {
+		expect(problemOf(relink(concatBytes(encodeInvitation(invitation), Uint8Array.of(0))))).toBe('corrupt');
+		const body = encodeInvitation(invitation);
+		body[1] = 0x80; // reserved relay flag bit
+		expect(problemOf(relink(body))).toBe('corrupt');
+	});
+
+	it('throws only InvalidLinkError for arbitrary text and bytes', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.string(), fc.uint8Array({ maxLength: 1400 }).map((b) => `${APP}#/join/${toBase64url(b)}`)), (text) => {
+				expect(problemOf(text)).not.toBe('accepted');
+			})
+		);
+	});
+});
