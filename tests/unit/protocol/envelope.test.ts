@@ -9,22 +9,12 @@ import {
 	encodePayload,
 	type Payload
 } from '../../../src/lib/protocol/envelope.js';
-import { isProtocolError } from '../../../src/lib/protocol/errors.js';
+import { errorKindOf } from './helpers/error-kind.js';
 
 const message = Uint8Array.from({ length: MIN_RATCHET_MESSAGE_LENGTH + 10 }, (_, i) => i & 0xff);
 const dhPublicKey = new Uint8Array(32).fill(1);
 const kemCiphertext = new Uint8Array(1088).fill(2);
 const relay = { host: 'localhost', port: 8080, path: '', tls: false, publicKey: new Uint8Array(32).fill(5) };
-
-function kindOf(f: () => unknown): string {
-	try {
-		f();
-		return 'accepted';
-	} catch (e) {
-		if (isProtocolError(e)) return e.kind;
-		throw e;
-	}
-}
 
 describe('envelope (PROTOCOL.md §4.4)', () => {
 	it('lays out a confirmation as version, type, DH key, KEM ciphertext, message', () => {
@@ -48,10 +38,10 @@ describe('envelope (PROTOCOL.md §4.4)', () => {
 
 	it('rejects short input, other versions, unknown types and short confirmations with typed errors', () => {
 		const ok = encodeEnvelope({ type: 'message', message });
-		expect(kindOf(() => decodeEnvelope(ok.subarray(0, 2 + MIN_RATCHET_MESSAGE_LENGTH - 1)))).toBe('InvalidLength');
-		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(2, 2), message)))).toBe('UnsupportedVersion');
-		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 3), message)))).toBe('MalformedInput');
-		expect(kindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 1), message)))).toBe('InvalidLength');
+		expect(errorKindOf(() => decodeEnvelope(ok.subarray(0, 2 + MIN_RATCHET_MESSAGE_LENGTH - 1)))).toBe('InvalidLength');
+		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(2, 2), message)))).toBe('UnsupportedVersion');
+		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 3), message)))).toBe('MalformedInput');
+		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 1), message)))).toBe('InvalidLength');
 	});
 });
 
@@ -75,18 +65,18 @@ describe('payload (PROTOCOL.md §4.6)', () => {
 
 	it('rejects unknown types, reserved flags, truncation and trailing bytes', () => {
 		const withQueue = encodePayload(cases[1]!);
-		expect(kindOf(() => decodePayload(Uint8Array.of(3)))).toBe('MalformedInput');
-		expect(kindOf(() => decodePayload(Uint8Array.of(1, 2, ...senderKey)))).toBe('MalformedInput');
-		expect(kindOf(() => decodePayload(concatBytes(encodePayload(cases[0]!), Uint8Array.of(0))))).toBe('MalformedInput');
+		expect(errorKindOf(() => decodePayload(Uint8Array.of(3)))).toBe('MalformedInput');
+		expect(errorKindOf(() => decodePayload(Uint8Array.of(1, 2, ...senderKey)))).toBe('MalformedInput');
+		expect(errorKindOf(() => decodePayload(concatBytes(encodePayload(cases[0]!), Uint8Array.of(0))))).toBe('MalformedInput');
 		for (let n = 0; n < withQueue.length; n++) {
-			expect(kindOf(() => decodePayload(withQueue.subarray(0, n)))).not.toBe('accepted');
+			expect(errorKindOf(() => decodePayload(withQueue.subarray(0, n)))).not.toBe('accepted');
 		}
 	});
 
 	it('throws only ProtocolError on random input', () => {
 		fc.assert(
 			fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
-				kindOf(() => decodePayload(bytes));
+				errorKindOf(() => decodePayload(bytes));
 			})
 		);
 	});

@@ -30,9 +30,19 @@ export function dhPublicKey(secretKey: Uint8Array): Uint8Array {
 export function dh(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
 	checkLength(secretKey, 'X25519 secret key');
 	checkLength(publicKey, 'X25519 public key');
-	const shared = x25519.scalarMult(secretKey, publicKey);
-	if (isAllZero(shared)) throw new ProtocolError('InvalidPublicKey', 'X25519 public key is a low-order point');
+	let shared: Uint8Array;
+	try {
+		shared = x25519.scalarMult(secretKey, publicKey);
+	} catch {
+		// noble refuses low-order points itself; report it as the same typed error.
+		throw lowOrder();
+	}
+	if (isAllZero(shared)) throw lowOrder();
 	return shared;
+}
+
+function lowOrder(): ProtocolError {
+	return new ProtocolError('InvalidPublicKey', 'X25519 public key is a low-order point');
 }
 
 function checkLength(key: Uint8Array, field: string): void {

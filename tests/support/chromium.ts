@@ -2,7 +2,7 @@
  * Finds the Chromium the browser tests drive, installing Debian's package when running as root.
  * Never downloads a browser build of its own (no `npx playwright install`).
  *
- * As a script (`node tests/support/chromium.mjs`) it makes sure a Chromium is present and prints
+ * As a script (`tsx tests/support/chromium.ts`) it makes sure a Chromium is present and prints
  * its path, or exits non-zero saying what to install.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /** The Chromium to use: $PARLEY_CHROMIUM, else the first system one found, else undefined. */
-export function findChromium() {
+export function findChromium(): string | undefined {
 	const fromEnv = process.env.PARLEY_CHROMIUM;
 	if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
 	return CANDIDATES.find((path) => existsSync(path));
@@ -28,7 +28,7 @@ export const CHROMIUM_ARGS = [
 	'--no-first-run'
 ];
 
-export function ensureChromium() {
+export function ensureChromium(): string {
 	const found = findChromium();
 	if (found) return found;
 	const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -1,0 +1,141 @@
+/**
+ * The ratchet state and its serialization (PROTOCOL.md §5.2, §5.8).
+ *
+ * The state is a plain value: byte arrays, numbers and nulls, never mutated after it is built, so
+ * the caller can keep the old state until the new one is safely stored. Serialization is CBOR
+ * (a map with short text keys, deterministic encoding) behind a version number; deserialization
+ * checks the version, every field's presence, type and length, and the skipped-key bounds.
+ */
+import { decode, encode } from 'cborg';
+import {
+	MAX_SKIPPED_KEYS,
+	MLKEM768_CIPHERTEXT_LENGTH,
+	MLKEM768_PUBLIC_KEY_LENGTH,
+	MLKEM768_SECRET_KEY_LENGTH,
+	RATCHET_STATE_VERSION,
+	SHA256_LENGTH,
+	X25519_KEY_LENGTH
+} from '../constants.js';
+import type { DhKeyPair, KemKeyPair } from '../crypto/index.js';
+import { ProtocolError } from '../errors.js';
+
+export interface SkippedKey {
+	/** The header key of the chain the skipped message belongs to. */
+	readonly hk: Uint8Array;
+	readonly n: number;
+	readonly mk: Uint8Array;
+}
+
+export interface RatchetState {
+	readonly version: typeof RATCHET_STATE_VERSION;
+	/** Associated data: the handshake transcript hash (§4.5). */
+	readonly ad: Uint8Array;
+	readonly rk: Uint8Array;
+	readonly dhs: DhKeyPair;
+	readonly dhr: Uint8Array | null;
+	/** Our KEM key pair; its public key travels in every header we send. */
+	readonly kemOwn: KemKeyPair;
+	/** The KEM ciphertext of our current sending chain (to the peer's last advertised key). */
+	readonly kemCtOut: Uint8Array | null;
+	readonly cks: Uint8Array | null;
+	readonly ckr: Uint8Array | null;
+	readonly hks: Uint8Array | null;
+	readonly hkr: Uint8Array | null;
+	readonly nhks: Uint8Array;
+	readonly nhkr: Uint8Array;
+	readonly ns: number;
+	readonly nr: number;
+	readonly pn: number;
+	/** Oldest first. */
+	readonly skipped: readonly SkippedKey[];
+}
+
+export function serializeRatchetState(s: RatchetState): Uint8Array {
+	return encode({
+		v: s.version,
+		ad: s.ad,
+		rk: s.rk,
+		dhsS: s.dhs.secretKey,
+		dhsP: s.dhs.publicKey,
+		dhr: s.dhr,
+		kemS: s.kemOwn.secretKey,
+		kemP: s.kemOwn.publicKey,
+		kemCt: s.kemCtOut,
+		cks: s.cks,
+		ckr: s.ckr,
+		hks: s.hks,
+		hkr: s.hkr,
+		nhks: s.nhks,
+		nhkr: s.nhkr,
+		ns: s.ns,
+		nr: s.nr,
+		pn: s.pn,
+		sk: s.skipped.map((k) => [k.hk, k.n, k.mk])
+	});
+}
+
+function malformed(field: string): ProtocolError {
+	return new ProtocolError('MalformedInput', `ratchet state: ${field} is missing or malformed`);
+}
+
+function bytesField(o: Record<string, unknown>, field: string, length: number): Uint8Array {
+	const v = o[field];
+	if (!(v instanceof Uint8Array) || v.length !== length) throw malformed(field);
+	return v;
+}
+
+function optionalBytes(o: Record<string, unknown>, field: string, length: number): Uint8Array | null {
+	return o[field] === null ? null : bytesField(o, field, length);
+}
+
+function counter(v: unknown, field: string): number {
+	if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw malformed(field);
+	return v;
+}
+
+export function deserializeRatchetState(bytes: Uint8Array): RatchetState {
+	let o: unknown;
+	try {
+		o = decode(bytes, { strict: true, useMaps: false, rejectDuplicateMapKeys: true });
+	} catch {
+		throw new ProtocolError('MalformedInput', 'ratchet state is not valid CBOR');
+	}
+	if (typeof o !== 'object' || o === null || Array.isArray(o)) throw malformed('root');
+	const m = o as Record<string, unknown>;
+	if (m.v !== RATCHET_STATE_VERSION) {
+		throw new ProtocolError('UnsupportedVersion', `ratchet state version ${String(m.v)} is not supported`);
+	}
+	const sk = m.sk;
+	if (!Array.isArray(sk) || sk.length > MAX_SKIPPED_KEYS) throw malformed('sk');
+	const skipped = sk.map((entry: unknown): SkippedKey => {
+		if (!Array.isArray(entry) || entry.length !== 3) throw malformed('sk entry');
+		const [hk, n, mk] = entry as unknown[];
+		if (!(hk instanceof Uint8Array) || hk.length !== 32 || !(mk instanceof Uint8Array) || mk.length !== 32) {
+			throw malformed('sk entry');
+		}
+		return { hk, n: counter(n, 'sk entry n'), mk };
+	});
+	const K = X25519_KEY_LENGTH;
+	return {
+		version: RATCHET_STATE_VERSION,
+		ad: bytesField(m, 'ad', SHA256_LENGTH),
+		rk: bytesField(m, 'rk', 32),
+		dhs: { secretKey: bytesField(m, 'dhsS', K), publicKey: bytesField(m, 'dhsP', K) },
+		dhr: optionalBytes(m, 'dhr', K),
+		kemOwn: {
+			secretKey: bytesField(m, 'kemS', MLKEM768_SECRET_KEY_LENGTH),
+			publicKey: bytesField(m, 'kemP', MLKEM768_PUBLIC_KEY_LENGTH)
+		},
+		kemCtOut: optionalBytes(m, 'kemCt', MLKEM768_CIPHERTEXT_LENGTH),
+		cks: optionalBytes(m, 'cks', 32),
+		ckr: optionalBytes(m, 'ckr', 32),
+		hks: optionalBytes(m, 'hks', 32),
+		hkr: optionalBytes(m, 'hkr', 32),
+		nhks: bytesField(m, 'nhks', 32),
+		nhkr: bytesField(m, 'nhkr', 32),
+		ns: counter(m.ns, 'ns'),
+		nr: counter(m.nr, 'nr'),
+		pn: counter(m.pn, 'pn'),
+		skipped
+	};
+}
