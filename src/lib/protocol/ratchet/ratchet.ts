@@ -78,7 +78,8 @@ export function initSenderRatchet(
 		ns: 0,
 		nr: 0,
 		pn: 0,
-		skipped: []
+		skipped: [],
+		oldHkr: []
 	};
 }
 
@@ -101,7 +102,8 @@ export function initReceiverRatchet(p: RatchetInit & { ownDhKeyPair: DhKeyPair; 
 		ns: 0,
 		nr: 0,
 		pn: 0,
-		skipped: []
+		skipped: [],
+		oldHkr: []
 	};
 }
 
@@ -196,6 +198,7 @@ function dhKemRatchet(s: RatchetState, h: Header, random: RandomSource): Ratchet
 		nr: 0,
 		hks: s.nhks,
 		hkr: s.nhkr,
+		oldHkr: s.hkr === null ? s.oldHkr : [...s.oldHkr, s.hkr].slice(-MAX_SKIPPED_CHAINS),
 		dhr: h.dh,
 		ckr: recv.chainKey,
 		nhkr: recv.nextHeaderKey,
@@ -208,9 +211,13 @@ function dhKemRatchet(s: RatchetState, h: Header, random: RandomSource): Ratchet
 	};
 }
 
+function duplicate(): ProtocolError {
+	return new ProtocolError('DuplicateMessage', 'message was already received or its key was discarded');
+}
+
 /** Decrypt the next message of the current receiving chain (after any ratchet step). */
 function decryptInChain(s: RatchetState, h: Header, message: Uint8Array): { state: RatchetState; plaintext: Uint8Array } {
-	if (h.n < s.nr) throw new ProtocolError('DuplicateMessage', 'message was already received');
+	if (h.n < s.nr) throw duplicate();
 	const skipped = skipMessageKeys(s, h.n);
 	if (skipped.ckr === null || skipped.nr >= MAX_COUNTER) throw new ProtocolError('InvalidState', 'no receiving chain');
 	const { messageKey, chainKey } = kdfChain(skipped.ckr);
@@ -239,17 +246,17 @@ export function ratchetDecrypt(
 			const plaintext = openBody(state, (state.skipped[at] as SkippedKey).mk, message);
 			return { state: { ...state, skipped: state.skipped.filter((_, i) => i !== at) }, plaintext };
 		}
-		if (state.hkr !== null && equalBytes(entry.hk, state.hkr)) return decryptInChain(state, h, message);
-		throw new ProtocolError('DuplicateMessage', 'message was already received or its key was discarded');
+		if (state.hkr !== null && equalBytes(entry.hk, state.hkr)) break;
+		throw duplicate();
 	}
 	if (state.hkr !== null) {
 		const h = openHeader(state, state.hkr, message);
 		if (h !== null) return decryptInChain(state, h, message);
 	}
 	const h = openHeader(state, state.nhkr, message);
-	if (h === null) throw new ProtocolError('AuthenticationFailed', 'no header key opens this message');
-	if (state.ckr !== null && h.pn - state.nr > MAX_SKIP) {
-		throw new ProtocolError('TooManySkippedMessages', 'previous chain would need too many skipped keys');
+	if (h === null) {
+		if (state.oldHkr.some((hk) => openHeader(state, hk, message) !== null)) throw duplicate();
+		throw new ProtocolError('AuthenticationFailed', 'no header key opens this message');
 	}
 	return decryptInChain(dhKemRatchet(skipMessageKeys(state, h.pn), h, random), h, message);
 }

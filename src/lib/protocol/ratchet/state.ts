@@ -8,6 +8,7 @@
  */
 import { decode, encode } from 'cborg';
 import {
+	MAX_SKIPPED_CHAINS,
 	MAX_SKIPPED_KEYS,
 	MLKEM768_CIPHERTEXT_LENGTH,
 	MLKEM768_PUBLIC_KEY_LENGTH,
@@ -48,6 +49,8 @@ export interface RatchetState {
 	readonly pn: number;
 	/** Oldest first. */
 	readonly skipped: readonly SkippedKey[];
+	/** Receiving header keys of the last MAX_SKIPPED_CHAINS chains, oldest first: they identify duplicates. */
+	readonly oldHkr: readonly Uint8Array[];
 }
 
 export function serializeRatchetState(s: RatchetState): Uint8Array {
@@ -70,7 +73,8 @@ export function serializeRatchetState(s: RatchetState): Uint8Array {
 		ns: s.ns,
 		nr: s.nr,
 		pn: s.pn,
-		sk: s.skipped.map((k) => [k.hk, k.n, k.mk])
+		sk: s.skipped.map((k) => [k.hk, k.n, k.mk]),
+		old: s.oldHkr
 	});
 }
 
@@ -115,6 +119,10 @@ export function deserializeRatchetState(bytes: Uint8Array): RatchetState {
 		}
 		return { hk, n: counter(n, 'sk entry n'), mk };
 	});
+	const old = m.old;
+	if (!Array.isArray(old) || old.length > MAX_SKIPPED_CHAINS || !old.every((k) => k instanceof Uint8Array && k.length === 32)) {
+		throw malformed('old');
+	}
 	const K = X25519_KEY_LENGTH;
 	return {
 		version: RATCHET_STATE_VERSION,
@@ -136,6 +144,7 @@ export function deserializeRatchetState(bytes: Uint8Array): RatchetState {
 		ns: counter(m.ns, 'ns'),
 		nr: counter(m.nr, 'nr'),
 		pn: counter(m.pn, 'pn'),
-		skipped
+		skipped,
+		oldHkr: old as Uint8Array[]
 	};
 }

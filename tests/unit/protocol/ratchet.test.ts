@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SKIP, MAX_SKIPPED_CHAINS } from '../../../src/lib/protocol/constants.js';
+import { generateKemKeyPair, paddedLength } from '../../../src/lib/protocol/crypto/index.js';
+import {
+	deserializeRatchetState,
+	ratchetDecrypt,
+	ratchetEncrypt,
+	serializeRatchetState,
+	type RatchetState
+} from '../../../src/lib/protocol/ratchet/index.js';
+import { errorKindOf } from './helpers/error-kind.js';
+import { ratchetPair } from './helpers/ratchet-pair.js';
+import { seededRandom } from './helpers/seeded-random.js';
+
+const random = seededRandom('ratchet unit tests');
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+/** A mutable holder for one side, to keep the tests readable. */
+class Side {
+	constructor(public state: RatchetState) {}
+	send(text: string): Uint8Array {
+		const out = ratchetEncrypt(this.state, enc(text), random);
+		this.state = out.state;
+		return out.message;
+	}
+	receive(message: Uint8Array): string {
+		const out = ratchetDecrypt(this.state, message, random);
+		this.state = out.state;
+		return dec(out.plaintext);
+	}
+}
+
+function pair(): [Side, Side] {
+	const { sender, receiver } = ratchetPair(random);
+	return [new Side(sender), new Side(receiver)];
+}
+
+describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)', () => {
+	it('delivers the first message and a long alternating conversation, each message a ratchet turn', () => {
+		const [a, b] = pair();
+		expect(b.receive(a.send('hello'))).toBe('hello');
+		for (let i = 0; i < 15; i++) {
+			expect(a.receive(b.send(`b${i}`))).toBe(`b${i}`);
+			expect(b.receive(a.send(`a${i}`))).toBe(`a${i}`);
+		}
+	});
+
+	it('does not let the receiver send before it has received (no sending chain yet)', () => {
+		const [, b] = pair();
+		expect(errorKindOf(() => b.send('too early'))).toBe('InvalidState');
+	});
+
+	it('has the documented size: 1 + 24 + 2328 (sealed header) + padded body + 16', () => {
+		const [a] = pair();
+		for (const len of [0, 100, 1024, 5000]) {
+			const m = ratchetEncrypt(a.state, new Uint8Array(len), random).message;
+			expect(m.length).toBe(1 + 24 + 2312 + 16 + paddedLength(len) + 16);
+			expect(m[0]).toBe(1);
+		}
+	});
+
+	it('decrypts out of order within a chain and across chains, each message once', () => {
+		const [a, b] = pair();
+		const first = [a.send('1'), a.send('2'), a.send('3')];
+		expect(b.receive(first[2]!)).toBe('3');
+		expect(a.receive(b.send('reply'))).toBe('reply');
+		const second = [a.send('4'), a.send('5')];
+		expect(b.receive(second[1]!)).toBe('5');
+		expect(b.receive(first[0]!)).toBe('1');
+		expect(b.receive(second[0]!)).toBe('4');
+		expect(b.receive(first[1]!)).toBe('2');
+		for (const m of [...first, ...second]) expect(errorKindOf(() => b.receive(m))).toBe('DuplicateMessage');
+	});
+
+	it(`refuses a gap larger than MAX_SKIP (${MAX_SKIP}) without storing anything, and accepts exactly MAX_SKIP`, () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		const messages = Array.from({ length: MAX_SKIP + 2 }, (_, i) => a.send(`m${i}`));
+		const before = serializeRatchetState(b.state);
+		expect(errorKindOf(() => b.receive(messages[MAX_SKIP + 1]!))).toBe('TooManySkippedMessages');
+		expect(serializeRatchetState(b.state)).toEqual(before);
+		expect(b.receive(messages[MAX_SKIP]!)).toBe(`m${MAX_SKIP}`);
+		expect(b.state.skipped.length).toBe(MAX_SKIP);
+		expect(b.receive(messages[7]!)).toBe('m7');
+	});
+
+	it(`keeps skipped keys of at most ${MAX_SKIPPED_CHAINS} old chains; older ones fail as duplicates`, () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		const lost: Uint8Array[] = [];
+		for (let chain = 0; chain <= MAX_SKIPPED_CHAINS; chain++) {
+			a.receive(b.send(`turn ${chain}`));
+			lost.push(a.send(`lost ${chain}`));
+			b.receive(a.send(`kept ${chain}`));
+		}
+		expect(errorKindOf(() => b.receive(lost[0]!))).toBe('DuplicateMessage');
+		expect(b.receive(lost[1]!)).toBe('lost 1');
+		expect(b.receive(lost[MAX_SKIPPED_CHAINS]!)).toBe(`lost ${MAX_SKIPPED_CHAINS}`);
+	});
+
+	it('binds the associated data: a state with another transcript hash cannot read the message', () => {
+		const [a, b] = pair();
+		const m = a.send('bound');
+		const other = { ...b.state, ad: new Uint8Array(32) };
+		expect(errorKindOf(() => ratchetDecrypt(other, m, random))).toBe('AuthenticationFailed');
+		expect(b.receive(m)).toBe('bound');
+	});
+
+	it('rejects short messages and other versions with typed errors, before any cryptography', () => {
+		const [a, b] = pair();
+		const m = a.send('x');
+		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 17)))).not.toBe('accepted');
+		expect(errorKindOf(() => b.receive(m.subarray(0, 100)))).toBe('InvalidLength');
+		const v2 = m.slice();
+		v2[0] = 2;
+		expect(errorKindOf(() => b.receive(v2))).toBe('UnsupportedVersion');
+		expect(b.receive(m)).toBe('x');
+	});
+
+	it('rejects a header whose KEM key fails the FIPS 203 check even under a valid header key', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		// Give the peer a malformed advertised key: B encapsulates to it at its next ratchet step.
+		const badKey = generateKemKeyPair(random).publicKey.slice();
+		badKey[0] = 0xff;
+		badKey[1] = badKey[1]! | 0x0f;
+		// The advertised key is used only when a new chain starts, so start one.
+		a.receive(b.send('turn'));
+		const next = ratchetEncrypt({ ...a.state, kemOwn: { ...a.state.kemOwn, publicKey: badKey } }, enc('bad'), random).message;
+		expect(errorKindOf(() => b.receive(next))).toBe('InvalidPublicKey');
+	});
+
+	it('survives serialization mid-conversation, and rejects corrupt or foreign serialized states', () => {
+		const [a, b] = pair();
+		b.receive(a.send('one'));
+		const held = a.send('held back');
+		a.receive(b.send('two'));
+		const restoredA = new Side(deserializeRatchetState(serializeRatchetState(a.state)));
+		const restoredB = new Side(deserializeRatchetState(serializeRatchetState(b.state)));
+		expect(restoredB.receive(restoredA.send('three'))).toBe('three');
+		expect(restoredB.receive(held)).toBe('held back');
+		const bytes = serializeRatchetState(b.state);
+		expect(errorKindOf(() => deserializeRatchetState(bytes.subarray(0, bytes.length - 1)))).toBe('MalformedInput');
+		expect(errorKindOf(() => deserializeRatchetState(Uint8Array.of(0xa0)))).toBe('UnsupportedVersion');
+		expect(errorKindOf(() => deserializeRatchetState(new Uint8Array(0)))).toBe('MalformedInput');
+		const wrongLength = serializeRatchetState({ ...b.state, rk: new Uint8Array(31) });
+		expect(errorKindOf(() => deserializeRatchetState(wrongLength))).toBe('MalformedInput');
+	});
+});
