@@ -104,3 +104,9 @@ export const NOISE_MAX_MESSAGE_LENGTH = 65535;
 /** Hostnames (RFC 1035 §2.3.4) and relay paths are at most 253 and 255 bytes. */
 export const MAX_HOST_LENGTH = 253;
 export const MAX_PATH_LENGTH = 255;
+
+/** PROTOCOL.md §8.3: a chat event must fit a ratchet plaintext after the 1-byte payload type. */
+export const MAX_CHAT_EVENT_LENGTH = MAX_PLAINTEXT_LENGTH - 1;
+
+/** PROTOCOL.md §8.3: longest text body, leaving room in MAX_CHAT_EVENT_LENGTH for ids and keys. */
+export const MAX_TEXT_BYTES = 12000;

@@ -1,0 +1,224 @@
+/**
+ * Chat events (PROTOCOL.md §8): what travels inside the ratchet once two people are connected.
+ *
+ * An event is a deterministic CBOR map (RFC 8949 §4.2.1) with small integer keys. Each event type
+ * is described by one schema row, and one generic encoder and decoder serve them all.
+ *
+ * Guarantees: `decodeChatEvent` accepts only the deterministic encoding of a map whose known fields
+ * have the right types and lengths, and throws `ProtocolError('MalformedInput')` naming the field
+ * otherwise. An event of an unknown type or a newer version is not an error: it comes back as
+ * `unsupported` with its exact bytes, so it can be kept and decoded again after an upgrade.
+ * Unknown extra keys in a known event are ignored. What an event means to a conversation (who may
+ * edit what) is the engine's concern.
+ */
+import { decode, encode } from 'cborg';
+import { CHAT_EVENT_VERSION, MAX_CHAT_EVENT_LENGTH, MAX_TEXT_BYTES } from './constants.js';
+import { equalBytes, utf8 } from './bytes.js';
+import { ProtocolError } from './errors.js';
+
+export const EVENT_ID_LENGTH = 16;
+export const MAX_RECEIPT_TARGETS = 128;
+export const MAX_AVATAR_BYTES = 8192;
+export const MAX_TIMER_SECONDS = 365 * 24 * 3600;
+
+interface Base {
+	/** 16 random bytes chosen by the sender; other events refer to it. */
+	readonly id: Uint8Array;
+	/** Sender's clock, ms since the Unix epoch. */
+	readonly sentAt: number;
+}
+
+export type ChatEvent =
+	| (Base & { readonly type: 'text'; readonly body: string; readonly replyTo?: Uint8Array })
+	| (Base & { readonly type: 'edit'; readonly target: Uint8Array; readonly body: string })
+	| (Base & { readonly type: 'delete'; readonly target: Uint8Array })
+	| (Base & { readonly type: 'reaction'; readonly target: Uint8Array; readonly emoji: string; readonly remove: boolean })
+	| (Base & { readonly type: 'receipt'; readonly kind: 'delivered' | 'read'; readonly targets: readonly Uint8Array[] })
+	| (Base & { readonly type: 'profile'; readonly name: string; readonly avatar?: Uint8Array })
+	| (Base & {
+			readonly type: 'file';
+			readonly name: string;
+			readonly mime: string;
+			readonly size: number;
+			readonly digest: Uint8Array;
+			readonly key: Uint8Array;
+			readonly location: string;
+	  })
+	| (Base & { readonly type: 'timer'; readonly seconds: number });
+
+export interface UnsupportedEvent {
+	readonly type: 'unsupported';
+	readonly version: number;
+	readonly code: number;
+	/** The exact bytes received. */
+	readonly raw: Uint8Array;
+}
+
+export type DecodedChatEvent = ChatEvent | UnsupportedEvent;
+
+type FieldKind =
+	| { t: 'id' }
+	| { t: 'bytes'; length: number }
+	| { t: 'blob'; max: number }
+	| { t: 'text'; maxBytes: number; name?: boolean }
+	| { t: 'uint'; max: number }
+	| { t: 'bool' }
+	| { t: 'ids'; max: number }
+	| { t: 'enum'; values: readonly string[] };
+
+interface Field {
+	readonly key: number;
+	readonly name: string;
+	readonly kind: FieldKind;
+	readonly optional?: true;
+}
+
+/** §8.2 key numbers. Keys 0–3 are common to every event. */
+const K = {
+	version: 0, type: 1, id: 2, sentAt: 3, body: 4, replyTo: 5, target: 6, emoji: 7, remove: 8, kind: 9,
+	targets: 10, name: 11, avatar: 12, fileName: 13, mime: 14, size: 15, digest: 16, key: 17, location: 18, seconds: 19
+} as const;
+
+const ID: FieldKind = { t: 'id' };
+const BODY: Field = { key: K.body, name: 'body', kind: { t: 'text', maxBytes: MAX_TEXT_BYTES } };
+const TARGET: Field = { key: K.target, name: 'target', kind: ID };
+
+/** §8.2: event type codes and their fields. */
+const SCHEMAS: Record<ChatEvent['type'], { code: number; fields: readonly Field[] }> = {
+	text: { code: 1, fields: [BODY, { key: K.replyTo, name: 'replyTo', kind: ID, optional: true }] },
+	edit: { code: 2, fields: [TARGET, BODY] },
+	delete: { code: 3, fields: [TARGET] },
+	reaction: {
+		code: 4,
+		fields: [TARGET, { key: K.emoji, name: 'emoji', kind: { t: 'text', maxBytes: 32 } }, { key: K.remove, name: 'remove', kind: { t: 'bool' } }]
+	},
+	receipt: {
+		code: 5,
+		fields: [
+			{ key: K.kind, name: 'kind', kind: { t: 'enum', values: ['delivered', 'read'] } },
+			{ key: K.targets, name: 'targets', kind: { t: 'ids', max: MAX_RECEIPT_TARGETS } }
+		]
+	},
+	profile: {
+		code: 6,
+		fields: [
+			{ key: K.name, name: 'name', kind: { t: 'text', maxBytes: 256, name: true } },
+			{ key: K.avatar, name: 'avatar', kind: { t: 'blob', max: MAX_AVATAR_BYTES }, optional: true }
+		]
+	},
+	file: {
+		code: 7,
+		fields: [
+			{ key: K.fileName, name: 'name', kind: { t: 'text', maxBytes: 255 } },
+			{ key: K.mime, name: 'mime', kind: { t: 'text', maxBytes: 127 } },
+			{ key: K.size, name: 'size', kind: { t: 'uint', max: Number.MAX_SAFE_INTEGER } },
+			{ key: K.digest, name: 'digest', kind: { t: 'bytes', length: 32 } },
+			{ key: K.key, name: 'key', kind: { t: 'bytes', length: 32 } },
+			{ key: K.location, name: 'location', kind: { t: 'text', maxBytes: 2048 } }
+		]
+	},
+	timer: { code: 8, fields: [{ key: K.seconds, name: 'seconds', kind: { t: 'uint', max: MAX_TIMER_SECONDS } }] }
+};
+
+const TYPE_BY_CODE = new Map(Object.entries(SCHEMAS).map(([type, s]) => [s.code, type as ChatEvent['type']]));
+const BASE_FIELDS: readonly Field[] = [
+	{ key: K.id, name: 'id', kind: ID },
+	{ key: K.sentAt, name: 'sentAt', kind: { t: 'uint', max: Number.MAX_SAFE_INTEGER } }
+];
+
+// A display name: 1..64 characters, no control characters (C0, DEL, C1).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function malformed(field: string, why: string): ProtocolError {
+	return new ProtocolError('MalformedInput', `chat event field ${field}: ${why}`);
+}
+
+/** Checks one value against its field kind; returns the value in its TypeScript form. */
+function check(f: Field, v: unknown): unknown {
+	const k = f.kind;
+	switch (k.t) {
+		case 'id':
+		case 'bytes': {
+			const length = k.t === 'id' ? EVENT_ID_LENGTH : k.length;
+			if (!(v instanceof Uint8Array) || v.length !== length) throw malformed(f.name, `must be ${length} bytes`);
+			return v;
+		}
+		case 'blob':
+			if (!(v instanceof Uint8Array) || v.length > k.max) throw malformed(f.name, `must be at most ${k.max} bytes`);
+			return v;
+		case 'text': {
+			if (typeof v !== 'string' || v.length === 0) throw malformed(f.name, 'must be a non-empty string');
+			if (utf8(v).length > k.maxBytes) throw malformed(f.name, `must be at most ${k.maxBytes} bytes`);
+			if (k.name && ([...v].length > 64 || CONTROL.test(v))) throw malformed(f.name, 'must be 1..64 characters without control characters');
+			return v;
+		}
+		case 'uint':
+			if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > k.max) throw malformed(f.name, `must be an integer 0..${k.max}`);
+			return v;
+		case 'bool':
+			if (typeof v !== 'boolean') throw malformed(f.name, 'must be a boolean');
+			return v;
+		case 'ids':
+			if (!Array.isArray(v) || v.length === 0 || v.length > k.max) throw malformed(f.name, `must hold 1..${k.max} ids`);
+			return v.map((id) => check({ ...f, kind: ID }, id));
+		case 'enum':
+			if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k.values.length) throw malformed(f.name, 'unknown value');
+			return k.values[v];
+	}
+}
+
+/** The wire value of a field (enums are sent as their index). */
+function wire(f: Field, v: unknown): unknown {
+	return f.kind.t === 'enum' ? f.kind.values.indexOf(v as string) : v;
+}
+
+export function encodeChatEvent(event: ChatEvent): Uint8Array {
+	const schema = SCHEMAS[event.type];
+	const map = new Map<number, unknown>([
+		[K.version, CHAT_EVENT_VERSION],
+		[K.type, schema.code]
+	]);
+	const record = event as unknown as Record<string, unknown>;
+	for (const f of [...BASE_FIELDS, ...schema.fields]) {
+		const v = record[f.name];
+		if (v === undefined && f.optional) continue;
+		if (f === BODY && typeof v === 'string' && utf8(v).length > MAX_TEXT_BYTES) {
+			throw new ProtocolError('MessageTooLarge', `text is longer than ${MAX_TEXT_BYTES} bytes`);
+		}
+		check(f, wire(f, v));
+		map.set(f.key, wire(f, v));
+	}
+	const bytes = encode(map);
+	if (bytes.length > MAX_CHAT_EVENT_LENGTH) throw new ProtocolError('MessageTooLarge', `event is ${bytes.length} bytes, the limit is ${MAX_CHAT_EVENT_LENGTH}`);
+	return bytes;
+}
+
+export function decodeChatEvent(bytes: Uint8Array): DecodedChatEvent {
+	if (bytes.length > MAX_CHAT_EVENT_LENGTH) throw new ProtocolError('MessageTooLarge', 'chat event is too large');
+	let map: unknown;
+	try {
+		map = decode(bytes, { strict: true, useMaps: true, rejectDuplicateMapKeys: true, allowIndefinite: false, allowUndefined: false, allowNaN: false, allowInfinity: false });
+	} catch {
+		throw new ProtocolError('MalformedInput', 'chat event is not valid CBOR');
+	}
+	// §8.1: only the deterministic encoding of a value is accepted (key order, minimal integers,
+	// no floats standing in for integers): it must re-encode to exactly the bytes received.
+	if (!(map instanceof Map) || !equalBytes(encode(map), bytes)) throw new ProtocolError('MalformedInput', 'chat event is not a deterministic CBOR map');
+	const version = map.get(K.version);
+	const code = map.get(K.type);
+	if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw malformed('version', 'must be an unsigned integer');
+	if (typeof code !== 'number' || !Number.isInteger(code) || code < 0) throw malformed('type', 'must be an unsigned integer');
+	const type = TYPE_BY_CODE.get(code);
+	if (version !== CHAT_EVENT_VERSION || type === undefined) return { type: 'unsupported', version, code, raw: bytes.slice() };
+	const out: Record<string, unknown> = { type };
+	for (const f of [...BASE_FIELDS, ...SCHEMAS[type].fields]) {
+		const v: unknown = map.get(f.key);
+		if (v === undefined) {
+			if (f.optional) continue;
+			throw malformed(f.name, 'is missing');
+		}
+		out[f.name] = check(f, v);
+	}
+	return out as unknown as ChatEvent;
+}
