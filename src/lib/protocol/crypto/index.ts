@@ -10,6 +10,7 @@ export {
 	decapsulate,
 	encapsulate,
 	generateKemKeyPair,
+	kemKeyPairFromSeed,
 	type Encapsulation,
 	type KemKeyPair
 } from './mlkem.js';

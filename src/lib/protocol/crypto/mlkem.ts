@@ -52,8 +52,16 @@ export function checkEncapsulationKey(publicKey: Uint8Array): void {
 	if (bad) throw new ProtocolError('InvalidPublicKey', 'ML-KEM-768 encapsulation key fails the FIPS 203 modulus check');
 }
 
+/** FIPS 203 ML-KEM.KeyGen_internal from the 64-byte seed d ‖ z. */
+export function kemKeyPairFromSeed(seed: Uint8Array): KemKeyPair {
+	if (seed.length !== MLKEM768_SEED_LENGTH) {
+		throw new ProtocolError('InvalidLength', `ML-KEM-768 seed must be ${MLKEM768_SEED_LENGTH} bytes`);
+	}
+	return ml_kem768.keygen(seed);
+}
+
 export function generateKemKeyPair(random: RandomSource): KemKeyPair {
-	return ml_kem768.keygen(random(MLKEM768_SEED_LENGTH));
+	return kemKeyPairFromSeed(random(MLKEM768_SEED_LENGTH));
 }
 
 /** Encapsulate to a peer's key, after checking it (FIPS 203 §7.2). */

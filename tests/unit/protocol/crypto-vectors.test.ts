@@ -1,0 +1,152 @@
+/**
+ * Every Wycheproof case for the primitives Parley uses, valid and invalid, run through OUR wrappers
+ * in src/lib/protocol/crypto (sources in tests/vectors/README.md).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+	chachaOpen,
+	chachaSeal,
+	decapsulate,
+	dh,
+	encapsulate,
+	hkdfSha256,
+	hmacSha256,
+	kemKeyPairFromSeed,
+	sign,
+	verify,
+	xchachaOpen,
+	xchachaSeal
+} from '../../../src/lib/protocol/crypto/index.js';
+import { errorKindOf } from './helpers/error-kind.js';
+
+interface Case {
+	tcId: number;
+	comment?: string;
+	flags: string[];
+	result: 'valid' | 'invalid' | 'acceptable';
+	[field: string]: unknown;
+}
+interface Group {
+	tests: Case[];
+	[field: string]: unknown;
+}
+const load = (file: string): Group[] =>
+	(JSON.parse(readFileSync(new URL(`../../vectors/wycheproof/${file}`, import.meta.url), 'utf8')) as { testGroups: Group[] }).testGroups;
+const cases = (groups: Group[]) => groups.flatMap((g) => g.tests.map((t) => ({ g, t })));
+const h = (v: unknown) => Uint8Array.from(Buffer.from(v as string, 'hex'));
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+describe('Wycheproof', () => {
+	const x25519 = cases(load('x25519_test.json'));
+	it(`X25519: ${x25519.length} cases (RFC 7748 §5.2 and §6.1 among them); all-zero secrets rejected as InvalidPublicKey`, () => {
+		expect(x25519.length).toBe(518);
+		expect(x25519.some(({ t }) => (t.flags as string[]).includes('Ktv'))).toBe(true);
+		let rejected = 0;
+		for (const { t } of x25519) {
+			const run = () => dh(h(t.private), h(t.public));
+			if (/^0+$/.test(t.shared as string)) {
+				expect(errorKindOf(run), `tcId ${t.tcId}`).toBe('InvalidPublicKey');
+				rejected++;
+			} else {
+				expect(hex(run()), `tcId ${t.tcId}`).toBe(t.shared);
+			}
+		}
+		expect(rejected).toBe(31);
+	});
+
+	const ed = cases(load('ed25519_test.json'));
+	it(`Ed25519: ${ed.length} cases with strict RFC 8032 verification`, () => {
+		expect(ed.length).toBe(151);
+		for (const { g, t } of ed) {
+			const pk = h((g.publicKey as { pk: string }).pk);
+			expect(verify(pk, h(t.msg), h(t.sig)), `tcId ${t.tcId} ${t.comment ?? ''}`).toBe(t.result === 'valid');
+		}
+	});
+
+	it('Ed25519: RFC 8032 §7.1 TEST 1 signs byte for byte', () => {
+		const sk = h('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
+		const sig = sign(sk, new Uint8Array(0));
+		expect(hex(sig)).toBe(
+			'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b'
+		);
+		expect(verify(h('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'), new Uint8Array(0), sig)).toBe(true);
+	});
+
+	const hkdf = cases(load('hkdf_sha256_test.json'));
+	it(`HKDF-SHA256: ${hkdf.length} cases (RFC 5869 Appendix A among them)`, () => {
+		expect(hkdf.some(({ t }) => t.comment === 'RFC 5869')).toBe(true);
+		for (const { t } of hkdf) {
+			const run = () => hkdfSha256(h(t.ikm), h(t.salt), h(t.info), t.size as number);
+			if (t.result === 'valid') expect(hex(run()), `tcId ${t.tcId}`).toBe(t.okm);
+			else expect(errorKindOf(run), `tcId ${t.tcId}`).toBe('InvalidLength');
+		}
+	});
+
+	const hmacCases = cases(load('hmac_sha256_test.json'));
+	it(`HMAC-SHA256: ${hmacCases.length} cases, truncated tags compared at their size`, () => {
+		for (const { g, t } of hmacCases) {
+			const tag = hex(hmacSha256(h(t.key), h(t.msg))).slice(0, ((g.tagSize as number) / 8) * 2);
+			expect(tag === t.tag, `tcId ${t.tcId}`).toBe(t.result === 'valid');
+		}
+	});
+
+	const aeads = [
+		['ChaCha20-Poly1305 (RFC 8439 §2.8.2 among them)', 'chacha20_poly1305_test.json', 96, chachaSeal, chachaOpen],
+		['XChaCha20-Poly1305', 'xchacha20_poly1305_test.json', 192, xchachaSeal, xchachaOpen]
+	] as const;
+	it.each(aeads)('%s: every case', (_name, file, ivBits, seal, open) => {
+		const all = cases(load(file));
+		expect(all.length).toBeGreaterThan(300);
+		for (const { g, t } of all) {
+			const [key, iv, aad, msg] = [h(t.key), h(t.iv), h(t.aad), h(t.msg)];
+			const ctTag = new Uint8Array([...h(t.ct), ...h(t.tag)]);
+			const id = `tcId ${t.tcId} ${t.comment ?? ''}`;
+			if (g.ivSize !== ivBits) {
+				expect(errorKindOf(() => open(key, iv, ctTag, aad)), id).toBe('InvalidLength');
+				expect(errorKindOf(() => seal(key, iv, msg, aad)), id).toBe('InvalidLength');
+			} else if (t.result === 'valid') {
+				expect(hex(seal(key, iv, msg, aad)), id).toBe(hex(ctTag));
+				expect(hex(open(key, iv, ctTag, aad)), id).toBe(t.msg);
+			} else {
+				expect(errorKindOf(() => open(key, iv, ctTag, aad)), id).toBe('AuthenticationFailed');
+			}
+		}
+	});
+
+	const kem = cases(load('mlkem_768_test.json'));
+	it(`ML-KEM-768: ${kem.length} key generation and decapsulation cases`, () => {
+		for (const { t } of kem) {
+			const id = `tcId ${t.tcId} ${t.comment ?? ''}`;
+			const seed = h(t.seed);
+			if (seed.length !== 64) {
+				expect(errorKindOf(() => kemKeyPairFromSeed(seed)), id).toBe('InvalidLength');
+				continue;
+			}
+			const pair = kemKeyPairFromSeed(seed);
+			expect(hex(pair.publicKey), id).toBe(t.ek);
+			const run = () => decapsulate(h(t.c), pair.secretKey);
+			if (t.result === 'valid') expect(hex(run()), id).toBe(t.K);
+			else expect(errorKindOf(run), id).toBe('InvalidLength');
+		}
+	});
+
+	const encaps = cases(load('mlkem_768_encaps_test.json'));
+	it(`ML-KEM-768: ${encaps.length} encapsulation cases; bad keys fail the FIPS 203 §7.2 check`, () => {
+		let rejected = 0;
+		for (const { t } of encaps) {
+			const id = `tcId ${t.tcId} ${t.comment ?? ''}`;
+			const m = h(t.m);
+			const run = () => encapsulate(h(t.ek), () => m);
+			if (t.result === 'valid') {
+				const out = run();
+				expect(hex(out.ciphertext), id).toBe(t.c);
+				expect(hex(out.sharedSecret), id).toBe(t.K);
+			} else {
+				expect(errorKindOf(run), id).toBe('InvalidPublicKey');
+				rejected++;
+			}
+		}
+		expect(rejected).toBeGreaterThanOrEqual(100);
+	});
+});
