@@ -1,0 +1,11 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, each printing its own table.
+ * Add a benchmark by adding its entry function to BENCHMARKS.
+ */
+import { machineLine } from './lib/measure.js';
+import { protocolBenchmark } from './protocol.js';
+
+const BENCHMARKS: (() => Promise<void>)[] = [protocolBenchmark];
+
+console.log(`# Parley benchmarks\n\n${machineLine()}`);
+for (const bench of BENCHMARKS) await bench();
