@@ -61,24 +61,21 @@ class CipherState {
 		this.#k = k;
 	}
 
-	get hasKey(): boolean {
-		return this.#k !== null;
-	}
-
 	encryptWithAd(ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-		if (this.#k === null) return plaintext;
-		if (this.#n >= MAX_NONCE) throw new ProtocolError('InvalidState', 'Noise nonce exhausted');
-		const ct = this.suite.encrypt(this.#k, this.#n, ad, plaintext);
-		this.#n++;
-		return ct;
+		return this.#withNextNonce(plaintext, (k, n) => this.suite.encrypt(k, n, ad, plaintext));
 	}
 
 	decryptWithAd(ad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-		if (this.#k === null) return ciphertext;
+		return this.#withNextNonce(ciphertext, (k, n) => this.suite.decrypt(k, n, ad, ciphertext));
+	}
+
+	/** Without a key, data passes through (§5.1); with one, `op` runs and only its success spends the nonce. */
+	#withNextNonce(data: Uint8Array, op: (k: Uint8Array, n: number) => Uint8Array): Uint8Array {
+		if (this.#k === null) return data;
 		if (this.#n >= MAX_NONCE) throw new ProtocolError('InvalidState', 'Noise nonce exhausted');
-		const pt = this.suite.decrypt(this.#k, this.#n, ad, ciphertext);
+		const out = op(this.#k, this.#n);
 		this.#n++;
-		return pt;
+		return out;
 	}
 
 	clone(): CipherState {
