@@ -42,6 +42,16 @@ export const LABEL_SAFETY_CODE = utf8('Parley v1 safety code');
 export const LABEL_LINK_CHECKSUM = utf8('Parley v1 link checksum');
 export const NOISE_PROLOGUE_RELAY = utf8('Parley v1 relay transport');
 export const NOISE_PROLOGUE_SEALED = utf8('Parley v1 relay sealed command');
+export const LABEL_RELAY_AUTH = utf8('Parley v1 relay auth');
+export const LABEL_RELAY_DELIVERY = utf8('Parley v1 relay delivery');
+
+/** PROTOCOL.md §7.1: every WebSocket message is one frame of exactly this size. */
+export const FRAME_SIZE = 16384;
+export const RELAY_PROTOCOL_VERSION = 1;
+/** PROTOCOL.md §7.2: message ids are chosen by the sender, 16 bytes. */
+export const MESSAGE_ID_LENGTH = 16;
+/** PROTOCOL.md §7.2: largest queue message body (an envelope, §4.4, is at most 15,779 bytes). */
+export const MAX_QUEUE_BODY_LENGTH = 16000;
 
 /** Double Ratchet §5.2: chain KDF input bytes (HMAC-SHA256 of the chain key over one byte). */
 export const CHAIN_MESSAGE_KEY_BYTE = 0x01;

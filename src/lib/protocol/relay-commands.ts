@@ -1,0 +1,251 @@
+/**
+ * Relay frames and queue commands (PROTOCOL.md §7): the byte formats a client and a relay
+ * exchange inside their Noise session. Pure encode/decode; the relay and the relay client both use
+ * this module, so the two sides cannot disagree.
+ *
+ * Guarantees: every frame is exactly FRAME_SIZE bytes; decoding checks the block length, the
+ * command code and every field length, rejects trailing bytes, and throws only `ProtocolError`.
+ * Authorization data is built here (one function) so signer and verifier sign the same bytes.
+ * Whether a command is allowed, and what it does to a queue, is the relay's concern.
+ */
+import { ByteReader, concatBytes, u16be, u32be } from './bytes.js';
+import {
+	AEAD_TAG_LENGTH,
+	ED25519_PUBLIC_KEY_LENGTH,
+	ED25519_SIGNATURE_LENGTH,
+	FRAME_SIZE,
+	LABEL_RELAY_AUTH,
+	MAX_QUEUE_BODY_LENGTH,
+	MESSAGE_ID_LENGTH,
+	QUEUE_ID_LENGTH,
+	SHA256_LENGTH,
+	X25519_KEY_LENGTH,
+	XCHACHA_NONCE_LENGTH
+} from './constants.js';
+import { ProtocolError } from './errors.js';
+
+/** Bytes of a transport frame's plaintext block (the frame minus the Noise tag). */
+export const BLOCK_SIZE = FRAME_SIZE - AEAD_TAG_LENGTH;
+/** Payload of the two handshake frames: the frame minus the ephemeral key and the tag. */
+export const HELLO_SIZE = FRAME_SIZE - X25519_KEY_LENGTH - AEAD_TAG_LENGTH;
+
+/** §7.4: the closed set of errors a relay reports. Coarse on purpose (STYLE §9). */
+export const RELAY_ERRORS = {
+	AUTH: 1,
+	QUOTA: 2,
+	LARGE: 3,
+	SYNTAX: 4,
+	RATE: 5,
+	NO_MSG: 6,
+	INTERNAL: 7
+} as const;
+export type RelayErrorCode = keyof typeof RELAY_ERRORS;
+
+export type ClientCommand =
+	| { readonly type: 'NEW'; readonly recipientKey: Uint8Array; readonly recipientDhKey: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'KEY'; readonly recipientId: Uint8Array; readonly senderKey: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'SKEY'; readonly senderId: Uint8Array; readonly senderKey: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'SEND'; readonly senderId: Uint8Array; readonly messageId: Uint8Array; readonly body: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'SUB'; readonly recipientId: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'ACK'; readonly recipientId: Uint8Array; readonly messageId: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'DEL'; readonly recipientId: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'PING' };
+
+export type RelayReply =
+	| { readonly type: 'IDS'; readonly recipientId: Uint8Array; readonly senderId: Uint8Array; readonly relayDhKey: Uint8Array }
+	| { readonly type: 'OK' }
+	| { readonly type: 'ERR'; readonly error: RelayErrorCode }
+	| {
+			readonly type: 'MSG';
+			readonly recipientId: Uint8Array;
+			readonly messageId: Uint8Array;
+			readonly receivedAt: number;
+			readonly nonce: Uint8Array;
+			readonly sealedBody: Uint8Array;
+	  }
+	| { readonly type: 'END'; readonly recipientId: Uint8Array }
+	| { readonly type: 'PONG' };
+
+/** One block: a correlation id (0 for relay-initiated blocks) and a command or reply. */
+export interface Block<T> {
+	readonly corrId: number;
+	readonly body: T;
+}
+
+const CLIENT_CODES = { NEW: 0x01, KEY: 0x02, SKEY: 0x03, SEND: 0x04, SUB: 0x05, ACK: 0x06, DEL: 0x07, PING: 0x08 } as const;
+const RELAY_CODES = { IDS: 0x81, OK: 0x82, ERR: 0x83, MSG: 0x84, END: 0x85, PONG: 0x86 } as const;
+
+function invert<T extends Record<string, number>>(o: T): Map<number, keyof T> {
+	return new Map(Object.entries(o).map(([k, v]) => [v, k as keyof T]));
+}
+const CLIENT_BY_CODE = invert(CLIENT_CODES);
+const RELAY_BY_CODE = invert(RELAY_CODES);
+const ERROR_BY_CODE = invert(RELAY_ERRORS);
+
+/** The command without its signature: what the signature covers (after the auth prefix). */
+function unsignedFields(c: ClientCommand): Uint8Array[] {
+	switch (c.type) {
+		case 'NEW':
+			return [c.recipientKey, c.recipientDhKey];
+		case 'KEY':
+			return [c.recipientId, c.senderKey];
+		case 'SKEY':
+			return [c.senderId, c.senderKey];
+		case 'SEND':
+			return [c.senderId, c.messageId, u16be(c.body.length), c.body];
+		case 'SUB':
+		case 'DEL':
+			return [c.recipientId];
+		case 'ACK':
+			return [c.recipientId, c.messageId];
+		case 'PING':
+			return [];
+	}
+}
+
+/**
+ * §7.3: the bytes a queue key signs: LABEL_RELAY_AUTH ‖ session hash (32) ‖ corr id ‖ code ‖
+ * fields. Binding the Noise handshake hash makes a signed command useless in any other session.
+ */
+export function authData(sessionHash: Uint8Array, corrId: number, c: ClientCommand): Uint8Array {
+	if (sessionHash.length !== SHA256_LENGTH) throw new ProtocolError('InvalidLength', 'session hash must be 32 bytes');
+	return concatBytes(LABEL_RELAY_AUTH, sessionHash, u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c));
+}
+
+/** Pads an encoded block to BLOCK_SIZE: u16 length ‖ content ‖ zeros. */
+function padBlock(content: Uint8Array): Uint8Array {
+	if (content.length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
+	const out = new Uint8Array(BLOCK_SIZE);
+	out.set(u16be(content.length));
+	out.set(content, 2);
+	return out;
+}
+
+function openBlock(block: Uint8Array): ByteReader {
+	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
+	const length = ((block[0] as number) << 8) | (block[1] as number);
+	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MalformedInput', 'relay block length is out of range');
+	let padding = 0;
+	for (let i = 2 + length; i < BLOCK_SIZE; i++) padding |= block[i] as number;
+	if (padding !== 0) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
+	return new ByteReader(block.subarray(2, 2 + length));
+}
+
+export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
+	if (c.type === 'SEND' && c.body.length > MAX_QUEUE_BODY_LENGTH) {
+		throw new ProtocolError('MessageTooLarge', `queue message body is limited to ${MAX_QUEUE_BODY_LENGTH} bytes`);
+	}
+	const signature = c.type === 'PING' ? [] : [c.signature];
+	return padBlock(concatBytes(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...signature));
+}
+
+export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
+	const r = openBlock(block);
+	const corrId = r.u32('corr id');
+	const type = CLIENT_BY_CODE.get(r.u8('command code'));
+	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay command');
+	const id = (field: string) => r.bytes(QUEUE_ID_LENGTH, field);
+	const key = (field: string) => r.bytes(ED25519_PUBLIC_KEY_LENGTH, field);
+	const sig = () => r.bytes(ED25519_SIGNATURE_LENGTH, 'signature');
+	let body: ClientCommand;
+	switch (type) {
+		case 'NEW':
+			body = { type, recipientKey: key('recipient key'), recipientDhKey: r.bytes(X25519_KEY_LENGTH, 'recipient DH key'), signature: sig() };
+			break;
+		case 'KEY':
+			body = { type, recipientId: id('recipient id'), senderKey: key('sender key'), signature: sig() };
+			break;
+		case 'SKEY':
+			body = { type, senderId: id('sender id'), senderKey: key('sender key'), signature: sig() };
+			break;
+		case 'SEND': {
+			const senderId = id('sender id');
+			const messageId = r.bytes(MESSAGE_ID_LENGTH, 'message id');
+			const length = r.u16('body length');
+			if (length > MAX_QUEUE_BODY_LENGTH) throw new ProtocolError('MessageTooLarge', 'queue message body is too large');
+			body = { type, senderId, messageId, body: r.bytes(length, 'body'), signature: sig() };
+			break;
+		}
+		case 'SUB':
+		case 'DEL':
+			body = { type, recipientId: id('recipient id'), signature: sig() };
+			break;
+		case 'ACK':
+			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), signature: sig() };
+			break;
+		case 'PING':
+			body = { type };
+			break;
+	}
+	r.end('relay command');
+	return { corrId, body };
+}
+
+export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
+	const head = [u32be(corrId), Uint8Array.of(RELAY_CODES[reply.type])];
+	switch (reply.type) {
+		case 'IDS':
+			return padBlock(concatBytes(...head, reply.recipientId, reply.senderId, reply.relayDhKey));
+		case 'ERR':
+			return padBlock(concatBytes(...head, Uint8Array.of(RELAY_ERRORS[reply.error])));
+		case 'MSG': {
+			const at = new Uint8Array(8);
+			new DataView(at.buffer).setBigUint64(0, BigInt(reply.receivedAt));
+			return padBlock(concatBytes(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody));
+		}
+		case 'END':
+			return padBlock(concatBytes(...head, reply.recipientId));
+		case 'OK':
+		case 'PONG':
+			return padBlock(concatBytes(...head));
+	}
+}
+
+export function decodeReply(block: Uint8Array): Block<RelayReply> {
+	const r = openBlock(block);
+	const corrId = r.u32('corr id');
+	const type = RELAY_BY_CODE.get(r.u8('reply code'));
+	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay reply');
+	let body: RelayReply;
+	switch (type) {
+		case 'IDS':
+			body = { type, recipientId: r.bytes(QUEUE_ID_LENGTH, 'recipient id'), senderId: r.bytes(QUEUE_ID_LENGTH, 'sender id'), relayDhKey: r.bytes(X25519_KEY_LENGTH, 'relay DH key') };
+			break;
+		case 'ERR': {
+			const error = ERROR_BY_CODE.get(r.u8('error code'));
+			if (error === undefined) throw new ProtocolError('MalformedInput', 'unknown relay error code');
+			body = { type, error };
+			break;
+		}
+		case 'MSG': {
+			const recipientId = r.bytes(QUEUE_ID_LENGTH, 'recipient id');
+			const messageId = r.bytes(MESSAGE_ID_LENGTH, 'message id');
+			const receivedAt = Number(new DataView(r.bytes(8, 'received at').buffer).getBigUint64(0));
+			const nonce = r.bytes(XCHACHA_NONCE_LENGTH, 'nonce');
+			const length = r.u16('sealed body length');
+			body = { type, recipientId, messageId, receivedAt, nonce, sealedBody: r.bytes(length, 'sealed body') };
+			break;
+		}
+		case 'END':
+			body = { type, recipientId: r.bytes(QUEUE_ID_LENGTH, 'recipient id') };
+			break;
+		case 'OK':
+		case 'PONG':
+			body = { type };
+			break;
+	}
+	r.end('relay reply');
+	return { corrId, body };
+}
+
+/** §7.1: the handshake payload: version ‖ zeros, HELLO_SIZE bytes. */
+export function encodeHello(version: number): Uint8Array {
+	const hello = new Uint8Array(HELLO_SIZE);
+	hello[0] = version;
+	return hello;
+}
+
+export function decodeHello(payload: Uint8Array): number {
+	if (payload.length !== HELLO_SIZE) throw new ProtocolError('InvalidLength', 'relay hello has the wrong size');
+	return payload[0] as number;
+}

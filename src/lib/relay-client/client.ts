@@ -1,0 +1,304 @@
+/**
+ * The relay client (PROTOCOL.md §7): one WebSocket to one relay, a Noise NK session against the
+ * relay key pinned in its address, and an async API for the queue commands. Runs in a browser
+ * worker (global WebSocket) and in Node (pass `ws`'s WebSocket).
+ *
+ * Guarantees: every frame is FRAME_SIZE bytes and every command is signed over this session's
+ * handshake hash; after a disconnect it reconnects with exponential backoff and jitter and
+ * re-subscribes every queue it was subscribed to; commands in flight at a disconnect fail with
+ * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
+ * Deliveries are opened (§7.5) before they reach `onMessage`; acknowledging is the caller's job,
+ * after it has stored the message. Which queues exist and what is in them is the engine's concern.
+ */
+import { toBase64url } from '../protocol/bytes.js';
+import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
+import { sign, type DhKeyPair, type SigningKeyPair } from '../protocol/crypto/index.js';
+import type { RelayAddress } from '../protocol/address.js';
+import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../protocol/noise.js';
+import { systemRandom, type RandomSource } from '../protocol/random.js';
+import {
+	authData,
+	decodeHello,
+	decodeReply,
+	encodeCommand,
+	encodeHello,
+	type ClientCommand,
+	type RelayErrorCode,
+	type RelayReply
+} from '../protocol/relay-commands.js';
+import { deliveryKey, openDelivery } from '../protocol/relay-delivery.js';
+
+export type RelayClientErrorKind =
+	/** The relay answered with an error code (see `code`). */
+	| 'refused'
+	/** The relay could not be reached or the handshake failed (wrong key, not a relay). */
+	| 'unreachable'
+	/** The connection dropped before the answer came. */
+	| 'disconnected'
+	/** The relay sent something this client does not understand. */
+	| 'protocol';
+
+export class RelayClientError extends Error {
+	constructor(
+		readonly kind: RelayClientErrorKind,
+		message: string,
+		readonly code?: RelayErrorCode
+	) {
+		super(message);
+		this.name = 'RelayClientError';
+	}
+}
+
+/** Plain-language text for each relay error code, for the UI. */
+export const RELAY_ERROR_TEXT: Record<RelayErrorCode, string> = {
+	AUTH: 'the relay refused: this queue does not exist or the key is wrong',
+	QUOTA: "the recipient's inbox is full",
+	LARGE: 'the message is too large for the relay',
+	SYNTAX: 'the relay did not understand the request',
+	RATE: 'too many requests; slow down',
+	NO_MSG: 'no such message to acknowledge',
+	INTERNAL: 'the relay had an internal error'
+};
+
+export interface QueueMessage {
+	readonly recipientId: Uint8Array;
+	readonly messageId: Uint8Array;
+	readonly receivedAt: number;
+	readonly body: Uint8Array;
+}
+
+interface WebSocketLike {
+	binaryType: string;
+	readonly readyState: number;
+	onopen: ((ev: unknown) => void) | null;
+	onmessage: ((ev: { data: unknown }) => void) | null;
+	onclose: ((ev: unknown) => void) | null;
+	onerror: ((ev: unknown) => void) | null;
+	send(data: Uint8Array): void;
+	close(code?: number, reason?: string): void;
+}
+export type WebSocketFactory = new (url: string) => WebSocketLike;
+
+export interface RelayClientOptions {
+	readonly address: RelayAddress;
+	readonly WebSocket?: WebSocketFactory;
+	readonly random?: RandomSource;
+	readonly onMessage?: (m: QueueMessage) => void;
+	readonly onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
+	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
+	/** How long to wait for an answer before failing a command as disconnected. */
+	readonly timeoutMs?: number;
+}
+
+interface Subscription {
+	readonly recipient: SigningKeyPair;
+	readonly key: Uint8Array;
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export class RelayClient {
+	readonly #opts: RelayClientOptions;
+	readonly #random: RandomSource;
+	readonly #subscriptions = new Map<string, { recipientId: Uint8Array } & Subscription>();
+	readonly #pending = new Map<number, { resolve: (r: RelayReply) => void; reject: (e: RelayClientError) => void }>();
+	#ws: WebSocketLike | null = null;
+	#transport: NoiseTransport | null = null;
+	#ready: Promise<void> | null = null;
+	#nextCorrId = 1;
+	#attempt = 0;
+	#closed = false;
+
+	constructor(opts: RelayClientOptions) {
+		this.#opts = opts;
+		this.#random = opts.random ?? systemRandom;
+	}
+
+	/** Connects (or waits for the current connection attempt). */
+	connect(): Promise<void> {
+		if (this.#closed) return Promise.reject(new RelayClientError('disconnected', 'client is closed'));
+		this.#ready ??= this.#open();
+		return this.#ready;
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.#ws?.close(1000, 'closed by client');
+		this.#failPending('client closed');
+	}
+
+	async createQueue(recipient: SigningKeyPair, dh: DhKeyPair): Promise<{ recipientId: Uint8Array; senderId: Uint8Array; relayDhKey: Uint8Array }> {
+		const r = await this.#signed(recipient, (signature) => ({ type: 'NEW', recipientKey: recipient.publicKey, recipientDhKey: dh.publicKey, signature }));
+		if (r.type !== 'IDS') throw new RelayClientError('protocol', `unexpected ${r.type} to NEW`);
+		return { recipientId: r.recipientId, senderId: r.senderId, relayDhKey: r.relayDhKey };
+	}
+
+	/** The recipient secures its queue with the sender's key (§7.2 KEY). */
+	async secureQueue(recipientId: Uint8Array, recipient: SigningKeyPair, senderKey: Uint8Array): Promise<void> {
+		await this.#signed(recipient, (signature) => ({ type: 'KEY', recipientId, senderKey, signature }));
+	}
+
+	/** The sender secures a fresh queue with its own key before its first send (§7.2 SKEY). */
+	async secureAsSender(senderId: Uint8Array, sender: SigningKeyPair): Promise<void> {
+		await this.#signed(sender, (signature) => ({ type: 'SKEY', senderId, senderKey: sender.publicKey, signature }));
+	}
+
+	/** Resolves once the relay has stored the message durably. Idempotent by `messageId`. */
+	async send(senderId: Uint8Array, sender: SigningKeyPair, messageId: Uint8Array, body: Uint8Array): Promise<void> {
+		await this.#signed(sender, (signature) => ({ type: 'SEND', senderId, messageId, body, signature }));
+	}
+
+	/** Subscribes (and re-subscribes after every reconnect); deliveries go to `onMessage`. */
+	async subscribe(recipientId: Uint8Array, recipient: SigningKeyPair, dh: DhKeyPair, relayDhKey: Uint8Array): Promise<void> {
+		const sub = { recipientId, recipient, key: deliveryKey(dh.secretKey, relayDhKey, recipientId) };
+		this.#subscriptions.set(hex(recipientId), sub);
+		await this.#signed(recipient, (signature) => ({ type: 'SUB', recipientId, signature }));
+	}
+
+	async ack(recipientId: Uint8Array, recipient: SigningKeyPair, messageId: Uint8Array): Promise<void> {
+		await this.#signed(recipient, (signature) => ({ type: 'ACK', recipientId, messageId, signature }));
+	}
+
+	async deleteQueue(recipientId: Uint8Array, recipient: SigningKeyPair): Promise<void> {
+		await this.#signed(recipient, (signature) => ({ type: 'DEL', recipientId, signature }));
+		this.#subscriptions.delete(hex(recipientId));
+	}
+
+	async ping(): Promise<void> {
+		await this.#request({ type: 'PING' });
+	}
+
+	async #signed(key: SigningKeyPair, build: (signature: Uint8Array) => ClientCommand): Promise<RelayReply> {
+		return this.#request(build(new Uint8Array(64)), key);
+	}
+
+	async #request(command: ClientCommand, key?: SigningKeyPair): Promise<RelayReply> {
+		await this.connect();
+		const transport = this.#transport;
+		const ws = this.#ws;
+		if (!transport || !ws) throw new RelayClientError('disconnected', 'not connected');
+		const corrId = this.#nextCorrId++;
+		const signed = key && command.type !== 'PING' ? { ...command, signature: sign(key.secretKey, authData(transport.handshakeHash, corrId, command)) } : command;
+		const reply = new Promise<RelayReply>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.#pending.delete(corrId);
+				reject(new RelayClientError('disconnected', 'the relay did not answer in time'));
+			}, this.#opts.timeoutMs ?? 15_000);
+			this.#pending.set(corrId, {
+				resolve: (r) => {
+					clearTimeout(timer);
+					resolve(r);
+				},
+				reject: (e) => {
+					clearTimeout(timer);
+					reject(e);
+				}
+			});
+		});
+		ws.send(transport.encrypt(encodeCommand(corrId, signed as ClientCommand)));
+		const r = await reply;
+		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
+		return r;
+	}
+
+	#open(): Promise<void> {
+		const Ws = this.#opts.WebSocket ?? (globalThis as unknown as { WebSocket?: WebSocketFactory }).WebSocket;
+		if (!Ws) return Promise.reject(new RelayClientError('unreachable', 'no WebSocket implementation available'));
+		const { address } = this.#opts;
+		const url = `${address.tls ? 'wss' : 'ws'}://${address.host}:${address.port}${address.path || '/'}`;
+		this.#opts.onStatus?.('connecting');
+		return new Promise<void>((resolve, reject) => {
+			let settled = false;
+			const ws = new Ws(url);
+			ws.binaryType = 'arraybuffer';
+			this.#ws = ws;
+			let handshake: NkInitiator | null = null;
+			ws.onopen = () => {
+				const start = NkInitiator.start(NOISE_SUITE, address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
+				handshake = start.handshake;
+				ws.send(start.message);
+			};
+			ws.onmessage = (ev) => {
+				const frame = new Uint8Array(ev.data as ArrayBuffer);
+				if (frame.length !== FRAME_SIZE) return ws.close(1002, 'bad frame size');
+				if (!this.#transport) {
+					try {
+						const done = (handshake as NkInitiator).finish(frame);
+						if (decodeHello(done.payload) !== RELAY_PROTOCOL_VERSION) throw new Error('version');
+						this.#transport = done.transport;
+					} catch {
+						settled = true;
+						reject(new RelayClientError('unreachable', `the relay at ${url} did not prove it holds key ${toBase64url(address.publicKey).slice(0, 8)}…`));
+						return ws.close(1002, 'handshake failed');
+					}
+					this.#attempt = 0;
+					settled = true;
+					this.#opts.onStatus?.('open');
+					resolve();
+					this.#resubscribe();
+					return;
+				}
+				this.#onFrame(frame);
+			};
+			ws.onerror = () => {};
+			ws.onclose = () => {
+				this.#transport = null;
+				this.#ws = null;
+				this.#ready = null;
+				this.#failPending('connection closed');
+				this.#opts.onStatus?.('closed');
+				if (!settled) reject(new RelayClientError('unreachable', `cannot reach the relay at ${url}`));
+				if (!this.#closed) this.#scheduleReconnect();
+			};
+		});
+	}
+
+	#onFrame(frame: Uint8Array): void {
+		let reply: { corrId: number; body: RelayReply };
+		try {
+			reply = decodeReply((this.#transport as NoiseTransport).decrypt(frame));
+		} catch {
+			this.#ws?.close(1002, 'bad frame');
+			return;
+		}
+		const { corrId, body } = reply;
+		if (corrId !== 0) {
+			this.#pending.get(corrId)?.resolve(body);
+			this.#pending.delete(corrId);
+			return;
+		}
+		if (body.type === 'END') {
+			this.#subscriptions.delete(hex(body.recipientId));
+			return;
+		}
+		if (body.type !== 'MSG') return;
+		const sub = this.#subscriptions.get(hex(body.recipientId));
+		if (!sub) return;
+		try {
+			const plain = openDelivery(sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
+			this.#opts.onMessage?.({ recipientId: body.recipientId, messageId: body.messageId, receivedAt: body.receivedAt, body: plain });
+		} catch {
+			// A delivery that does not open is left unacknowledged; the relay will offer it again.
+		}
+	}
+
+	#resubscribe(): void {
+		for (const s of this.#subscriptions.values()) {
+			void this.#signed(s.recipient, (signature) => ({ type: 'SUB', recipientId: s.recipientId, signature })).catch(() => {});
+		}
+	}
+
+	#failPending(why: string): void {
+		for (const p of this.#pending.values()) p.reject(new RelayClientError('disconnected', why));
+		this.#pending.clear();
+	}
+
+	#scheduleReconnect(): void {
+		const { minMs, maxMs } = this.#opts.backoff ?? { minMs: 500, maxMs: 30_000 };
+		const base = Math.min(maxMs, minMs * 2 ** this.#attempt++);
+		const delay = base / 2 + Math.random() * (base / 2);
+		setTimeout(() => {
+			if (!this.#closed) this.connect().catch(() => {});
+		}, delay);
+	}
+}

@@ -1,0 +1,135 @@
+/**
+ * The default relay store: one SQLite file (better-sqlite3, WAL, synchronous=FULL), so a send is
+ * on disk before the relay says OK, and a relay killed at any moment restarts with every
+ * acknowledged message intact. `:memory:` gives a throw-away store for tests.
+ */
+import Database from 'better-sqlite3';
+import type { AddResult, QueueRecord, RelayStore, StoredMessage } from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS queues (
+	recipient_id     BLOB PRIMARY KEY,
+	sender_id        BLOB NOT NULL UNIQUE,
+	recipient_key    BLOB NOT NULL,
+	recipient_dh_key BLOB NOT NULL,
+	relay_dh_secret  BLOB NOT NULL,
+	sender_key       BLOB,
+	created_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS messages (
+	seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+	recipient_id BLOB NOT NULL REFERENCES queues (recipient_id) ON DELETE CASCADE,
+	message_id   BLOB NOT NULL,
+	body         BLOB,
+	received_at  INTEGER NOT NULL,
+	UNIQUE (recipient_id, message_id)
+);
+CREATE INDEX IF NOT EXISTS messages_pending ON messages (recipient_id, seq) WHERE body IS NOT NULL;
+CREATE INDEX IF NOT EXISTS messages_received ON messages (received_at);
+`;
+
+interface QueueRow {
+	recipient_id: Buffer;
+	sender_id: Buffer;
+	recipient_key: Buffer;
+	recipient_dh_key: Buffer;
+	relay_dh_secret: Buffer;
+	sender_key: Buffer | null;
+	created_at: number;
+}
+
+const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+
+function toQueue(row: QueueRow | undefined): QueueRecord | undefined {
+	if (!row) return undefined;
+	return {
+		recipientId: bytes(row.recipient_id),
+		senderId: bytes(row.sender_id),
+		recipientKey: bytes(row.recipient_key),
+		recipientDhKey: bytes(row.recipient_dh_key),
+		relayDhSecret: bytes(row.relay_dh_secret),
+		senderKey: row.sender_key ? bytes(row.sender_key) : null,
+		createdAt: row.created_at
+	};
+}
+
+export class SqliteStore implements RelayStore {
+	readonly #db: Database.Database;
+	readonly #q;
+
+	constructor(path: string) {
+		this.#db = new Database(path);
+		this.#db.pragma('journal_mode = WAL');
+		this.#db.pragma('synchronous = FULL');
+		this.#db.pragma('foreign_keys = ON');
+		this.#db.exec(SCHEMA);
+		const db = this.#db;
+		this.#q = {
+			insertQueue: db.prepare(
+				'INSERT INTO queues (recipient_id, sender_id, recipient_key, recipient_dh_key, relay_dh_secret, sender_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+			),
+			byRecipient: db.prepare('SELECT * FROM queues WHERE recipient_id = ?'),
+			bySender: db.prepare('SELECT * FROM queues WHERE sender_id = ?'),
+			secure: db.prepare('UPDATE queues SET sender_key = ? WHERE recipient_id = ? AND sender_key IS NULL'),
+			deleteQueue: db.prepare('DELETE FROM queues WHERE recipient_id = ?'),
+			seen: db.prepare('SELECT 1 FROM messages WHERE recipient_id = ? AND message_id = ?'),
+			pendingCount: db.prepare('SELECT count(*) AS n FROM messages WHERE recipient_id = ? AND body IS NOT NULL'),
+			insertMessage: db.prepare('INSERT INTO messages (recipient_id, message_id, body, received_at) VALUES (?, ?, ?, ?)'),
+			first: db.prepare('SELECT message_id, body, received_at FROM messages WHERE recipient_id = ? AND body IS NOT NULL ORDER BY seq LIMIT 1'),
+			ack: db.prepare('UPDATE messages SET body = NULL WHERE recipient_id = ? AND message_id = ? AND body IS NOT NULL'),
+			expire: db.prepare('DELETE FROM messages WHERE received_at < ?'),
+			stats: db.prepare('SELECT (SELECT count(*) FROM queues) AS queues, (SELECT count(*) FROM messages WHERE body IS NOT NULL) AS pending')
+		};
+	}
+
+	async createQueue(q: QueueRecord): Promise<void> {
+		this.#q.insertQueue.run(q.recipientId, q.senderId, q.recipientKey, q.recipientDhKey, q.relayDhSecret, q.senderKey, q.createdAt);
+	}
+
+	async queueByRecipientId(id: Uint8Array): Promise<QueueRecord | undefined> {
+		return toQueue(this.#q.byRecipient.get(id) as QueueRow | undefined);
+	}
+
+	async queueBySenderId(id: Uint8Array): Promise<QueueRecord | undefined> {
+		return toQueue(this.#q.bySender.get(id) as QueueRow | undefined);
+	}
+
+	async secureQueue(recipientId: Uint8Array, senderKey: Uint8Array): Promise<boolean> {
+		return this.#q.secure.run(senderKey, recipientId).changes === 1;
+	}
+
+	async deleteQueue(recipientId: Uint8Array): Promise<void> {
+		this.#q.deleteQueue.run(recipientId);
+	}
+
+	async addMessage(recipientId: Uint8Array, m: StoredMessage, quota: number): Promise<AddResult> {
+		return this.#db.transaction((): AddResult => {
+			if (this.#q.seen.get(recipientId, m.messageId)) return 'duplicate';
+			if ((this.#q.pendingCount.get(recipientId) as { n: number }).n >= quota) return 'full';
+			this.#q.insertMessage.run(recipientId, m.messageId, m.body, m.receivedAt);
+			return 'added';
+		}).immediate();
+	}
+
+	async firstPending(recipientId: Uint8Array): Promise<StoredMessage | undefined> {
+		const row = this.#q.first.get(recipientId) as { message_id: Buffer; body: Buffer; received_at: number } | undefined;
+		return row && { messageId: bytes(row.message_id), body: bytes(row.body), receivedAt: row.received_at };
+	}
+
+	async acknowledge(recipientId: Uint8Array, messageId: Uint8Array): Promise<boolean> {
+		return this.#q.ack.run(recipientId, messageId).changes === 1;
+	}
+
+	async expire(before: number): Promise<number> {
+		return this.#q.expire.run(before).changes;
+	}
+
+	async stats(): Promise<{ queues: number; pendingMessages: number }> {
+		const row = this.#q.stats.get() as { queues: number; pending: number };
+		return { queues: row.queues, pendingMessages: row.pending };
+	}
+
+	async close(): Promise<void> {
+		this.#db.close();
+	}
+}

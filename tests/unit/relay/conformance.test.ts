@@ -1,0 +1,234 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { equalBytes } from '../../../src/lib/protocol/bytes.js';
+import { FRAME_SIZE, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
+import { generateDhKeyPair, generateSigningKeyPair, sign } from '../../../src/lib/protocol/crypto/index.js';
+import { NOISE_SUITE, nInitiate } from '../../../src/lib/protocol/noise.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { authData, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { RelayClientError } from '../../../src/lib/relay-client/client.js';
+import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+const msgId = () => systemRandom(16);
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+		return 'accepted';
+	} catch (e) {
+		if (e instanceof RelayClientError) return e.code ?? e.kind;
+		throw e;
+	}
+}
+
+let relay: TestRelay;
+beforeEach(async () => {
+	relay = await startRelay();
+});
+afterEach(async () => {
+	await relay.stop();
+});
+
+describe('relay queue commands (PROTOCOL.md §7)', () => {
+	it('create → secure → send → subscribe → deliver in order → ack, with different bytes in and out', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		expect(q.recipientId).toHaveLength(24);
+		expect(equalBytes(q.recipientId, q.senderId)).toBe(false);
+		const bodies = ['one', 'two', 'three'].map(text);
+		const ids = bodies.map(() => msgId());
+		for (let i = 0; i < 3; i++) await alice.client.send(q.senderId, q.senderKey, ids[i]!, bodies[i]!);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		for (let i = 0; i < 3; i++) {
+			await until(() => bob.inbox.length === i + 1, `message ${i}`);
+			expect(bob.inbox[i]!.body).toEqual(bodies[i]);
+			expect(bob.inbox[i]!.messageId).toEqual(ids[i]);
+			await bob.client.ack(q.recipientId, q.recipientKey, ids[i]!);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+		expect(bob.inbox).toHaveLength(3);
+		expect(await relay.relay.stats()).toMatchObject({ queues: 1, pendingMessages: 0 });
+		alice.client.close();
+		bob.client.close();
+	});
+
+	it('delivers a message sent while subscribed, one at a time until acknowledged', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		const [a, b] = [msgId(), msgId()];
+		await alice.client.send(q.senderId, q.senderKey, a, text('live 1'));
+		await alice.client.send(q.senderId, q.senderKey, b, text('live 2'));
+		await until(() => bob.inbox.length === 1, 'first live message');
+		await new Promise((r) => setTimeout(r, 50));
+		expect(bob.inbox).toHaveLength(1);
+		await bob.client.ack(q.recipientId, q.recipientKey, a);
+		await until(() => bob.inbox.length === 2, 'second live message');
+		expect(bob.inbox[1]!.body).toEqual(text('live 2'));
+		alice.client.close();
+		bob.client.close();
+	});
+
+	it('is idempotent by message id: a retried send is stored and delivered once', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		const id = msgId();
+		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
+		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
+		expect((await relay.relay.stats()).pendingMessages).toBe(1);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'delivery');
+		await bob.client.ack(q.recipientId, q.recipientKey, id);
+		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
+		await new Promise((r) => setTimeout(r, 50));
+		expect(bob.inbox).toHaveLength(1);
+		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
+		alice.client.close();
+		bob.client.close();
+	});
+
+	it('refuses unauthorized commands with AUTH and changes nothing', async () => {
+		const bob = client(relay.address);
+		const mallory = client(relay.address);
+		const recipientKey = generateSigningKeyPair(systemRandom);
+		const ids = await bob.client.createQueue(recipientKey, generateDhKeyPair(systemRandom));
+		const stranger = generateSigningKeyPair(systemRandom);
+		expect(await refusal(mallory.client.send(ids.senderId, stranger, msgId(), text('x')))).toBe('AUTH');
+		const sender = generateSigningKeyPair(systemRandom);
+		await mallory.client.secureAsSender(ids.senderId, sender);
+		await mallory.client.secureAsSender(ids.senderId, sender);
+		expect(await refusal(mallory.client.secureAsSender(ids.senderId, stranger))).toBe('AUTH');
+		expect(await refusal(bob.client.secureQueue(ids.recipientId, recipientKey, stranger.publicKey))).toBe('AUTH');
+		expect(await refusal(mallory.client.send(ids.senderId, stranger, msgId(), text('x')))).toBe('AUTH');
+		expect(await refusal(mallory.client.subscribe(ids.recipientId, stranger, generateDhKeyPair(systemRandom), ids.relayDhKey))).toBe('AUTH');
+		expect(await refusal(mallory.client.deleteQueue(ids.recipientId, stranger))).toBe('AUTH');
+		expect(await refusal(mallory.client.ack(systemRandom(24), stranger, msgId()))).toBe('AUTH');
+		expect((await relay.relay.stats()).queues).toBe(1);
+		bob.client.close();
+		mallory.client.close();
+	});
+
+	it('lets the recipient secure its queue with the sender key (KEY), once', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const recipientKey = generateSigningKeyPair(systemRandom);
+		const ids = await bob.client.createQueue(recipientKey, generateDhKeyPair(systemRandom));
+		const sender = generateSigningKeyPair(systemRandom);
+		await bob.client.secureQueue(ids.recipientId, recipientKey, sender.publicKey);
+		await alice.client.send(ids.senderId, sender, msgId(), text('hi'));
+		expect(await refusal(alice.client.secureAsSender(ids.senderId, generateSigningKeyPair(systemRandom)))).toBe('AUTH');
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('answers a full inbox with QUOTA ("the recipient\'s inbox is full")', async () => {
+		await relay.stop();
+		relay = await startRelay({ limits: { queueQuota: 3 } });
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		for (let i = 0; i < 3; i++) await alice.client.send(q.senderId, q.senderKey, msgId(), text(`m${i}`));
+		const err = await alice.client.send(q.senderId, q.senderKey, msgId(), text('too many')).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(RelayClientError);
+		expect((err as RelayClientError).code).toBe('QUOTA');
+		expect((err as RelayClientError).message).toBe("the recipient's inbox is full");
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('gives a queue one subscriber: a new subscription ends the old one', async () => {
+		const first = client(relay.address);
+		const second = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(first.client, alice.client);
+		await first.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await second.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('to the newest'));
+		await until(() => second.inbox.length === 1, 'delivery to the new subscriber');
+		expect(first.inbox).toHaveLength(0);
+		for (const c of [first, second, alice]) c.client.close();
+	});
+
+	it('deletes a queue: later sends are refused', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('x'));
+		await bob.client.deleteQueue(q.recipientId, q.recipientKey);
+		expect(await refusal(alice.client.send(q.senderId, q.senderKey, msgId(), text('y')))).toBe('AUTH');
+		expect(await relay.relay.stats()).toMatchObject({ queues: 0, pendingMessages: 0 });
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('refuses a client that pins another key (no impersonation), as unreachable', async () => {
+		const wrong = client({ ...relay.address, publicKey: generateDhKeyPair(systemRandom).publicKey });
+		const err = await wrong.client.connect().catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(RelayClientError);
+		expect((err as RelayClientError).kind).toBe('unreachable');
+		wrong.client.close();
+	});
+
+	it('reconnects after the connection drops and re-subscribes', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		relay.server.closeAllConnections();
+		await new Promise((r) => setTimeout(r, 50));
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('after the drop'));
+		await until(() => bob.inbox.length === 1, 'delivery after reconnect');
+		expect(bob.inbox[0]!.body).toEqual(text('after the drop'));
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('accepts a one-shot sealed send over HTTP (Noise N); a replay is a harmless duplicate; garbage gets 400', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		const id = msgId();
+		// Sealed commands sign over 32 zero bytes in place of a session hash (PROTOCOL.md §7.6).
+		const sealedSend = (command: ClientCommand & { type: 'SEND' }) => {
+			const signature = sign(q.senderKey.secretKey, authData(new Uint8Array(32), 1, command));
+			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, signature }), systemRandom).message;
+		};
+		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), signature: new Uint8Array(64) });
+		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body });
+		const res = await post(message);
+		expect(res.status).toBe(200);
+		expect(await res.text()).toBe('OK');
+		expect((await post(message)).status).toBe(200);
+		expect((await relay.relay.stats()).pendingMessages).toBe(1);
+		const bad = await post(systemRandom(200));
+		expect(bad.status).toBe(400);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'delivery of the sealed send');
+		expect(bob.inbox[0]!.body).toEqual(text('from a service worker'));
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('serves /healthz and /stats', async () => {
+		const health = await fetch(`http://127.0.0.1:${relay.address.port}/healthz`);
+		expect(await health.json()).toEqual({ status: 'ok' });
+		const stats = await (await fetch(`http://127.0.0.1:${relay.address.port}/stats`)).json();
+		expect(stats).toEqual({ queues: 0, pendingMessages: 0, connections: 0 });
+	});
+
+	it('closes a connection that sends a frame of the wrong size, and only that one', async () => {
+		const bob = client(relay.address);
+		await bob.client.ping();
+		const raw = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
+		await new Promise((r) => raw.once('open', r));
+		const closed = new Promise<number>((r) => raw.once('close', (code) => r(code)));
+		raw.send(new Uint8Array(FRAME_SIZE - 1));
+		expect(await closed).toBe(1002);
+		await bob.client.ping();
+		bob.client.close();
+	});
+});
