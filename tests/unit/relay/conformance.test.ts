@@ -198,7 +198,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, signature }), systemRandom).message;
 		};
 		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), signature: new Uint8Array(64) });
-		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body });
+		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body: Buffer.from(body) });
 		const res = await post(message);
 		expect(res.status).toBe(200);
 		expect(await res.text()).toBe('OK');
