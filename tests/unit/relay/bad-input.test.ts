@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../../src/lib/protocol/constants.js';
+import { generateSigningKeyPair, sign } from '../../../src/lib/protocol/crypto/index.js';
+import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { BLOCK_SIZE, authData, decodeReply, encodeCommand, encodeHello, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
+import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+
+/** A hand-driven session, so the test can send anything at all. */
+async function rawSession(relay: TestRelay) {
+	const ws = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
+	ws.binaryType = 'arraybuffer';
+	const replies: RelayReply[] = [];
+	const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+	await new Promise((r) => ws.once('open', r));
+	const start = NkInitiator.start(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), systemRandom);
+	ws.send(start.message);
+	const transport = await new Promise<NoiseTransport>((resolve) =>
+		ws.once('message', (data: ArrayBuffer) => resolve(start.handshake.finish(new Uint8Array(data)).transport))
+	);
+	ws.on('message', (data: ArrayBuffer) => replies.push(decodeReply(transport.decrypt(new Uint8Array(data))).body));
+	return { ws, transport, replies, closed };
+}
+
+let relay: TestRelay;
+beforeAll(async () => {
+	relay = await startRelay();
+});
+afterAll(async () => {
+	await relay.stop();
+});
+
+describe('relay under bad input', () => {
+	it('answers thousands of malformed, truncated and wrongly signed commands with errors, stays up, and keeps other traffic flowing', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		const s = await rawSession(relay);
+		const stranger = generateSigningKeyPair(systemRandom);
+		const valid = encodeCommand(7, { type: 'SEND', senderId: q.senderId, messageId: systemRandom(16), body: systemRandom(100), signature: new Uint8Array(64) });
+		const badBlock = fc.oneof(
+			fc.uint8Array({ minLength: BLOCK_SIZE, maxLength: BLOCK_SIZE }),
+			fc.nat(200).map((cut) => {
+				const b = valid.slice();
+				b[1] = Math.max(0, (b[1] as number) - 1 - cut); // shorten the declared length: truncated command
+				return b;
+			}),
+			fc.uint8Array({ minLength: 1, maxLength: 300 }).map((junk) => {
+				const b = new Uint8Array(BLOCK_SIZE);
+				b.set([0, junk.length, ...junk]);
+				return b;
+			}),
+			fc.constant(
+				encodeCommand(9, {
+					type: 'SEND',
+					senderId: q.senderId,
+					messageId: systemRandom(16),
+					body: new Uint8Array(10),
+					signature: sign(stranger.secretKey, authData(s.transport.handshakeHash, 9, { type: 'SEND', senderId: q.senderId, messageId: new Uint8Array(16), body: new Uint8Array(10), signature: new Uint8Array(64) }))
+				})
+			)
+		);
+		const blocks = fc.sample(badBlock, { numRuns: 2000, seed: 42 });
+		for (const b of blocks) s.ws.send(s.transport.encrypt(b));
+		await until(() => s.replies.length === blocks.length, 'an answer to every bad command', 20_000);
+		// Random bytes can form a valid PING; nothing else may succeed.
+		expect(s.replies.filter((r) => r.type !== 'ERR' && r.type !== 'PONG')).toEqual([]);
+		const codes = new Set(s.replies.map((r) => (r.type === 'ERR' ? r.error : r.type)));
+		expect(codes.has('SYNTAX')).toBe(true);
+		expect(codes.has('AUTH')).toBe(true);
+		expect(s.ws.readyState).toBe(WebSocket.OPEN);
+
+		await alice.client.send(q.senderId, q.senderKey, systemRandom(16), new TextEncoder().encode('still here'));
+		await until(() => bob.inbox.length === 1, 'legitimate delivery during the attack');
+		s.ws.close();
+	});
+
+	it('closes connections that send garbage frames, replayed frames or oversized frames — and only those', async () => {
+		const bob = client(relay.address);
+		await bob.client.ping();
+
+		const garbage = await rawSession(relay);
+		garbage.ws.send(systemRandom(FRAME_SIZE));
+		expect(await garbage.closed).toBe(1002);
+
+		const replay = await rawSession(relay);
+		const frame = replay.transport.encrypt(encodeCommand(1, { type: 'PING' }));
+		replay.ws.send(frame);
+		replay.ws.send(frame);
+		expect(await replay.closed).toBe(1002);
+		expect(replay.replies).toEqual([{ type: 'PONG' }]);
+
+		const big = await rawSession(relay);
+		big.ws.send(new Uint8Array(FRAME_SIZE + 1));
+		expect(await big.closed).toBe(1009);
+
+		const preHandshake = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
+		await new Promise((r) => preHandshake.once('open', r));
+		const closed = new Promise<number>((r) => preHandshake.once('close', (code) => r(code)));
+		preHandshake.send(systemRandom(FRAME_SIZE));
+		expect(await closed).toBe(1002);
+
+		await bob.client.ping();
+		expect((await fetch(`http://127.0.0.1:${relay.address.port}/healthz`)).status).toBe(200);
+	});
+});
