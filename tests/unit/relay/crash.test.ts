@@ -1,0 +1,99 @@
+/**
+ * No loss: kill -9 the relay process while a client sends, restart it on the same data directory,
+ * and check that every message the relay acknowledged is delivered exactly once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRelayAddress } from '../../../src/lib/protocol/address.js';
+import { generateDhKeyPair, generateSigningKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { client, until } from './harness.js';
+
+async function freePort(): Promise<number> {
+	const s = createServer();
+	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+	const port = (s.address() as { port: number }).port;
+	await new Promise((r) => s.close(r));
+	return port;
+}
+
+function startRelayProcess(port: number, data: string): Promise<{ child: ChildProcess; address: string }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts', '--port', String(port), '--host', '127.0.0.1', '--data', data], {
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (d: Buffer) => {
+			out += d.toString();
+			const m = /relay address: (\S+)/.exec(out);
+			if (m) resolve({ child, address: m[1] as string });
+		});
+		child.once('exit', (code) => reject(new Error(`relay exited early (${code})`)));
+	});
+}
+
+describe('relay crash safety', () => {
+	it('delivers every acknowledged message exactly once across a kill -9 and restart', async () => {
+		const data = mkdtempSync(join(tmpdir(), 'parley-crash-'));
+		const port = await freePort();
+		let relay = await startRelayProcess(port, data);
+		const address = parseRelayAddress(relay.address.replace('localhost', '127.0.0.1'));
+		const alice = client(address);
+		const bob = client(address);
+		const recipient = generateSigningKeyPair(systemRandom);
+		const dh = generateDhKeyPair(systemRandom);
+		const sender = generateSigningKeyPair(systemRandom);
+		const q = await bob.client.createQueue(recipient, dh);
+		await alice.client.secureAsSender(q.senderId, sender);
+
+		const TOTAL = 120;
+		const ids = Array.from({ length: TOTAL }, () => systemRandom(16));
+		const acknowledged = new Set<string>();
+		const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+		let killed = false;
+		// Like an outbox: each message is retried with the same id until the relay acknowledges it.
+		const sendAll = async (lane: number) => {
+			for (let i = lane; i < TOTAL; i += 4) {
+				for (;;) {
+					try {
+						await alice.client.send(q.senderId, sender, ids[i]!, new TextEncoder().encode(`message ${i}`));
+						acknowledged.add(hex(ids[i]!));
+						break;
+					} catch {
+						await new Promise((r) => setTimeout(r, 50));
+					}
+				}
+				if (!killed && acknowledged.size >= TOTAL / 3) {
+					killed = true;
+					relay.child.kill('SIGKILL');
+					await new Promise((r) => relay.child.once('exit', r));
+					relay = await startRelayProcess(port, data);
+				}
+			}
+		};
+		await Promise.all([0, 1, 2, 3].map(sendAll));
+		expect(killed).toBe(true);
+		expect(acknowledged.size).toBe(TOTAL);
+
+		await bob.client.subscribe(q.recipientId, recipient, dh, q.relayDhKey);
+		const seen: string[] = [];
+		while (seen.length < TOTAL) {
+			await until(() => bob.inbox.length > seen.length, `delivery ${seen.length + 1}`, 10_000);
+			const m = bob.inbox[seen.length]!;
+			seen.push(hex(m.messageId));
+			await bob.client.ack(q.recipientId, recipient, m.messageId);
+		}
+		await new Promise((r) => setTimeout(r, 100));
+		expect(bob.inbox).toHaveLength(TOTAL);
+		expect(new Set(seen).size).toBe(TOTAL);
+		expect(new Set(seen)).toEqual(acknowledged);
+		alice.client.close();
+		bob.client.close();
+		relay.child.kill('SIGTERM');
+		await new Promise((r) => relay.child.once('exit', r));
+	});
+});
