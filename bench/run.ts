@@ -4,8 +4,10 @@
  */
 import { machineLine } from './lib/measure.js';
 import { protocolBenchmark } from './protocol.js';
+import { relayBenchmark } from './relay.js';
 
-const BENCHMARKS: (() => Promise<void>)[] = [protocolBenchmark];
+const BENCHMARKS: (() => Promise<void>)[] = [protocolBenchmark, relayBenchmark];
 
 console.log(`# Parley benchmarks\n\n${machineLine()}`);
 for (const bench of BENCHMARKS) await bench();
+process.exit(0);

@@ -1,5 +1,6 @@
 /**
- * `npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/]`
+ * `npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/]
+ *   [--max-connections-per-ip 1000]`
  *
  * Starts a relay with the embedded SQLite store in the data directory, prints its address (with
  * the pinned key), logs JSON lines to stderr (no queue ids, keys or IP addresses), and shuts down
@@ -11,6 +12,8 @@ import { parseArgs } from 'node:util';
 import { formatRelayAddress, parseRelayAddress } from '../lib/protocol/address.js';
 import { toBase64url } from '../lib/protocol/bytes.js';
 import { loadOrCreateIdentity } from './identity.js';
+import { nativeVerify } from './native-ed25519.js';
+import { NATIVE_NOISE_SUITE } from './native-noise.js';
 import { RelayServer, type RelayLog } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -19,7 +22,8 @@ const { values } = parseArgs({
 		port: { type: 'string', default: '8443' },
 		host: { type: 'string', default: '0.0.0.0' },
 		data: { type: 'string' },
-		'public-url': { type: 'string' }
+		'public-url': { type: 'string' },
+		'max-connections-per-ip': { type: 'string' }
 	}
 });
 if (!values.data) {
@@ -34,7 +38,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const log: RelayLog = (event, fields) => process.stderr.write(JSON.stringify({ t: new Date().toISOString(), event, ...fields }) + '\n');
 const identity = loadOrCreateIdentity(values.data);
-const relay = new RelayServer({ store: new SqliteStore(join(values.data, 'relay.sqlite')), identity, log });
+const perIp = values['max-connections-per-ip'];
+const relay = new RelayServer({
+	store: new SqliteStore(join(values.data, 'relay.sqlite')),
+	identity,
+	log,
+	verify: nativeVerify,
+	noiseSuite: NATIVE_NOISE_SUITE,
+	limits: perIp ? { connectionsPerIp: Number(perIp) } : {}
+});
 const server = createServer();
 relay.attach(server);
 

@@ -23,7 +23,7 @@ import {
 } from '../lib/protocol/constants.js';
 import { generateDhKeyPair, verify, type DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { isProtocolError } from '../lib/protocol/errors.js';
-import { NOISE_SUITE, nRespond, nkRespond, type NoiseTransport } from '../lib/protocol/noise.js';
+import { NOISE_SUITE, nRespond, nkRespond, type NoiseSuite, type NoiseTransport } from '../lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
 import {
 	authData,
@@ -120,18 +120,32 @@ export class RelayServer {
 	readonly #limits: RelayLimits;
 	readonly #log: RelayLog;
 	readonly #random: RandomSource;
+	readonly #verify: typeof verify;
+	readonly #noise: NoiseSuite;
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_SIZE });
 	readonly #connections = new Set<Connection>();
 	readonly #perIp = new Map<string, number>();
 	readonly #subscribers = new Map<string, Connection>();
 	readonly #expiry: ReturnType<typeof setInterval>;
 
-	constructor(opts: { store: RelayStore; identity: DhKeyPair; limits?: Partial<RelayLimits>; log?: RelayLog; random?: RandomSource }) {
+	constructor(opts: {
+		store: RelayStore;
+		identity: DhKeyPair;
+		limits?: Partial<RelayLimits>;
+		log?: RelayLog;
+		random?: RandomSource;
+		/** Strict Ed25519 verification; defaults to the protocol suite's (pure TypeScript). */
+		verify?: typeof verify;
+		/** The Noise suite; defaults to the protocol's (pure TypeScript). */
+		noiseSuite?: NoiseSuite;
+	}) {
 		this.#store = opts.store;
 		this.#identity = opts.identity;
 		this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
 		this.#log = opts.log ?? (() => {});
 		this.#random = opts.random ?? systemRandom;
+		this.#verify = opts.verify ?? verify;
+		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
 		this.#expiry = setInterval(() => void this.expire(), 3600_000);
 		this.#expiry.unref();
 	}
@@ -198,7 +212,7 @@ export class RelayServer {
 	async #frame(conn: Connection, frame: Uint8Array): Promise<void> {
 		if (!conn.transport) {
 			try {
-				const hs = nkRespond(NOISE_SUITE, this.#identity, NOISE_PROLOGUE_RELAY, frame, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
+				const hs = nkRespond(this.#noise, this.#identity, NOISE_PROLOGUE_RELAY, frame, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
 				if (decodeHello(hs.initiatorPayload) !== RELAY_PROTOCOL_VERSION) throw new RelayError('SYNTAX');
 				conn.ws.send(hs.message);
 				conn.transport = hs.transport;
@@ -239,7 +253,7 @@ export class RelayServer {
 	/** Runs one authorized command; `conn` is absent for sealed HTTP sends. */
 	async #command(c: ClientCommand, corrId: number, sessionHash: Uint8Array, conn?: Connection): Promise<RelayReply> {
 		const authorize = (key: Uint8Array | null | undefined) => {
-			if (c.type === 'PING' || !key || !verify(key, authData(sessionHash, corrId, c), c.signature)) throw new RelayError('AUTH');
+			if (c.type === 'PING' || !key || !this.#verify(key, authData(sessionHash, corrId, c), c.signature)) throw new RelayError('AUTH');
 		};
 		const byRecipient = async (id: Uint8Array) => {
 			const q = await this.#store.queueByRecipientId(id);
@@ -359,7 +373,7 @@ export class RelayServer {
 				chunks.push(chunk);
 			}
 			try {
-				const opened = nRespond(NOISE_SUITE, this.#identity, NOISE_PROLOGUE_SEALED, new Uint8Array(Buffer.concat(chunks)));
+				const opened = nRespond(this.#noise, this.#identity, NOISE_PROLOGUE_SEALED, new Uint8Array(Buffer.concat(chunks)));
 				const { corrId, body } = decodeCommand(opened.payload);
 				const out = await this.#command(body, corrId, SEALED_SESSION_HASH);
 				return reply(200, out.type);

@@ -12,8 +12,9 @@
  * Guarantees: the relay's static key is pinned by the caller; every handshake message is checked
  * for length before use and authenticated before its payload is returned; a failed message leaves
  * the handshake as it was and yields nothing; an NK initiator completes at most once; transport
- * nonces never repeat and a failed decryption does not advance them (§5.1). What the payloads
- * mean (§7) and framing/padding of messages are the relay layer's concern.
+ * nonces never repeat and a failed decryption does not advance them (§5.1); after N only the
+ * client → relay direction exists (§5.2). What the payloads mean (§7) and framing/padding of
+ * messages are the relay layer's concern.
  */
 import { AEAD_TAG_LENGTH, CHACHA_NONCE_LENGTH, NOISE_MAX_MESSAGE_LENGTH, X25519_KEY_LENGTH } from './constants.js';
 import { chachaOpen, chachaSeal, dh, generateDhKeyPair, hmacSha256, sha256, type DhKeyPair } from './crypto/index.js';
@@ -151,19 +152,24 @@ class SymmetricState {
 	}
 }
 
-/** The session after a handshake: one CipherState each way, and the handshake hash (channel binding). */
+/**
+ * The session after a handshake: one CipherState each way, and the handshake hash (channel
+ * binding). After a one-way pattern (N) only the initiator → responder direction exists: Noise §5.2
+ * discards the second CipherState, so that direction is `null` and using it is `InvalidState`.
+ */
 export class NoiseTransport {
-	readonly #send: CipherState;
-	readonly #receive: CipherState;
+	readonly #send: CipherState | null;
+	readonly #receive: CipherState | null;
 	readonly handshakeHash: Uint8Array;
 
-	constructor(send: CipherState, receive: CipherState, handshakeHash: Uint8Array) {
+	constructor(send: CipherState | null, receive: CipherState | null, handshakeHash: Uint8Array) {
 		this.#send = send;
 		this.#receive = receive;
 		this.handshakeHash = handshakeHash;
 	}
 
 	encrypt(plaintext: Uint8Array, ad: Uint8Array = new Uint8Array(0)): Uint8Array {
+		if (this.#send === null) throw new ProtocolError('InvalidState', 'this side of a one-way Noise pattern cannot send');
 		if (plaintext.length + AEAD_TAG_LENGTH > NOISE_MAX_MESSAGE_LENGTH) {
 			throw new ProtocolError('MessageTooLarge', `Noise messages are at most ${NOISE_MAX_MESSAGE_LENGTH} bytes`);
 		}
@@ -171,6 +177,7 @@ export class NoiseTransport {
 	}
 
 	decrypt(ciphertext: Uint8Array, ad: Uint8Array = new Uint8Array(0)): Uint8Array {
+		if (this.#receive === null) throw new ProtocolError('InvalidState', 'this side of a one-way Noise pattern cannot receive');
 		if (ciphertext.length < AEAD_TAG_LENGTH || ciphertext.length > NOISE_MAX_MESSAGE_LENGTH) {
 			throw new ProtocolError('InvalidLength', 'Noise transport message has an impossible length');
 		}
@@ -273,8 +280,8 @@ export function nkRespond(
 }
 
 /**
- * Noise N, sender side: one message sealed to the relay's static key. The transport's sending
- * direction may carry further one-way messages (Noise §7.4: the N pattern is one-way).
+ * Noise N, sender side: one message sealed to the relay's static key. N is one-way (Noise §7.4):
+ * the returned transport can only send; Parley sends nothing after the message (PROTOCOL.md §6.2).
  */
 export function nInitiate(
 	suite: NoiseSuite,
@@ -285,11 +292,11 @@ export function nInitiate(
 ): { message: Uint8Array; transport: NoiseTransport } {
 	const sym = initSymmetric('N', suite, prologue, relayStaticPublic);
 	const { message } = writeE(sym, relayStaticPublic, payload, random);
-	const [c1, c2] = sym.split();
-	return { message, transport: new NoiseTransport(c1, c2, sym.h) };
+	const [c1] = sym.split();
+	return { message, transport: new NoiseTransport(c1, null, sym.h) };
 }
 
-/** Noise N, relay side. */
+/** Noise N, relay side: the returned transport can only receive. */
 export function nRespond(
 	suite: NoiseSuite,
 	relayStatic: DhKeyPair,
@@ -298,6 +305,6 @@ export function nRespond(
 ): { payload: Uint8Array; transport: NoiseTransport } {
 	const sym = initSymmetric('N', suite, prologue, relayStatic.publicKey);
 	const { payload } = readE(sym, relayStatic.secretKey, message);
-	const [c1, c2] = sym.split();
-	return { payload, transport: new NoiseTransport(c2, c1, sym.h) };
+	const [c1] = sym.split();
+	return { payload, transport: new NoiseTransport(null, c1, sym.h) };
 }

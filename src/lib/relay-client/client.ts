@@ -86,6 +86,8 @@ export interface RelayClientOptions {
 	readonly onMessage?: (m: QueueMessage) => void;
 	readonly onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
 	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
+	/** Ed25519 signing; defaults to the protocol suite's. */
+	readonly sign?: typeof sign;
 	/** How long to wait for an answer before failing a command as disconnected. */
 	readonly timeoutMs?: number;
 }
@@ -178,7 +180,7 @@ export class RelayClient {
 		const ws = this.#ws;
 		if (!transport || !ws) throw new RelayClientError('disconnected', 'not connected');
 		const corrId = this.#nextCorrId++;
-		const signed = key && command.type !== 'PING' ? { ...command, signature: sign(key.secretKey, authData(transport.handshakeHash, corrId, command)) } : command;
+		const signed = key && command.type !== 'PING' ? { ...command, signature: (this.#opts.sign ?? sign)(key.secretKey, authData(transport.handshakeHash, corrId, command)) } : command;
 		const reply = new Promise<RelayReply>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.#pending.delete(corrId);

@@ -168,10 +168,12 @@ describe('Noise NK with Parley’s suite and prologue', () => {
 			fc.property(fc.nat(start.message.length * 8 - 1), fc.nat(resp.message.length * 8 - 1), (b1, b2) => {
 				const bad1 = start.message.slice();
 				bad1[b1 >> 3]! ^= 1 << (b1 & 7);
-				expect(errorKindOf(() => nkRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_RELAY, bad1, new Uint8Array(0), systemRandom))).not.toBe('accepted');
+				expect(errorKindOf(() => nkRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_RELAY, bad1, new Uint8Array(0), systemRandom))).toBe(
+					'AuthenticationFailed'
+				);
 				const bad2 = resp.message.slice();
 				bad2[b2 >> 3]! ^= 1 << (b2 & 7);
-				expect(errorKindOf(() => start.handshake.finish(bad2))).not.toBe('accepted');
+				expect(errorKindOf(() => start.handshake.finish(bad2))).toBe('AuthenticationFailed');
 			}),
 			{ numRuns: 100 }
 		);
@@ -184,6 +186,10 @@ describe('Noise NK with Parley’s suite and prologue', () => {
 		const start = NkInitiator.start(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_RELAY, new Uint8Array(0), systemRandom);
 		expect(errorKindOf(() => nkRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_RELAY, start.message.subarray(0, 47), new Uint8Array(0), systemRandom))).toBe('InvalidLength');
 		expect(errorKindOf(() => start.handshake.finish(new Uint8Array(65536)))).toBe('InvalidLength');
+		expect(errorKindOf(() => start.handshake.finish(new Uint8Array(47)))).toBe('InvalidLength');
+		const resp = nkRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_RELAY, start.message, Uint8Array.of(1), systemRandom);
+		expect(errorKindOf(() => start.handshake.finish(resp.message.subarray(0, resp.message.length - 1)))).toBe('AuthenticationFailed');
+		expect(start.handshake.finish(resp.message).transport.handshakeHash).toEqual(resp.transport.handshakeHash);
 		expect(errorKindOf(() => NkInitiator.start(NOISE_SUITE, relay.publicKey.subarray(1), NOISE_PROLOGUE_RELAY, new Uint8Array(0), systemRandom))).toBe('InvalidLength');
 		expect(errorKindOf(() => NkInitiator.start(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_RELAY, new Uint8Array(65535 - 47), systemRandom))).toBe('MessageTooLarge');
 	});
@@ -200,7 +206,26 @@ describe('Noise NK with Parley’s suite and prologue', () => {
 		expect(errorKindOf(() => server.decrypt(m1))).toBe('AuthenticationFailed');
 		expect(server.decrypt(m2)).toEqual(Uint8Array.of(2));
 		expect(errorKindOf(() => server.decrypt(new Uint8Array(15)))).toBe('InvalidLength');
+		expect(errorKindOf(() => server.decrypt(new Uint8Array(65536)))).toBe('InvalidLength');
 		expect(errorKindOf(() => client.encrypt(new Uint8Array(65535 - 15)))).toBe('MessageTooLarge');
+	});
+
+	it('transport: any flipped bit, or the wrong associated data, fails and the next genuine message still opens', () => {
+		const { client, server } = connect();
+		fc.assert(
+			fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(), fc.boolean(), (payload, bit, toServer) => {
+				const [from, to] = toServer ? [client, server] : [server, client];
+				const ct = from.encrypt(payload, Uint8Array.of(1));
+				const i = bit % (ct.length * 8);
+				const bad = ct.slice();
+				bad[i >> 3]! ^= 1 << (i & 7);
+				expect(errorKindOf(() => to.decrypt(bad, Uint8Array.of(1)))).toBe('AuthenticationFailed');
+				expect(errorKindOf(() => to.decrypt(ct, Uint8Array.of(2)))).toBe('AuthenticationFailed');
+				expect(errorKindOf(() => to.decrypt(ct))).toBe('AuthenticationFailed');
+				expect(to.decrypt(ct, Uint8Array.of(1))).toEqual(payload);
+			}),
+			{ numRuns: 100 }
+		);
 	});
 
 	it('transport: any payload up to the Noise limit round-trips both ways', () => {
@@ -228,5 +253,34 @@ describe('Noise N (one-shot sealed command)', () => {
 		const lowOrder = sealed.message.slice();
 		lowOrder.fill(0, 0, 32);
 		expect(errorKindOf(() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, lowOrder))).toBe('InvalidPublicKey');
+	});
+
+	it('rejects any flipped bit and impossible lengths', () => {
+		const relay = generateDhKeyPair(systemRandom);
+		const sealed = nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, Uint8Array.of(1, 2, 3), systemRandom);
+		fc.assert(
+			fc.property(fc.nat(sealed.message.length * 8 - 1), (b) => {
+				const bad = sealed.message.slice();
+				bad[b >> 3]! ^= 1 << (b & 7);
+				expect(errorKindOf(() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, bad))).toBe('AuthenticationFailed');
+			}),
+			{ numRuns: 100 }
+		);
+		expect(errorKindOf(() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, sealed.message.subarray(0, 47)))).toBe('InvalidLength');
+		expect(errorKindOf(() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, new Uint8Array(65536)))).toBe('InvalidLength');
+		expect(errorKindOf(() => nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, new Uint8Array(65535 - 47), systemRandom))).toBe(
+			'MessageTooLarge'
+		);
+		expect(nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, new Uint8Array(65535 - 48), systemRandom).message).toHaveLength(65535);
+	});
+
+	it('is one-way: the sender cannot receive and the relay cannot send (Noise §5.2)', () => {
+		const relay = generateDhKeyPair(systemRandom);
+		const sealed = nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, new Uint8Array(0), systemRandom);
+		const opened = nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, sealed.message);
+		expect(opened.transport.handshakeHash).toEqual(sealed.transport.handshakeHash);
+		expect(errorKindOf(() => opened.transport.encrypt(Uint8Array.of(1)))).toBe('InvalidState');
+		expect(errorKindOf(() => sealed.transport.decrypt(new Uint8Array(16)))).toBe('InvalidState');
+		expect(opened.transport.decrypt(sealed.transport.encrypt(Uint8Array.of(1)))).toEqual(Uint8Array.of(1));
 	});
 });

@@ -1,0 +1,160 @@
+/**
+ * Relay benchmark: send → deliver → ack through the relay (a separate process, durable SQLite
+ * store) against a bare `ws` forwarder of the same frame size (the upper bound on this machine);
+ * then idle connections held and resident memory per connection.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
+import { parseRelayAddress, type RelayAddress } from '../src/lib/protocol/address.js';
+import { FRAME_SIZE } from '../src/lib/protocol/constants.js';
+import { generateDhKeyPair, generateSigningKeyPair } from '../src/lib/protocol/crypto/index.js';
+import { systemRandom } from '../src/lib/protocol/random.js';
+import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/lib/relay-client/client.js';
+import { nativeSign } from '../src/relay/native-ed25519.js';
+import { formatRate, printTable } from './lib/measure.js';
+import { percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
+
+const PAIRS = Number(process.env.PAIRS ?? 32);
+const RUN_MS = 4000;
+const IDLE_CONNECTIONS = Number(process.env.IDLE ?? 10_000);
+/** A 1 KiB chat message is a 3,459-byte envelope (PROTOCOL.md §5.4). */
+const BODY = systemRandom(3459);
+
+interface Result {
+	perSecond: number;
+	latencies: number[];
+}
+
+async function startRelay(extra: string[] = []): Promise<{ address: RelayAddress; pid: number; stop: () => Promise<void> }> {
+	const data = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+	const { child, match } = await startScript('src/relay/main.ts', ['--port', '0', '--host', '127.0.0.1', '--data', data, ...extra], /relay address: (\S+)/);
+	return {
+		address: parseRelayAddress((match[1] as string).replace('localhost', '127.0.0.1')),
+		pid: child.pid as number,
+		stop: async () => {
+			await stopScript(child);
+			rmSync(data, { recursive: true, force: true });
+		}
+	};
+}
+
+function relayClient(address: RelayAddress, onMessage?: (m: QueueMessage) => void): RelayClient {
+	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, sign: nativeSign, timeoutMs: 30_000 });
+}
+
+async function relayThroughput(address: RelayAddress): Promise<Result> {
+	const latencies: number[] = [];
+	let delivered = 0;
+	const end = performance.now() + RUN_MS;
+	await Promise.all(
+		Array.from({ length: PAIRS }, async () => {
+			let waiting: ((m: QueueMessage) => void) | null = null;
+			const recipient = relayClient(address, (m) => waiting?.(m));
+			const sender = relayClient(address);
+			const rk = generateSigningKeyPair(systemRandom);
+			const dh = generateDhKeyPair(systemRandom);
+			const sk = generateSigningKeyPair(systemRandom);
+			const q = await recipient.createQueue(rk, dh);
+			await sender.secureAsSender(q.senderId, sk);
+			await recipient.subscribe(q.recipientId, rk, dh, q.relayDhKey);
+			while (performance.now() < end) {
+				const got = new Promise<QueueMessage>((r) => (waiting = r));
+				const t0 = performance.now();
+				await sender.send(q.senderId, sk, systemRandom(16), BODY);
+				const m = await got;
+				latencies.push(performance.now() - t0);
+				await recipient.ack(q.recipientId, rk, m.messageId);
+				delivered++;
+			}
+			sender.close();
+			recipient.close();
+		})
+	);
+	return { perSecond: (delivered * 1000) / RUN_MS, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function forwarderThroughput(): Promise<Result> {
+	const { child, match } = await startScript('bench/lib/forwarder.ts', [], /forwarder listening on (\d+)/);
+	const port = Number(match[1]);
+	const latencies: number[] = [];
+	let delivered = 0;
+	const frame = new Uint8Array(FRAME_SIZE);
+	const open = (url: string) =>
+		new Promise<WebSocket>((resolve) => {
+			const ws = new WebSocket(url);
+			ws.once('open', () => resolve(ws));
+		});
+	const end = performance.now() + RUN_MS;
+	await Promise.all(
+		Array.from({ length: PAIRS }, async (_, pair) => {
+			const sender = await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=sender`);
+			const recipient = await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=recipient`);
+			while (performance.now() < end) {
+				const t0 = performance.now();
+				const deliveredFrame = new Promise((r) => recipient.once('message', r));
+				const acked = new Promise((r) => sender.once('message', r));
+				sender.send(frame); // send
+				await deliveredFrame; // deliver
+				latencies.push(performance.now() - t0);
+				recipient.send(frame); // ack
+				await acked;
+				delivered++;
+			}
+			sender.close();
+			recipient.close();
+		})
+	);
+	await stopScript(child);
+	return { perSecond: (delivered * 1000) / RUN_MS, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function idleConnections(): Promise<{ held: number; baseline: number; loaded: number }> {
+	const relay = await startRelay(['--max-connections-per-ip', String(IDLE_CONNECTIONS * 2)]);
+	await new Promise((r) => setTimeout(r, 500));
+	const baseline = residentBytes(relay.pid);
+	const clients: RelayClient[] = [];
+	for (let i = 0; i < IDLE_CONNECTIONS; i += 250) {
+		const batch = Array.from({ length: Math.min(250, IDLE_CONNECTIONS - i) }, () => relayClient(relay.address));
+		await Promise.all(batch.map((c) => c.connect()));
+		clients.push(...batch);
+	}
+	await new Promise((r) => setTimeout(r, 1000));
+	const stats = (await (await fetch(`http://127.0.0.1:${relay.address.port}/stats`)).json()) as { connections: number };
+	const loaded = residentBytes(relay.pid);
+	for (const c of clients) c.close();
+	await relay.stop();
+	return { held: stats.connections, baseline, loaded };
+}
+
+export async function relayBenchmark(): Promise<void> {
+	console.log(`\n## Relay: send → deliver → ack, ${PAIRS} sender→recipient pairs, ${RUN_MS / 1000} s each, ${FRAME_SIZE}-byte frames\n`);
+	const relay = await startRelay();
+	const ours = await relayThroughput(relay.address);
+	await relay.stop();
+	const bare = await forwarderThroughput();
+	const ms = (n: number) => `${n.toFixed(2)} ms`;
+	printTable(
+		['path', 'messages/s', 'p50 send→deliver', 'p99 send→deliver'],
+		[
+			['Parley relay (Noise, signed commands, SQLite WAL synchronous=FULL, group commit)', formatRate(ours.perSecond), ms(percentile(ours.latencies, 50)), ms(percentile(ours.latencies, 99))],
+			['bare ws forwarder (no crypto, no storage)', formatRate(bare.perSecond), ms(percentile(bare.latencies, 50)), ms(percentile(bare.latencies, 99))]
+		]
+	);
+	const ratio = ours.perSecond / bare.perSecond;
+	console.log(`\nParley / bare forwarder: ${(ratio * 100).toFixed(0)}% (goal ≥ 50%: ${ratio >= 0.5 ? 'PASS' : 'MISS'})`);
+
+	const idle = await idleConnections();
+	const perConnection = (idle.loaded - idle.baseline) / idle.held;
+	console.log(`\n## Relay: idle connections (Noise session established, no traffic)\n`);
+	printTable(
+		['connections held', 'relay RSS before', 'relay RSS with connections', 'per connection', 'goal: 10,000 under 1 GiB'],
+		[[idle.held.toLocaleString('en-US'), mib(idle.baseline), mib(idle.loaded), `${(perConnection / 1024).toFixed(1)} KiB`, idle.held >= 10_000 && idle.loaded < 2 ** 30 ? 'PASS' : 'MISS']]
+	);
+}
+
+function mib(n: number): string {
+	return `${(n / 2 ** 20).toFixed(0)} MiB`;
+}
