@@ -14,6 +14,7 @@ import { generateDhKeyPair, generateSigningKeyPair } from '../src/lib/protocol/c
 import { systemRandom } from '../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/lib/relay-client/client.js';
 import { nativeSign } from '../src/relay/native-ed25519.js';
+import { NATIVE_NOISE_SUITE } from '../src/relay/native-noise.js';
 import { formatRate, printTable } from './lib/measure.js';
 import { percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
 
@@ -42,7 +43,7 @@ async function startRelay(extra: string[] = []): Promise<{ address: RelayAddress
 }
 
 function relayClient(address: RelayAddress, onMessage?: (m: QueueMessage) => void): RelayClient {
-	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, sign: nativeSign, timeoutMs: 30_000 });
+	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, sign: nativeSign, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
 }
 
 async function relayThroughput(address: RelayAddress): Promise<Result> {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 
 /** Spawns `node --import tsx <script> …args` and resolves with the first stdout match of `ready`. */
 export function startScript(script: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+	const child = spawn(process.execPath, [...(process.env.PARLEY_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PARLEY_PROFILE_DIR}`] : []), '--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
 	return new Promise((resolve, reject) => {
 		let out = '';
 		child.stdout?.on('data', (d: Buffer) => {

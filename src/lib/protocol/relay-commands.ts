@@ -8,7 +8,7 @@
  * Authorization data is built here (one function) so signer and verifier sign the same bytes.
  * Whether a command is allowed, and what it does to a queue, is the relay's concern.
  */
-import { ByteReader, concatBytes, u16be, u32be } from './bytes.js';
+import { ByteReader, concatBytes, isAllZero, u16be, u32be } from './bytes.js';
 import {
 	AEAD_TAG_LENGTH,
 	ED25519_PUBLIC_KEY_LENGTH,
@@ -125,9 +125,7 @@ function openBlock(block: Uint8Array): ByteReader {
 	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
 	const length = ((block[0] as number) << 8) | (block[1] as number);
 	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MalformedInput', 'relay block length is out of range');
-	let padding = 0;
-	for (let i = 2 + length; i < BLOCK_SIZE; i++) padding |= block[i] as number;
-	if (padding !== 0) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
+	if (!isAllZero(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
 	return new ByteReader(block.subarray(2, 2 + length));
 }
 

@@ -14,7 +14,7 @@ import { toBase64url } from '../protocol/bytes.js';
 import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
 import { sign, type DhKeyPair, type SigningKeyPair } from '../protocol/crypto/index.js';
 import type { RelayAddress } from '../protocol/address.js';
-import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../protocol/noise.js';
+import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '../protocol/noise.js';
 import { systemRandom, type RandomSource } from '../protocol/random.js';
 import {
 	authData,
@@ -88,6 +88,8 @@ export interface RelayClientOptions {
 	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
 	/** Ed25519 signing; defaults to the protocol suite's. */
 	readonly sign?: typeof sign;
+	/** The Noise suite; defaults to the protocol's (pure TypeScript). */
+	readonly noiseSuite?: NoiseSuite;
 	/** How long to wait for an answer before failing a command as disconnected. */
 	readonly timeoutMs?: number;
 }
@@ -216,7 +218,7 @@ export class RelayClient {
 			this.#ws = ws;
 			let handshake: NkInitiator | null = null;
 			ws.onopen = () => {
-				const start = NkInitiator.start(NOISE_SUITE, address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
+				const start = NkInitiator.start(this.#opts.noiseSuite ?? NOISE_SUITE, address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
 				handshake = start.handshake;
 				ws.send(start.message);
 			};
