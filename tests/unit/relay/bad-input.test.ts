@@ -78,6 +78,26 @@ describe('relay under bad input', () => {
 		s.ws.close();
 	});
 
+	it('answers an oversized SEND with LARGE and a flood of commands with RATE', async () => {
+		const s = await rawSession(relay);
+		const block = new Uint8Array(BLOCK_SIZE);
+		// corr id 5, SEND, sender id, message id, body length 16001 (one over the limit)
+		block.set([0, 4 + 1 + 24 + 16 + 2, 0, 0, 0, 5, 0x04, ...new Uint8Array(40), 16001 >> 8, 16001 & 0xff]);
+		s.ws.send(s.transport.encrypt(block));
+		await until(() => s.replies.length === 1, 'answer to the oversized send');
+		expect(s.replies[0]).toEqual({ type: 'ERR', error: 'LARGE' });
+		s.ws.close();
+
+		const limited = await startRelay({ limits: { commandBurst: 5, commandsPerSecond: 0.001 } });
+		const flood = await rawSession(limited);
+		for (let i = 0; i < 8; i++) flood.ws.send(flood.transport.encrypt(encodeCommand(i + 1, { type: 'PING' })));
+		await until(() => flood.replies.length === 8, 'answers to the flood');
+		expect(flood.replies.map((r) => r.type)).toEqual(['PONG', 'PONG', 'PONG', 'PONG', 'PONG', 'ERR', 'ERR', 'ERR']);
+		expect(flood.replies[7]).toEqual({ type: 'ERR', error: 'RATE' });
+		flood.ws.close();
+		await limited.stop();
+	});
+
 	it('closes connections that send garbage frames, replayed frames or oversized frames — and only those', async () => {
 		const bob = client(relay.address);
 		await bob.client.ping();
