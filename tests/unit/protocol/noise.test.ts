@@ -2,7 +2,6 @@ import { gcm } from '@noble/ciphers/aes.js';
 import { blake2b, blake2s } from '@noble/hashes/blake2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NOISE_PROLOGUE_RELAY, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
@@ -18,22 +17,11 @@ import {
 	type NoiseTransport
 } from '../../../src/lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../../../src/lib/protocol/random.js';
+import { NOISE_VECTORS, fixedKeys, type NoiseVector } from './helpers/cacophony.js';
 import { errorKindOf } from './helpers/error-kind.js';
 
-interface Vector {
-	protocol_name: string;
-	init_prologue: string;
-	init_ephemeral: string;
-	init_remote_static: string;
-	resp_static: string;
-	resp_ephemeral?: string;
-	handshake_hash: string;
-	messages: { payload: string; ciphertext: string }[];
-}
-
-const VECTORS = (
-	JSON.parse(readFileSync(new URL('../../vectors/noise/cacophony-N-NK-25519.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
-).vectors;
+const VECTORS = NOISE_VECTORS;
+type Vector = NoiseVector;
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -74,14 +62,6 @@ function testSuite(cipher: string, hashName: string): NoiseSuite {
 	};
 }
 
-/** A RandomSource that hands out the given ephemeral secret keys in order. */
-function fixed(...keys: Uint8Array[]): RandomSource {
-	return (length) => {
-		const k = keys.shift();
-		if (!k || k.length !== length) throw new Error('unexpected random draw');
-		return k;
-	};
-}
 
 describe('Noise: cacophony vectors (25519 N and NK, every cipher and hash)', () => {
 	it('has all 16 vectors', () => expect(VECTORS).toHaveLength(16));
@@ -99,10 +79,10 @@ describe('Noise: cacophony vectors (25519 N and NK, every cipher and hash)', () 
 		let responder: NoiseTransport;
 		let transportMessages: Vector['messages'];
 		if (pattern === 'NK') {
-			const start = NkInitiator.start(suite, rs, prologue, h(m0.payload), fixed(h(v.init_ephemeral)));
+			const start = NkInitiator.start(suite, rs, prologue, h(m0.payload), fixedKeys(h(v.init_ephemeral)));
 			expect(hex(start.message)).toBe(m0.ciphertext);
 			const m1 = rest[0]!;
-			const resp = nkRespond(suite, relay, prologue, start.message, h(m1.payload), fixed(h(v.resp_ephemeral!)));
+			const resp = nkRespond(suite, relay, prologue, start.message, h(m1.payload), fixedKeys(h(v.resp_ephemeral!)));
 			expect(hex(resp.initiatorPayload)).toBe(m0.payload);
 			expect(hex(resp.message)).toBe(m1.ciphertext);
 			const done = start.handshake.finish(resp.message);
@@ -111,7 +91,7 @@ describe('Noise: cacophony vectors (25519 N and NK, every cipher and hash)', () 
 			responder = resp.transport;
 			transportMessages = rest.slice(1);
 		} else {
-			const sent = nInitiate(suite, rs, prologue, h(m0.payload), fixed(h(v.init_ephemeral)));
+			const sent = nInitiate(suite, rs, prologue, h(m0.payload), fixedKeys(h(v.init_ephemeral)));
 			expect(hex(sent.message)).toBe(m0.ciphertext);
 			const got = nRespond(suite, relay, prologue, sent.message);
 			expect(hex(got.payload)).toBe(m0.payload);

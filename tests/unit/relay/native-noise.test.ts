@@ -1,35 +1,23 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dhPublicKey } from '../../../src/lib/protocol/crypto/index.js';
 import { NOISE_SUITE, NkInitiator, nInitiate, nRespond, nkRespond } from '../../../src/lib/protocol/noise.js';
 import { NATIVE_NOISE_SUITE } from '../../../src/relay/native-noise.js';
+import { NOISE_VECTORS, fixedKeys, type NoiseVector } from '../protocol/helpers/cacophony.js';
 import { errorKindOf } from '../protocol/helpers/error-kind.js';
 
-interface Vector {
-	protocol_name: string;
-	init_prologue: string;
-	init_ephemeral: string;
-	init_remote_static: string;
-	resp_static: string;
-	resp_ephemeral?: string;
-	handshake_hash: string;
-	messages: { payload: string; ciphertext: string }[];
-}
-const vectors = (JSON.parse(readFileSync(new URL('../../vectors/noise/cacophony-N-NK-25519.json', import.meta.url), 'utf8')) as { vectors: Vector[] }).vectors.filter((v) =>
-	v.protocol_name.endsWith('_25519_ChaChaPoly_SHA256')
-);
+const vectors = NOISE_VECTORS.filter((v) => v.protocol_name.endsWith('_25519_ChaChaPoly_SHA256'));
+type Vector = NoiseVector;
 const h = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const fixed = (...keys: Uint8Array[]) => () => keys.shift() as Uint8Array;
 
 describe('native Noise suite (relay hot path) = the protocol suite, byte for byte', () => {
 	it.each(vectors.map((v) => [v.protocol_name, v] as const))('%s vector as the responder', (name, v) => {
 		const relay = { secretKey: h(v.resp_static), publicKey: dhPublicKey(h(v.resp_static)) };
 		const [m0, m1] = v.messages as [Vector['messages'][number], Vector['messages'][number]];
 		if (name.startsWith('Noise_NK_')) {
-			const start = NkInitiator.start(NOISE_SUITE, h(v.init_remote_static), h(v.init_prologue), h(m0.payload), fixed(h(v.init_ephemeral)));
-			const resp = nkRespond(NATIVE_NOISE_SUITE, relay, h(v.init_prologue), start.message, h(m1.payload), fixed(h(v.resp_ephemeral!)));
+			const start = NkInitiator.start(NOISE_SUITE, h(v.init_remote_static), h(v.init_prologue), h(m0.payload), fixedKeys(h(v.init_ephemeral)));
+			const resp = nkRespond(NATIVE_NOISE_SUITE, relay, h(v.init_prologue), start.message, h(m1.payload), fixedKeys(h(v.resp_ephemeral!)));
 			expect(hex(resp.message)).toBe(m1.ciphertext);
 			expect(hex(resp.transport.handshakeHash)).toBe(v.handshake_hash);
 			const client = start.handshake.finish(resp.message).transport;
@@ -40,7 +28,7 @@ describe('native Noise suite (relay hot path) = the protocol suite, byte for byt
 				expect(hex(to.decrypt(ct))).toBe(m.payload);
 			});
 		} else {
-			const sent = nInitiate(NATIVE_NOISE_SUITE, h(v.init_remote_static), h(v.init_prologue), h(m0.payload), fixed(h(v.init_ephemeral)));
+			const sent = nInitiate(NATIVE_NOISE_SUITE, h(v.init_remote_static), h(v.init_prologue), h(m0.payload), fixedKeys(h(v.init_ephemeral)));
 			expect(hex(sent.message)).toBe(m0.ciphertext);
 			expect(hex(nRespond(NATIVE_NOISE_SUITE, relay, h(v.init_prologue), sent.message).payload)).toBe(m0.payload);
 		}
