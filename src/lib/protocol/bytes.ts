@@ -50,19 +50,9 @@ export function u32be(n: number): Uint8Array {
 }
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export function utf8(s: string): Uint8Array {
 	return encoder.encode(s);
-}
-
-/** Decode UTF-8, rejecting invalid sequences with a typed error. */
-export function fromUtf8(b: Uint8Array, field: string): string {
-	try {
-		return strictDecoder.decode(b);
-	} catch {
-		throw new ProtocolError('MalformedInput', `${field} is not valid UTF-8`);
-	}
 }
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -15,19 +15,17 @@
 import { encodeQueueAddress, readQueueAddress, type QueueAddress } from './address.js';
 import { ByteReader, concatBytes } from './bytes.js';
 import {
-	AEAD_TAG_LENGTH,
 	ED25519_PUBLIC_KEY_LENGTH,
 	ENVELOPE_CONFIRMATION,
 	ENVELOPE_MESSAGE,
 	ENVELOPE_VERSION,
 	MLKEM768_CIPHERTEXT_LENGTH,
-	PAD_MIN_SIZE,
 	PAYLOAD_CHAT_EVENT,
 	PAYLOAD_CONN_INFO,
-	X25519_KEY_LENGTH,
-	XCHACHA_NONCE_LENGTH
+	X25519_KEY_LENGTH
 } from './constants.js';
 import { ProtocolError } from './errors.js';
+import { MIN_MESSAGE_LENGTH } from './ratchet/index.js';
 
 export type Envelope =
 	| { readonly type: 'confirmation'; readonly dhPublicKey: Uint8Array; readonly kemCiphertext: Uint8Array; readonly message: Uint8Array }
@@ -36,12 +34,6 @@ export type Envelope =
 export type Payload =
 	| { readonly type: 'conn-info'; readonly senderKey: Uint8Array; readonly replyQueue?: QueueAddress }
 	| { readonly type: 'chat-event'; readonly event: Uint8Array };
-
-/** Header plaintext of a ratchet message (§5.4), repeated here only to bound envelope sizes. */
-const RATCHET_HEADER_LENGTH = 32 + 4 + 4 + 1184 + MLKEM768_CIPHERTEXT_LENGTH;
-/** Smallest ratchet message: version, header nonce, sealed header, sealed minimum padded body. */
-export const MIN_RATCHET_MESSAGE_LENGTH =
-	1 + XCHACHA_NONCE_LENGTH + RATCHET_HEADER_LENGTH + AEAD_TAG_LENGTH + PAD_MIN_SIZE + AEAD_TAG_LENGTH;
 
 export function encodeEnvelope(e: Envelope): Uint8Array {
 	if (e.type === 'message') return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_MESSAGE), e.message);
@@ -52,14 +44,14 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-	if (bytes.length < 2 + MIN_RATCHET_MESSAGE_LENGTH) throw new ProtocolError('InvalidLength', 'envelope is too short');
+	if (bytes.length < 2 + MIN_MESSAGE_LENGTH) throw new ProtocolError('InvalidLength', 'envelope is too short');
 	const r = new ByteReader(bytes);
 	const version = r.u8('envelope version');
 	if (version !== ENVELOPE_VERSION) throw new ProtocolError('UnsupportedVersion', `envelope version ${version} is not supported`);
 	const type = r.u8('envelope type');
 	if (type === ENVELOPE_MESSAGE) return { type: 'message', message: r.rest() };
 	if (type !== ENVELOPE_CONFIRMATION) throw new ProtocolError('MalformedInput', `unknown envelope type ${type}`);
-	if (r.remaining < X25519_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MIN_RATCHET_MESSAGE_LENGTH) {
+	if (r.remaining < X25519_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MIN_MESSAGE_LENGTH) {
 		throw new ProtocolError('InvalidLength', 'confirmation is too short');
 	}
 	return {

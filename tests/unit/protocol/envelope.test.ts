@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/protocol/bytes.js';
 import {
-	MIN_RATCHET_MESSAGE_LENGTH,
 	decodeEnvelope,
 	decodePayload,
 	encodeEnvelope,
 	encodePayload,
 	type Payload
 } from '../../../src/lib/protocol/envelope.js';
+import { MIN_MESSAGE_LENGTH as MIN_RATCHET_MESSAGE_LENGTH } from '../../../src/lib/protocol/ratchet/index.js';
 import { errorKindOf } from './helpers/error-kind.js';
 
 const message = Uint8Array.from({ length: MIN_RATCHET_MESSAGE_LENGTH + 10 }, (_, i) => i & 0xff);
