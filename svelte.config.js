@@ -1,6 +1,9 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+/** sha256 of the style attribute of SvelteKit's #svelte-announcer (kit/src/core/sync/write_root.js). */
+const ANNOUNCER_STYLE_SHA256 = 'S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo=';
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
 	preprocess: vitePreprocess(),
@@ -12,7 +15,8 @@ const config = {
 			directives: {
 				'default-src': ['self'],
 				'script-src': ['self'],
-				'style-src': ['self'],
+				// SvelteKit's route announcer sets one fixed style attribute; allow exactly that one.
+				'style-src': ['self', 'unsafe-hashes', `sha256-${ANNOUNCER_STYLE_SHA256}`],
 				'img-src': ['self', 'data:', 'blob:'],
 				'connect-src': ['self', 'ws:', 'wss:'],
 				'worker-src': ['self'],

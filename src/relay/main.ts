@@ -1,6 +1,6 @@
 /**
  * `npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/]
- *   [--max-connections-per-ip 1000]`
+ *   [--max-connections-per-ip 1000] [--static ./build]`
  *
  * Starts a relay with the embedded SQLite store in the data directory, prints its address (with
  * the pinned key), logs JSON lines to stderr (no queue ids, keys or IP addresses), and shuts down
@@ -16,6 +16,7 @@ import { nativeVerify } from './native-ed25519.js';
 import { NATIVE_NOISE_SUITE } from './native-noise.js';
 import { RelayServer, type RelayLog } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
+import { staticFiles } from './static-files.js';
 
 const { values } = parseArgs({
 	options: {
@@ -23,11 +24,12 @@ const { values } = parseArgs({
 		host: { type: 'string', default: '0.0.0.0' },
 		data: { type: 'string' },
 		'public-url': { type: 'string' },
-		'max-connections-per-ip': { type: 'string' }
+		'max-connections-per-ip': { type: 'string' },
+		static: { type: 'string' }
 	}
 });
 if (!values.data) {
-	console.error('usage: npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/]');
+	console.error('usage: npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/] [--static ./build]');
 	process.exit(2);
 }
 const port = Number(values.port);
@@ -48,7 +50,7 @@ const relay = new RelayServer({
 	limits: perIp ? { connectionsPerIp: Number(perIp) } : {}
 });
 const server = createServer();
-relay.attach(server);
+relay.attach(server, values.static ? staticFiles(values.static) : undefined);
 
 server.listen(port, values.host, () => {
 	const bound = server.address();
@@ -59,6 +61,7 @@ server.listen(port, values.host, () => {
 		: formatRelayAddress({ host: 'localhost', port: actualPort, path: '', tls: false, publicKey: identity.publicKey });
 	console.log(`Parley relay listening on ${values.host}:${actualPort}`);
 	console.log(`relay address: ${address}`);
+	if (values.static) console.log(`app: http://localhost:${actualPort}/ (serving ${values.static})`);
 	log('started', { port: actualPort });
 });
 

@@ -12,7 +12,6 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { toBase64url } from '../lib/protocol/bytes.js';
 import {
 	FRAME_SIZE,
 	NOISE_MAX_MESSAGE_LENGTH,
@@ -154,8 +153,11 @@ export class RelayServer {
 		return this.#identity.publicKey;
 	}
 
-	/** Serves WebSocket upgrades and the HTTP routes on `server`. */
-	attach(server: Server): void {
+	/**
+	 * Serves WebSocket upgrades and the relay's HTTP routes on `server`; any other request goes to
+	 * `otherRequests` (e.g. the static app) or gets a 404.
+	 */
+	attach(server: Server, otherRequests?: (req: IncomingMessage, res: ServerResponse) => void): void {
 		server.on('upgrade', (req, socket, head) => {
 			const ip = req.socket.remoteAddress ?? '';
 			if ((this.#perIp.get(ip) ?? 0) >= this.#limits.connectionsPerIp) {
@@ -164,7 +166,7 @@ export class RelayServer {
 			}
 			this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
 		});
-		server.on('request', (req, res) => void this.#http(req, res));
+		server.on('request', (req, res) => void this.#http(req, res, otherRequests));
 	}
 
 	async stats(): Promise<{ queues: number; pendingMessages: number; connections: number }> {
@@ -355,7 +357,7 @@ export class RelayServer {
 		conn.send(0, { type: 'MSG', recipientId: sub.queue.recipientId, messageId: m.messageId, receivedAt: m.receivedAt, nonce, sealedBody });
 	}
 
-	async #http(req: IncomingMessage, res: ServerResponse): Promise<void> {
+	async #http(req: IncomingMessage, res: ServerResponse, otherRequests?: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
 		const reply = (status: number, body: string, type = 'text/plain') => {
 			res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
 			res.end(body);
@@ -363,7 +365,6 @@ export class RelayServer {
 		const path = (req.url ?? '/').split('?')[0];
 		if (req.method === 'GET' && path === '/healthz') return reply(200, JSON.stringify({ status: 'ok' }), 'application/json');
 		if (req.method === 'GET' && path === '/stats') return reply(200, JSON.stringify(await this.stats()), 'application/json');
-		if (req.method === 'GET' && path === '/') return reply(200, `Parley relay. Key: ${toBase64url(this.publicKey)}\n`);
 		if (req.method === 'POST' && path === '/send') {
 			const chunks: Buffer[] = [];
 			let size = 0;
@@ -382,6 +383,7 @@ export class RelayServer {
 				return reply(code === 'AUTH' ? 403 : code === 'QUOTA' ? 507 : code === 'INTERNAL' ? 500 : 400, code);
 			}
 		}
-		reply(404, 'not found');
+		if (otherRequests) otherRequests(req, res);
+		else reply(404, 'not found');
 	}
 }

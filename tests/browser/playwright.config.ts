@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.js';
 
 const PORT = 4317;
+/** The app and relay, served as `npm start` serves them. */
+export const APP_PORT = 4318;
 
 export default defineConfig({
 	testDir: '.',
@@ -17,11 +19,20 @@ export default defineConfig({
 		browserName: 'chromium',
 		launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS }
 	},
-	webServer: {
-		command: `npx vite --config tests/browser/protocol-worker/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
-		cwd: '../..',
-		url: `http://127.0.0.1:${PORT}/`,
-		reuseExistingServer: false,
-		timeout: 60_000
-	}
+	webServer: [
+		{
+			command: `npx vite --config tests/browser/protocol-worker/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+			cwd: '../..',
+			url: `http://127.0.0.1:${PORT}/`,
+			reuseExistingServer: false,
+			timeout: 60_000
+		},
+		{
+			command: `npx vite build && npx tsx src/relay/main.ts --port ${APP_PORT} --host 127.0.0.1 --data test-results/relay-data --static build`,
+			cwd: '../..',
+			url: `http://127.0.0.1:${APP_PORT}/healthz`,
+			reuseExistingServer: false,
+			timeout: 180_000
+		}
+	]
 });
