@@ -1,0 +1,19 @@
+/**
+ * The engine's constants (PROTOCOL.md §9): labels of local, at-rest cryptography and the limits of
+ * local work, each with its reason. Wire constants live in ../protocol/constants.ts.
+ */
+import { utf8 } from '../protocol/bytes.js';
+
+/** §9.1: associated-data prefix of every sealed record and of the wrapped data key. */
+export const LABEL_AT_REST = utf8('Parley v1 at rest');
+/** §9.1: HMAC label of the keyed name kept for each processed relay delivery. */
+export const LABEL_RECEIVED_MARK = utf8('Parley v1 received');
+
+/** Messages of a conversation loaded per page: one screen and some scrollback. */
+export const PAGE_SIZE = 50;
+/** After a failed send the outbox waits this long before retrying (the relay client also retries its connection). */
+export const OUTBOX_RETRY_MS = 3000;
+/** Receipts name at most this many messages (PROTOCOL.md §8: MAX_RECEIPT_TARGETS). */
+export const RECEIPT_BATCH = 128;
+/** The name of the database of the default profile; one database per profile. */
+export const DEFAULT_PROFILE = 'default';

@@ -1,0 +1,673 @@
+/**
+ * The engine: one per profile, in a Web Worker. It owns the profile's keys, ratchets and queues,
+ * and is the only code that touches them (DESIGN.md "Engine and storage").
+ *
+ * Guarantees:
+ * - Every change of state runs in one serial queue, and each one commits its records in a single
+ *   IndexedDB transaction: a ratchet never advances without the message it produced or received
+ *   being stored with it.
+ * - Received: a delivery is stored (with a keyed mark of its relay id) before it is acknowledged;
+ *   a redelivery after a crash is recognized and only acknowledged again.
+ * - Sent: a message is encrypted once, stored with its ready relay command in the outbox, then
+ *   sent in order per contact with retries; the relay de-duplicates by message id, so a retry
+ *   never produces a duplicate.
+ * - Errors leave as `EngineError`s with plain-language messages; a bad delivery is dropped alone.
+ * Rendering, routing and the page's state are the UI's concern.
+ */
+import { formatRelayAddress, parseRelayAddress, type QueueAddress } from '../protocol/address.js';
+import { toBase64url, utf8, concatBytes } from '../protocol/bytes.js';
+import { MAX_TEXT_BYTES, MESSAGE_ID_LENGTH } from '../protocol/constants.js';
+import { generateDhKeyPair, generateSigningKeyPair } from '../protocol/crypto/index.js';
+import { decodeEnvelope, decodePayload, encodeEnvelope, encodePayload, type Payload } from '../protocol/envelope.js';
+import { isProtocolError } from '../protocol/errors.js';
+import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type DecodedChatEvent } from '../protocol/events.js';
+import { acceptInvitation, createInvitation, receiveConfirmation } from '../protocol/handshake.js';
+import { formatInvitationLink, parseInvitationLink } from '../protocol/invitation.js';
+import { systemRandom } from '../protocol/random.js';
+import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
+import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
+import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
+import { OUTBOX_RETRY_MS, RECEIPT_BATCH } from './constants.js';
+import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
+import { EngineError, toEngineError } from './errors.js';
+import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
+import { RelayPool } from './relay-pool.js';
+import { Store } from './store.js';
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
+const MAX_NAME_LENGTH = 64;
+
+function cleanName(name: string): string {
+	const n = name.replace(/\s+/g, ' ').trim();
+	if (!n) throw new EngineError('not-allowed', 'Please enter a name.');
+	if (n.length > MAX_NAME_LENGTH) throw new EngineError('too-long', `A name can be at most ${MAX_NAME_LENGTH} characters.`);
+	return n;
+}
+
+/** Records one serial step writes together. */
+interface Writes {
+	contact?: StoredContact;
+	messages: { key: string; message: StoredMessage }[];
+	outbox: OutboxEntry[];
+}
+
+export class Engine implements EngineApi {
+	#store: Store | null = null;
+	#config: EngineConfig | null = null;
+	#profile: ProfileView | null = null;
+	readonly #contacts = new Map<string, StoredContact>();
+	/** hex(recipient id) → contact id. */
+	readonly #byQueue = new Map<string, string>();
+	readonly #listeners = new Set<(c: EngineChange) => void>();
+	readonly #relays = new RelayPool({
+		onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
+		onStatus: (_relay, status) => {
+			if (status === 'open') this.#kickOutbox();
+			this.#emit(null);
+		}
+	});
+	#queue: Promise<unknown> = Promise.resolve();
+	#flushing = false;
+	#flushAgain = false;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+	// ---- lifecycle -------------------------------------------------------------------------
+
+	async start(config: EngineConfig): Promise<ProfileView | null> {
+		return this.#guard(async () => {
+			if (config.relays.length === 0) throw new EngineError('relay-unreachable', 'No relay is configured. Add one in config.json.');
+			for (const r of config.relays) parseRelayAddress(r);
+			this.#config = config;
+			this.#store ??= await Store.open('default');
+			const profile = await this.#store.profile();
+			if (!profile) return null;
+			await this.#load(profile.name);
+			return this.#profile;
+		});
+	}
+
+	async createProfile(name: string): Promise<ProfileView> {
+		return this.#guard(async () => {
+			const store = this.#requireStore();
+			const clean = cleanName(name);
+			await store.putProfile({ name: clean, createdAt: Date.now() });
+			await this.#load(clean);
+			return this.#profile as ProfileView;
+		});
+	}
+
+	async #load(name: string): Promise<void> {
+		const store = this.#requireStore();
+		this.#profile = { name };
+		this.#contacts.clear();
+		for (const [id, c] of await store.contacts()) {
+			this.#contacts.set(id, c);
+			this.#byQueue.set(hex(c.recv.recipientId), id);
+		}
+		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
+		this.#kickOutbox();
+	}
+
+	onChange(listener: (change: EngineChange) => void): void {
+		this.#listeners.add(listener);
+	}
+
+	// ---- reading ---------------------------------------------------------------------------
+
+	async chats(): Promise<ChatSummary[]> {
+		return [...this.#contacts.entries()].map(([id, c]) => this.#summary(id, c)).sort((a, b) => (b.lastAt ?? b.createdAt) - (a.lastAt ?? a.createdAt));
+	}
+
+	async contact(contactId: string): Promise<ContactView> {
+		return this.#view(contactId, this.#requireContact(contactId));
+	}
+
+	async conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage> {
+		return this.#guard(async () => {
+			const c = this.#requireContact(contactId);
+			const store = this.#requireStore();
+			const page = await store.messages(contactId, beforeSeq);
+			const messages: MessageView[] = [];
+			for (const { seq, key, message } of page.messages) {
+				const target = message.replyTo ? await store.message(messageKey(contactId, message.replyTo)) : null;
+				messages.push({
+					key,
+					seq,
+					mine: message.mine,
+					body: message.body,
+					sentAt: message.sentAt,
+					replyTo: target && message.replyTo ? { key: messageKey(contactId, message.replyTo), body: preview(target), mine: target.mine } : null,
+					edited: message.edited,
+					deleted: message.deleted,
+					reactions: message.reactions,
+					status: message.status,
+					unsupported: message.unsupported
+				});
+			}
+			return { contact: this.#view(contactId, c), messages, hasMore: page.hasMore };
+		});
+	}
+
+	async relays(): Promise<RelayView[]> {
+		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address) }));
+	}
+
+	// ---- connecting ------------------------------------------------------------------------
+
+	/** PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it. */
+	async createInvitation(): Promise<{ contactId: string; link: string }> {
+		return this.#guard(async () => {
+			this.#requireProfile();
+			const recv = await this.#newReceiveQueue();
+			const { invitation, secrets } = createInvitation({ relay: parseRelayAddress(recv.relay), senderId: recv.senderId }, systemRandom);
+			const link = formatInvitationLink((this.#config as EngineConfig).appUrl, invitation);
+			const contactId = this.#newId();
+			const contact: StoredContact = {
+				...this.#blankContact('inviter', recv),
+				invitation: { link, dh: secrets.dh, kem: secrets.kem }
+			};
+			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
+			this.#byQueue.set(hex(recv.recipientId), contactId);
+			this.#subscribe(recv);
+			return { contactId, link };
+		});
+	}
+
+	/** PROTOCOL.md §4.7 step 2: answer an invitation. */
+	async acceptInvitation(linkText: string): Promise<{ contactId: string }> {
+		return this.#guard(async () => {
+			this.#requireProfile();
+			const invitation = parseInvitationLink(linkText);
+			const theirQueue: SendQueue = {
+				relay: formatRelayAddress(invitation.queue.relay),
+				senderId: invitation.queue.senderId,
+				senderKey: generateSigningKeyPair(systemRandom)
+			};
+			const recv = await this.#newReceiveQueue();
+			try {
+				// SMP's SKEY: claim the inviter's queue before anything is sent, so a link seen by a
+				// stranger cannot be raced, and a used link is refused here (PROTOCOL.md §7.2).
+				await this.#relays.get(theirQueue.relay).secureAsSender(theirQueue.senderId, theirQueue.senderKey);
+			} catch (e) {
+				void this.#relays.get(recv.relay).deleteQueue(recv.recipientId, recv.recipientKey).catch(() => {});
+				if (e instanceof RelayClientError && e.code === 'AUTH') {
+					throw new EngineError('link-used', 'This invitation was already used. Ask your contact for a new one.');
+				}
+				throw e;
+			}
+			const replyQueue: QueueAddress = { relay: parseRelayAddress(recv.relay), senderId: recv.senderId };
+			const hello = encodePayload({ type: 'conn-info', senderKey: theirQueue.senderKey.publicKey, replyQueue });
+			const accepted = acceptInvitation(invitation, hello, systemRandom);
+			const contactId = this.#newId();
+			let contact: StoredContact = {
+				...this.#blankContact('joiner', recv),
+				status: 'joining',
+				send: theirQueue,
+				ratchet: serializeRatchetState(accepted.ratchet),
+				safetyCode: accepted.safetyCode
+			};
+			const profile = this.#encrypt(contact, this.#profileEvent());
+			contact = profile.contact;
+			const outbox: OutboxEntry[] = [this.#sendEntry(theirQueue, accepted.confirmation, null), profile.entry];
+			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox }));
+			this.#byQueue.set(hex(recv.recipientId), contactId);
+			this.#subscribe(recv);
+			this.#kickOutbox();
+			return { contactId };
+		});
+	}
+
+	// ---- sending ---------------------------------------------------------------------------
+
+	async sendText(contactId: string, text: string, replyTo?: string): Promise<void> {
+		const body = text.trim();
+		if (!body) return;
+		if (utf8(body).length > MAX_TEXT_BYTES) throw new EngineError('too-long', `A message can be at most ${MAX_TEXT_BYTES} bytes; this one is longer.`);
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const replyId = replyTo ? await this.#eventIdOf(contactId, replyTo) : undefined;
+				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
+				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
+				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message });
+			})
+		);
+	}
+
+	async editMessage(contactId: string, key: string, text: string): Promise<void> {
+		const body = text.trim();
+		if (!body) return this.deleteMessage(contactId, key);
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const { target, message } = await this.#ownTarget(contactId, key);
+				const updated = applyEdit(message, true, body);
+				if (!updated) throw new EngineError('not-allowed', 'Only your own messages can be edited.');
+				await this.#sendEvent(contactId, { type: 'edit', ...this.#eventBase(), target, body }, { key, message: updated });
+			})
+		);
+	}
+
+	async deleteMessage(contactId: string, key: string): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const { target, message } = await this.#ownTarget(contactId, key);
+				const updated = applyDelete(message, true);
+				if (!updated) throw new EngineError('not-allowed', 'Only your own messages can be deleted for everyone.');
+				await this.#sendEvent(contactId, { type: 'delete', ...this.#eventBase(), target }, { key, message: updated });
+			})
+		);
+	}
+
+	async react(contactId: string, key: string, emoji: string): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const { target, message } = await this.#ownTarget(contactId, key);
+				const toggle = myReactionToggle(message, emoji);
+				const updated = applyReaction(message, true, toggle.emoji, toggle.remove);
+				if (!updated) throw new EngineError('not-allowed', 'A deleted message cannot get reactions.');
+				await this.#sendEvent(contactId, { type: 'reaction', ...this.#eventBase(), target, ...toggle }, { key, message: updated });
+			})
+		);
+	}
+
+	/** The conversation is on screen: clear its unread count and send read receipts if allowed. */
+	async markRead(contactId: string): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				let contact = this.#requireContact(contactId);
+				if (contact.unread.length === 0) return;
+				const targets = contact.unread;
+				contact = { ...contact, unread: [] };
+				const outbox: OutboxEntry[] = [];
+				if (contact.readReceipts && contact.status === 'connected') {
+					for (let i = 0; i < targets.length; i += RECEIPT_BATCH) {
+						const batch = targets.slice(i, i + RECEIPT_BATCH).map((h) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16)));
+						const r = this.#encrypt(contact, { type: 'receipt', ...this.#eventBase(), kind: 'read', targets: batch });
+						contact = r.contact;
+						outbox.push(r.entry);
+					}
+				}
+				await this.#commit(contactId, { contact, messages: [], outbox });
+				this.#kickOutbox();
+			})
+		);
+	}
+
+	// ---- contacts --------------------------------------------------------------------------
+
+	async renameContact(contactId: string, alias: string): Promise<void> {
+		const trimmed = alias.trim();
+		await this.#updateContact(contactId, (c) => ({ ...c, alias: trimmed ? cleanName(trimmed) : null }));
+	}
+
+	async setVerified(contactId: string, verified: boolean): Promise<void> {
+		await this.#updateContact(contactId, (c) => ({ ...c, verified }));
+	}
+
+	async setReadReceipts(contactId: string, on: boolean): Promise<void> {
+		await this.#updateContact(contactId, (c) => ({ ...c, readReceipts: on }));
+	}
+
+	/** Deletes the contact here and its receive queue on the relay, so nothing more arrives. */
+	async deleteContact(contactId: string): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const c = this.#requireContact(contactId);
+				try {
+					await this.#relays.get(c.recv.relay).deleteQueue(c.recv.recipientId, c.recv.recipientKey);
+				} catch (e) {
+					// A queue the relay no longer knows is as good as deleted.
+					if (!(e instanceof RelayClientError && e.code === 'AUTH')) throw e;
+				}
+				await this.#requireStore().transaction(() => this.#requireStore().deleteContact(contactId));
+				this.#contacts.delete(contactId);
+				this.#byQueue.delete(hex(c.recv.recipientId));
+				this.#emit(null);
+			})
+		);
+	}
+
+	async #updateContact(contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				await this.#commit(contactId, { contact: change(this.#requireContact(contactId)), messages: [], outbox: [] });
+			})
+		);
+	}
+
+	// ---- receiving -------------------------------------------------------------------------
+
+	/** One delivery, in the serial queue: decrypt, apply, store, then acknowledge. */
+	async #receive(m: QueueMessage): Promise<void> {
+		const store = this.#requireStore();
+		const contactId = this.#byQueue.get(hex(m.recipientId));
+		const contact = contactId ? this.#contacts.get(contactId) : undefined;
+		if (!contactId || !contact) return;
+		const mark = concatBytes(m.recipientId, m.messageId);
+		const ack = () => this.#relays.get(contact.recv.relay).ack(m.recipientId, contact.recv.recipientKey, m.messageId).catch(() => {});
+		if (await store.wasReceived(mark)) return void ack();
+		let writes: Writes;
+		try {
+			writes = await this.#process(contactId, contact, m.body);
+		} catch (e) {
+			// A delivery that cannot be decrypted or understood (tampered, replayed, a duplicate of a
+			// processed message) is dropped alone: acknowledged, so it does not block the queue.
+			if (!isProtocolError(e) && !(e instanceof EngineError && e.kind === 'not-allowed')) throw e;
+			writes = { messages: [], outbox: [] };
+		}
+		await this.#commit(contactId, writes, () => store.markReceived(mark));
+		void ack();
+		if (writes.outbox.length) this.#kickOutbox();
+	}
+
+	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<Writes> {
+		const envelope = decodeEnvelope(body);
+		if (envelope.type === 'confirmation') return this.#onConfirmation(contact, body);
+		if (!contact.ratchet) throw new EngineError('not-allowed', 'message before the connection exists');
+		const { state, plaintext } = ratchetDecrypt(deserializeRatchetState(contact.ratchet), envelope.message, systemRandom);
+		const next = { ...contact, ratchet: serializeRatchetState(state) };
+		const payload = decodePayload(plaintext);
+		if (payload.type === 'conn-info') {
+			// §4.7 step 4: the inviter's answer on my queue; it secured the queue itself (SKEY).
+			return { contact: next.status === 'joining' ? { ...next, status: 'connected' } : next, messages: [], outbox: [] };
+		}
+		return this.#onEvent(contactId, next, decodeChatEvent(payload.event));
+	}
+
+	/** §4.7 step 3, inviter side. */
+	#onConfirmation(contact: StoredContact, body: Uint8Array): Writes {
+		if (contact.status !== 'invited' || !contact.invitation) throw new EngineError('not-allowed', 'invitation already answered');
+		const invitation = parseInvitationLink(contact.invitation.link);
+		const done = receiveConfirmation(invitation, { dh: contact.invitation.dh, kem: contact.invitation.kem }, body, systemRandom);
+		const info: Payload = decodePayload(done.firstPayload);
+		if (info.type !== 'conn-info' || !info.replyQueue) throw new EngineError('not-allowed', 'confirmation without a reply queue');
+		const send: SendQueue = { relay: formatRelayAddress(info.replyQueue.relay), senderId: info.replyQueue.senderId, senderKey: generateSigningKeyPair(systemRandom) };
+		let next: StoredContact = {
+			...contact,
+			status: 'connected',
+			send,
+			invitation: null,
+			ratchet: serializeRatchetState(done.ratchet),
+			safetyCode: done.safetyCode
+		};
+		const answer = this.#encryptPayload(next, { type: 'conn-info', senderKey: send.senderKey.publicKey });
+		next = answer.contact;
+		const profile = this.#encrypt(next, this.#profileEvent());
+		return { contact: profile.contact, messages: [], outbox: [{ kind: 'skey', queue: send }, answer.entry, profile.entry] };
+	}
+
+	async #onEvent(contactId: string, contact: StoredContact, event: DecodedChatEvent): Promise<Writes> {
+		const store = this.#requireStore();
+		if (event.type === 'unsupported' || event.type === 'file' || event.type === 'timer') {
+			const id = event.type === 'unsupported' ? systemRandom(EVENT_ID_LENGTH) : event.id;
+			const message = unsupportedMessage(id, event.type === 'unsupported' ? Date.now() : event.sentAt);
+			return this.#incoming(contactId, contact, { key: messageKey(contactId, id), message });
+		}
+		switch (event.type) {
+			case 'text': {
+				const key = messageKey(contactId, event.id);
+				if (await store.message(key)) return { contact, messages: [], outbox: [] };
+				const message = newMessage(event.id, false, event.body, event.sentAt, event.replyTo ? hex(event.replyTo) : null);
+				return this.#incoming(contactId, contact, { key, message });
+			}
+			case 'profile':
+				return { contact: { ...contact, name: event.name.slice(0, MAX_NAME_LENGTH) }, messages: [], outbox: [] };
+			case 'receipt': {
+				const messages = [];
+				for (const target of event.targets) {
+					const key = messageKey(contactId, target);
+					const m = await store.message(key);
+					const updated = m && applyStatus(m, event.kind);
+					if (updated) messages.push({ key, message: updated });
+				}
+				return { contact, messages, outbox: [] };
+			}
+			default: {
+				const key = messageKey(contactId, event.target);
+				const m = await store.message(key);
+				const updated =
+					m &&
+					(event.type === 'edit' ? applyEdit(m, false, event.body) : event.type === 'delete' ? applyDelete(m, false) : applyReaction(m, false, event.emoji, event.remove));
+				if (!updated) return { contact, messages: [], outbox: [] };
+				return { contact: this.#withLast(contact, key, updated), messages: [{ key, message: updated }], outbox: [] };
+			}
+		}
+	}
+
+	/** A new received message: counts as unread, and a delivery receipt goes back. */
+	#incoming(contactId: string, contact: StoredContact, m: { key: string; message: StoredMessage }): Writes {
+		const eventHex = m.key.slice(contactId.length + 1);
+		let next: StoredContact = { ...contact, unread: [...contact.unread, eventHex], last: { key: m.key, text: preview(m.message), at: m.message.sentAt, mine: false } };
+		const outbox: OutboxEntry[] = [];
+		if (next.status === 'connected' && !m.message.unsupported) {
+			const receipt = this.#encrypt(next, { type: 'receipt', ...this.#eventBase(), kind: 'delivered', targets: [m.message.eventId] });
+			next = receipt.contact;
+			outbox.push(receipt.entry);
+		}
+		return { contact: next, messages: [m], outbox };
+	}
+
+	/** Keeps the chat list's last line in step with an edit or delete of the last message. */
+	#withLast(contact: StoredContact, key: string, m: StoredMessage): StoredContact {
+		return contact.last?.key === key ? { ...contact, last: { ...contact.last, text: preview(m) } } : contact;
+	}
+
+	// ---- the outbox ------------------------------------------------------------------------
+
+	#kickOutbox(): void {
+		if (this.#flushing) {
+			this.#flushAgain = true;
+			return;
+		}
+		this.#flushing = true;
+		void this.#flushOutbox().finally(() => {
+			this.#flushing = false;
+			if (this.#flushAgain) {
+				this.#flushAgain = false;
+				this.#kickOutbox();
+			}
+		});
+	}
+
+	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
+	async #flushOutbox(): Promise<void> {
+		const store = this.#store;
+		if (!store) return;
+		const blocked = new Set<string>();
+		let retry = false;
+		for (const { seq, contactId, entry } of await store.outbox()) {
+			if (blocked.has(contactId)) continue;
+			const client = this.#relays.get(entry.queue.relay);
+			try {
+				if (entry.kind === 'skey') await client.secureAsSender(entry.queue.senderId, entry.queue.senderKey);
+				else await client.send(entry.queue.senderId, entry.queue.senderKey, entry.messageId, entry.body);
+			} catch (e) {
+				if (e instanceof RelayClientError && e.kind === 'refused' && e.code === 'AUTH') {
+					// The contact deleted its queue: this command can never succeed.
+					await this.#serial(() => this.#sent(seq, contactId, entry, 'failed'));
+					continue;
+				}
+				blocked.add(contactId);
+				retry = true;
+				continue;
+			}
+			await this.#serial(() => this.#sent(seq, contactId, entry, 'sent'));
+		}
+		if (retry && !this.#retryTimer) {
+			this.#retryTimer = setTimeout(() => {
+				this.#retryTimer = null;
+				this.#kickOutbox();
+			}, OUTBOX_RETRY_MS);
+		}
+	}
+
+	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {
+		const store = this.#requireStore();
+		const key = entry.kind === 'send' ? entry.eventKey : null;
+		const m = key ? await store.message(key) : null;
+		const updated = m && applyStatus(m, status);
+		await store.transaction(async () => {
+			await store.deleteOutbox(seq);
+			if (key && updated) await store.putMessage(contactId, key, updated);
+		});
+		if (updated) this.#emit(contactId);
+	}
+
+	// ---- helpers ---------------------------------------------------------------------------
+
+	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
+	async #sendEvent(contactId: string, event: ChatEvent, local: { key: string; message: StoredMessage }): Promise<void> {
+		const contact = this.#requireContact(contactId);
+		if (!contact.send || !contact.ratchet) throw new EngineError('not-allowed', 'This contact has not answered the invitation yet.');
+		const { contact: next, entry } = this.#encrypt(contact, event);
+		const eventKey = event.type === 'text' ? local.key : null;
+		const withLast: StoredContact = event.type === 'text' ? { ...next, last: { key: local.key, text: preview(local.message), at: event.sentAt, mine: true } } : this.#withLast(next, local.key, local.message);
+		await this.#commit(contactId, { contact: withLast, messages: [local], outbox: [{ ...entry, eventKey }] });
+		this.#kickOutbox();
+	}
+
+	#encrypt(contact: StoredContact, event: ChatEvent): { contact: StoredContact; entry: OutboxEntry & { kind: 'send' } } {
+		return this.#encryptPayload(contact, { type: 'chat-event', event: encodeChatEvent(event) });
+	}
+
+	#encryptPayload(contact: StoredContact, payload: Payload): { contact: StoredContact; entry: OutboxEntry & { kind: 'send' } } {
+		if (!contact.send || !contact.ratchet) throw new EngineError('not-allowed', 'This contact has not answered the invitation yet.');
+		const { state, message } = ratchetEncrypt(deserializeRatchetState(contact.ratchet), encodePayload(payload), systemRandom);
+		const body = encodeEnvelope({ type: 'message', message });
+		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body, null) };
+	}
+
+	#sendEntry(queue: SendQueue, body: Uint8Array, eventKey: string | null): OutboxEntry & { kind: 'send' } {
+		return { kind: 'send', queue, messageId: systemRandom(MESSAGE_ID_LENGTH), body, eventKey };
+	}
+
+	/** Writes one step's records in one transaction, then updates memory and tells the page. */
+	async #commit(contactId: string, w: Writes, extra?: () => Promise<unknown>): Promise<void> {
+		const store = this.#requireStore();
+		await store.transaction(async () => {
+			if (w.contact) await store.putContact(contactId, w.contact);
+			for (const m of w.messages) await store.putMessage(contactId, m.key, m.message);
+			for (const e of w.outbox) await store.addOutbox(contactId, e);
+			if (extra) await extra();
+		});
+		if (w.contact) this.#contacts.set(contactId, w.contact);
+		this.#emit(contactId);
+	}
+
+	async #newReceiveQueue(): Promise<ReceiveQueue> {
+		const relay = (this.#config as EngineConfig).relays[0] as string;
+		const recipientKey = generateSigningKeyPair(systemRandom);
+		const dh = generateDhKeyPair(systemRandom);
+		const ids = await this.#relays.get(relay).createQueue(recipientKey, dh);
+		return { relay, recipientId: ids.recipientId, senderId: ids.senderId, recipientKey, dh, relayDhKey: ids.relayDhKey };
+	}
+
+	#subscribe(q: ReceiveQueue): void {
+		// A failure here is retried by the relay client after it reconnects.
+		this.#relays
+			.get(q.relay)
+			.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey)
+			.catch(() => {});
+	}
+
+	#blankContact(role: StoredContact['role'], recv: ReceiveQueue): StoredContact {
+		return {
+			role,
+			status: 'invited',
+			name: '',
+			alias: null,
+			recv,
+			send: null,
+			invitation: null,
+			ratchet: null,
+			safetyCode: null,
+			verified: false,
+			readReceipts: true,
+			last: null,
+			unread: [],
+			createdAt: Date.now()
+		};
+	}
+
+	async #ownTarget(contactId: string, key: string): Promise<{ target: Uint8Array; message: StoredMessage }> {
+		this.#requireContact(contactId);
+		const message = key.startsWith(`${contactId}/`) ? await this.#requireStore().message(key) : null;
+		if (!message) throw new EngineError('not-found', 'That message no longer exists.');
+		return { target: message.eventId, message };
+	}
+
+	async #eventIdOf(contactId: string, key: string): Promise<Uint8Array> {
+		return (await this.#ownTarget(contactId, key)).target;
+	}
+
+	#eventBase(): { id: Uint8Array; sentAt: number } {
+		return { id: systemRandom(EVENT_ID_LENGTH), sentAt: Date.now() };
+	}
+
+	#profileEvent(): ChatEvent {
+		return { type: 'profile', ...this.#eventBase(), name: (this.#profile as ProfileView).name };
+	}
+
+	#newId(): string {
+		return toBase64url(systemRandom(12));
+	}
+
+	#summary(id: string, c: StoredContact): ChatSummary {
+		const fallback = c.status === 'invited' ? 'Invitation not answered yet' : c.status === 'joining' ? 'Connecting…' : 'Contact';
+		return {
+			id,
+			name: c.alias ?? (c.name || fallback),
+			status: c.status,
+			verified: c.verified,
+			lastText: c.last?.text ?? null,
+			lastAt: c.last?.at ?? null,
+			lastMine: c.last?.mine ?? false,
+			unread: c.unread.length,
+			createdAt: c.createdAt
+		};
+	}
+
+	#view(id: string, c: StoredContact): ContactView {
+		return {
+			...this.#summary(id, c),
+			profileName: c.name,
+			alias: c.alias,
+			safetyCode: c.safetyCode,
+			readReceipts: c.readReceipts,
+			invitationLink: c.invitation?.link ?? null
+		};
+	}
+
+	#requireStore(): Store {
+		if (!this.#store) throw new EngineError('locked', 'The profile is not open.');
+		return this.#store;
+	}
+
+	#requireProfile(): void {
+		if (!this.#profile) throw new EngineError('not-allowed', 'Create your profile first.');
+	}
+
+	#requireContact(id: string): StoredContact {
+		const c = this.#contacts.get(id);
+		if (!c) throw new EngineError('not-found', 'This contact no longer exists.');
+		return c;
+	}
+
+	#serial<T>(fn: () => Promise<T>): Promise<T> {
+		const run = this.#queue.then(fn, fn);
+		this.#queue = run.catch(() => {});
+		return run;
+	}
+
+	async #guard<T>(fn: () => Promise<T>): Promise<T> {
+		try {
+			return await fn();
+		} catch (e) {
+			throw toEngineError(e);
+		}
+	}
+
+	#emit(contactId: string | null): void {
+		for (const l of this.#listeners) l({ contactId });
+	}
+}

@@ -1,0 +1,67 @@
+/**
+ * The engine's typed errors: a closed set of kinds, each with a message a person can act on.
+ *
+ * Errors from the layers below (protocol, relay client) are converted here, at the engine's edge,
+ * so the page only ever sees an `EngineError`. Messages never hold keys, message text, names or
+ * relay ids.
+ */
+import { InvalidLinkError, isProtocolError } from '../protocol/errors.js';
+import { RelayClientError } from '../relay-client/client.js';
+
+export type EngineErrorKind =
+	/** The invitation link is not valid (see the message for why). */
+	| 'invalid-link'
+	/** Someone already used this one-time invitation. */
+	| 'link-used'
+	/** The relay could not be reached; try again when online. */
+	| 'relay-unreachable'
+	/** The recipient's queue on the relay is full. */
+	| 'inbox-full'
+	/** The relay refused for another reason. */
+	| 'relay-refused'
+	/** The contact or message does not exist (any more). */
+	| 'not-found'
+	/** The contact is not connected yet, or the action is not allowed on this message. */
+	| 'not-allowed'
+	/** The message is longer than one message may be. */
+	| 'too-long'
+	/** The profile is locked; unlock it first. */
+	| 'locked'
+	/** Stored data is damaged or the browser refused to store it (e.g. the disk is full). */
+	| 'storage'
+	/** This profile is already open in another tab. */
+	| 'open-elsewhere';
+
+export class EngineError extends Error {
+	constructor(
+		readonly kind: EngineErrorKind,
+		message: string
+	) {
+		super(message);
+		this.name = 'EngineError';
+	}
+}
+
+const LINK_TEXT: Record<InvalidLinkError['problem'], string> = {
+	'not-a-link': 'This is not a Parley invitation link.',
+	truncated: 'The invitation link is incomplete: part of it was lost when it was copied.',
+	'unsupported-version': 'The invitation was made by a version of Parley this one cannot read.',
+	corrupt: 'The invitation link is damaged: it was changed or mistyped.',
+	'invalid-key': 'The invitation link holds an invalid key.'
+};
+
+/** Converts anything thrown below the engine into an `EngineError`. */
+export function toEngineError(e: unknown): EngineError {
+	if (e instanceof EngineError) return e;
+	if (e instanceof InvalidLinkError) return new EngineError('invalid-link', LINK_TEXT[e.problem]);
+	if (e instanceof RelayClientError) {
+		if (e.kind === 'refused' && e.code === 'QUOTA') return new EngineError('inbox-full', "The recipient's inbox is full. The message will be sent when there is room.");
+		if (e.kind === 'refused') return new EngineError('relay-refused', `The relay refused: ${e.message}.`);
+		return new EngineError('relay-unreachable', 'The relay cannot be reached. Check your connection; Parley keeps trying.');
+	}
+	if (isProtocolError(e)) return new EngineError('storage', `A message could not be processed (${e.kind}).`);
+	if (e instanceof DOMException && e.name === 'QuotaExceededError') {
+		return new EngineError('storage', 'The browser has no room left to store messages. Free some disk space.');
+	}
+	return new EngineError('storage', 'Storing or reading data in this browser failed.');
+}

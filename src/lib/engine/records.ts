@@ -1,0 +1,82 @@
+/**
+ * The shapes the engine keeps at rest (PROTOCOL.md §9.2). Every field here is sealed by the vault;
+ * only the ids and indexes in store.ts are stored in the clear.
+ */
+import type { DhKeyPair, KemKeyPair, SigningKeyPair } from '../protocol/crypto/index.js';
+
+/** One of my receive queues: what I need to subscribe to it and to open its deliveries. */
+export interface ReceiveQueue {
+	/** Relay address, text form (PROTOCOL.md §3.2). */
+	readonly relay: string;
+	readonly recipientId: Uint8Array;
+	readonly senderId: Uint8Array;
+	readonly recipientKey: SigningKeyPair;
+	readonly dh: DhKeyPair;
+	readonly relayDhKey: Uint8Array;
+}
+
+/** The peer's queue that I send to, with the sender key I secured it with. */
+export interface SendQueue {
+	readonly relay: string;
+	readonly senderId: Uint8Array;
+	readonly senderKey: SigningKeyPair;
+}
+
+export type ContactStatus =
+	/** I made an invitation; nobody has answered it yet. */
+	| 'invited'
+	/** I answered an invitation; the inviter has not confirmed yet. */
+	| 'joining'
+	| 'connected';
+
+export interface StoredContact {
+	readonly role: 'inviter' | 'joiner';
+	readonly status: ContactStatus;
+	/** The name the contact gave in its profile event ('' until it arrives). */
+	readonly name: string;
+	/** My own name for the contact, if I renamed it. */
+	readonly alias: string | null;
+	readonly recv: ReceiveQueue;
+	readonly send: SendQueue | null;
+	/** The inviter's side of an unanswered invitation: the link and its per-connection secrets. */
+	readonly invitation: { readonly link: string; readonly dh: DhKeyPair; readonly kem: KemKeyPair } | null;
+	/** serializeRatchetState (PROTOCOL.md §5.7). */
+	readonly ratchet: Uint8Array | null;
+	readonly safetyCode: string | null;
+	readonly verified: boolean;
+	readonly readReceipts: boolean;
+	/** The newest message, for the chat list. */
+	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
+	/** Event ids (hex) of received messages not yet seen, oldest first. */
+	readonly unread: readonly string[];
+	readonly createdAt: number;
+}
+
+export type OutgoingStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface StoredMessage {
+	readonly eventId: Uint8Array;
+	readonly mine: boolean;
+	readonly body: string;
+	/** The sender's clock (ms). */
+	readonly sentAt: number;
+	/** Event id (hex) of the message this one replies to. */
+	readonly replyTo: string | null;
+	readonly edited: boolean;
+	readonly deleted: boolean;
+	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean }[];
+	/** Outgoing messages only. */
+	readonly status: OutgoingStatus | null;
+	/** An event this version cannot show (a newer type, or a feature not built yet). */
+	readonly unsupported: boolean;
+}
+
+/** A ready-to-send relay command for one contact; sent in order, retried until the relay answers. */
+export type OutboxEntry =
+	| { readonly kind: 'skey'; readonly queue: SendQueue }
+	| { readonly kind: 'send'; readonly queue: SendQueue; readonly messageId: Uint8Array; readonly body: Uint8Array; readonly eventKey: string | null };
+
+export interface StoredProfile {
+	readonly name: string;
+	readonly createdAt: number;
+}

@@ -1,0 +1,52 @@
+/**
+ * One relay client per relay address, shared by every queue the profile has there.
+ *
+ * Guarantees: a relay is connected lazily, on first use; every delivery is passed on with the
+ * text address of the relay it came from; status changes are reported per relay. Which queue a
+ * delivery belongs to is the engine's concern.
+ */
+import { parseRelayAddress } from '../protocol/address.js';
+import { RelayClient, type QueueMessage } from '../relay-client/client.js';
+
+export type RelayStatus = 'connecting' | 'open' | 'closed';
+
+export interface RelayPoolEvents {
+	readonly onMessage: (relay: string, m: QueueMessage) => void;
+	readonly onStatus: (relay: string, status: RelayStatus) => void;
+}
+
+export class RelayPool {
+	readonly #clients = new Map<string, RelayClient>();
+	readonly #status = new Map<string, RelayStatus>();
+	readonly #events: RelayPoolEvents;
+
+	constructor(events: RelayPoolEvents) {
+		this.#events = events;
+	}
+
+	/** The client for `relay` (text form, PROTOCOL.md §3.2); throws `ProtocolError` if malformed. */
+	get(relay: string): RelayClient {
+		let client = this.#clients.get(relay);
+		if (!client) {
+			client = new RelayClient({
+				address: parseRelayAddress(relay),
+				onMessage: (m) => this.#events.onMessage(relay, m),
+				onStatus: (s) => {
+					this.#status.set(relay, s);
+					this.#events.onStatus(relay, s);
+				}
+			});
+			this.#clients.set(relay, client);
+		}
+		return client;
+	}
+
+	status(relay: string): RelayStatus {
+		return this.#status.get(relay) ?? 'connecting';
+	}
+
+	close(): void {
+		for (const c of this.#clients.values()) c.close();
+		this.#clients.clear();
+	}
+}

@@ -1,0 +1,208 @@
+/**
+ * The profile's database (PROTOCOL.md §9.2): one Dexie (IndexedDB) database per profile.
+ *
+ * In the clear it keeps only what indexes need: random local contact ids, a per-conversation
+ * sequence number, keyed marks of processed deliveries, and the non-extractable wrapping key.
+ * Everything else (names, message bodies, ratchet states, queue keys) is a sealed blob bound to
+ * its table and key (vault.ts).
+ *
+ * Guarantees: the `put*` and `delete*` methods are synchronous apart from IndexedDB itself, so a
+ * caller can group them in `transaction` and they commit together or not at all. Reading a record
+ * that fails to open skips it rather than failing the whole read.
+ */
+import Dexie, { type Table } from 'dexie';
+import { toBase64url } from '../protocol/bytes.js';
+import { PAGE_SIZE } from './constants.js';
+import { EngineError } from './errors.js';
+import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
+import { createKeys, openKeys, type StoredKeys, type Vault } from './vault.js';
+
+interface MetaRow {
+	readonly k: string;
+	readonly keys?: StoredKeys;
+	readonly sealed?: Uint8Array;
+}
+interface ContactRow {
+	readonly id: string;
+	readonly sealed: Uint8Array;
+}
+interface MessageRow {
+	readonly seq?: number;
+	readonly contactId: string;
+	/** contactId '/' event id (hex): unique, and how other events refer to the message. */
+	readonly key: string;
+	readonly sealed: Uint8Array;
+}
+interface OutboxRow {
+	readonly seq?: number;
+	readonly contactId: string;
+	readonly key: string;
+	readonly sealed: Uint8Array;
+}
+interface ReceivedRow {
+	readonly mark: string;
+	readonly at: number;
+}
+
+class ProfileDb extends Dexie {
+	meta!: Table<MetaRow, string>;
+	contacts!: Table<ContactRow, string>;
+	messages!: Table<MessageRow, number>;
+	outbox!: Table<OutboxRow, number>;
+	received!: Table<ReceivedRow, string>;
+
+	constructor(name: string) {
+		super(name);
+		this.version(1).stores({
+			meta: 'k',
+			contacts: 'id',
+			messages: '++seq, [contactId+seq], &key',
+			outbox: '++seq, contactId',
+			received: 'mark, at'
+		});
+	}
+}
+
+export const databaseName = (profile: string): string => `parley-${profile}`;
+
+export interface MessagePage {
+	readonly messages: { readonly seq: number; readonly key: string; readonly message: StoredMessage }[];
+	readonly hasMore: boolean;
+}
+
+export class Store {
+	readonly #db: ProfileDb;
+	readonly #vault: Vault;
+
+	private constructor(db: ProfileDb, vault: Vault) {
+		this.#db = db;
+		this.#vault = vault;
+	}
+
+	/** Opens the profile's database, creating its keys on first use. */
+	static async open(profile: string): Promise<Store> {
+		const db = new ProfileDb(databaseName(profile));
+		const row = await db.meta.get('keys');
+		if (row?.keys) return new Store(db, await openKeys(row.keys));
+		const { stored, vault } = await createKeys();
+		await db.meta.put({ k: 'keys', keys: stored });
+		return new Store(db, vault);
+	}
+
+	get vault(): Vault {
+		return this.#vault;
+	}
+
+	close(): void {
+		this.#vault.close();
+		this.#db.close();
+	}
+
+	/** Runs `fn` in one read-write transaction over every table. */
+	transaction<T>(fn: () => Promise<T> | T): Promise<T> {
+		const db = this.#db;
+		return db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], fn);
+	}
+
+	async profile(): Promise<StoredProfile | null> {
+		const row = await this.#db.meta.get('profile');
+		return row?.sealed ? this.#vault.open<StoredProfile>('meta', 'profile', row.sealed) : null;
+	}
+
+	putProfile(p: StoredProfile): Promise<string> {
+		return this.#db.meta.put({ k: 'profile', sealed: this.#vault.seal('meta', 'profile', p) });
+	}
+
+	async contacts(): Promise<Map<string, StoredContact>> {
+		const out = new Map<string, StoredContact>();
+		for (const row of await this.#db.contacts.toArray()) {
+			const c = this.#tryOpen<StoredContact>('contacts', row.id, row.sealed);
+			if (c) out.set(row.id, c);
+		}
+		return out;
+	}
+
+	putContact(id: string, c: StoredContact): Promise<string> {
+		return this.#db.contacts.put({ id, sealed: this.#vault.seal('contacts', id, c) });
+	}
+
+	/** Removes the contact with its messages and unsent outbox. */
+	async deleteContact(id: string): Promise<void> {
+		await this.#db.contacts.delete(id);
+		await this.#db.messages.where('[contactId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
+		await this.#db.outbox.where('contactId').equals(id).delete();
+	}
+
+	async message(key: string): Promise<StoredMessage | null> {
+		const row = await this.#db.messages.where('key').equals(key).first();
+		return row ? this.#tryOpen<StoredMessage>('messages', key, row.sealed) : null;
+	}
+
+	/** Adds a message, or replaces the one with the same key (keeping its place). */
+	async putMessage(contactId: string, key: string, m: StoredMessage): Promise<void> {
+		const sealed = this.#vault.seal('messages', key, m);
+		const existing = await this.#db.messages.where('key').equals(key).first();
+		if (existing) await this.#db.messages.update(existing.seq as number, { sealed });
+		else await this.#db.messages.add({ contactId, key, sealed });
+	}
+
+	/** The newest `PAGE_SIZE` messages before `beforeSeq` (or the newest), oldest first. */
+	async messages(contactId: string, beforeSeq?: number): Promise<MessagePage> {
+		const upper = beforeSeq ?? Dexie.maxKey;
+		const rows = await this.#db.messages
+			.where('[contactId+seq]')
+			.between([contactId, Dexie.minKey], [contactId, upper], false, false)
+			.reverse()
+			.limit(PAGE_SIZE + 1)
+			.toArray();
+		const hasMore = rows.length > PAGE_SIZE;
+		const page = rows.slice(0, PAGE_SIZE).reverse();
+		const messages = [];
+		for (const row of page) {
+			const message = this.#tryOpen<StoredMessage>('messages', row.key, row.sealed);
+			if (message) messages.push({ seq: row.seq as number, key: row.key, message });
+		}
+		return { messages, hasMore };
+	}
+
+	addOutbox(contactId: string, entry: OutboxEntry): Promise<number> {
+		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
+		return this.#db.outbox.add({ contactId, key, sealed: this.#vault.seal('outbox', key, entry) });
+	}
+
+	/** Every pending outbox entry, in the order it was queued. */
+	async outbox(): Promise<{ seq: number; contactId: string; entry: OutboxEntry }[]> {
+		const out = [];
+		for (const row of await this.#db.outbox.orderBy('seq').toArray()) {
+			const entry = this.#tryOpen<OutboxEntry>('outbox', row.key, row.sealed);
+			if (entry) out.push({ seq: row.seq as number, contactId: row.contactId, entry });
+		}
+		return out;
+	}
+
+	deleteOutbox(seq: number): Promise<void> {
+		return this.#db.outbox.delete(seq);
+	}
+
+	async wasReceived(parts: Uint8Array): Promise<boolean> {
+		return (await this.#db.received.get(this.#vault.mark(parts))) !== undefined;
+	}
+
+	markReceived(parts: Uint8Array): Promise<string> {
+		return this.#db.received.put({ mark: this.#vault.mark(parts), at: Date.now() });
+	}
+
+	#tryOpen<T>(table: string, id: string, sealed: Uint8Array): T | null {
+		try {
+			return this.#vault.open<T>(table, id, sealed);
+		} catch (e) {
+			if (e instanceof EngineError && e.kind === 'locked') throw e;
+			return null;
+		}
+	}
+}
+
+/** Deletes the profile's database (wipe). */
+export function deleteProfileDatabase(profile: string): Promise<void> {
+	return Dexie.delete(databaseName(profile));
+}

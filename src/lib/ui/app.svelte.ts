@@ -1,0 +1,104 @@
+/**
+ * The page's state: which screen shows, the profile, the chat list, and the engine remote.
+ * One instance (`app`), Svelte 5 runes in a class (STYLE.md 13). The hash is the router: every
+ * screen has a `#/…` address, so a link like `#/join/…` opens the app straight into "connect?".
+ */
+import type { ChatSummary, ProfileView, RelayView } from '$lib/engine/api.js';
+import { EngineError } from '$lib/engine/errors.js';
+import { loadConfig } from './config.js';
+import { acquireEngine, listen, type EngineRemote } from './engine-client.js';
+
+export type Route =
+	| { readonly name: 'home' }
+	| { readonly name: 'new' }
+	| { readonly name: 'join'; readonly link: string }
+	| { readonly name: 'chat'; readonly id: string }
+	| { readonly name: 'contact'; readonly id: string }
+	| { readonly name: 'settings' };
+
+export function parseRoute(hash: string): Route {
+	const [, name, rest] = /^#\/([a-z]+)\/?(.*)$/.exec(hash) ?? [];
+	if (name === 'join' && rest) return { name: 'join', link: `${location.origin}${location.pathname}${hash}` };
+	if ((name === 'chat' || name === 'contact') && rest) return { name, id: decodeURIComponent(rest) };
+	if (name === 'new' || name === 'settings') return { name };
+	return { name: 'home' };
+}
+
+export type Phase = 'loading' | 'waiting' | 'welcome' | 'ready' | 'failed';
+
+class App {
+	phase = $state<Phase>('loading');
+	failure = $state('');
+	profile = $state<ProfileView | null>(null);
+	chats = $state<ChatSummary[]>([]);
+	relays = $state<RelayView[]>([]);
+	route = $state<Route>({ name: 'home' });
+	/** A plain-language error to announce (role=alert). */
+	notice = $state<string | null>(null);
+	/** Bumped on every change the engine reports; views that show engine data reload on it. */
+	changes = $state(0);
+	#engine: EngineRemote | null = null;
+
+	get engine(): EngineRemote {
+		if (!this.#engine) throw new EngineError('locked', 'The profile is not open yet.');
+		return this.#engine;
+	}
+
+	async start(): Promise<void> {
+		this.route = parseRoute(location.hash);
+		window.addEventListener('hashchange', () => {
+			this.route = parseRoute(location.hash);
+			this.notice = null;
+		});
+		try {
+			const config = await loadConfig();
+			const engine = await acquireEngine(() => (this.phase = 'waiting'));
+			this.#engine = engine;
+			await listen(engine, () => {
+				this.changes++;
+				void this.refresh();
+			});
+			this.profile = await engine.start(config);
+			this.phase = this.profile ? 'ready' : 'welcome';
+			await this.refresh();
+		} catch (e) {
+			this.phase = 'failed';
+			this.failure = e instanceof Error ? e.message : 'Parley could not start.';
+		}
+	}
+
+	async createProfile(name: string): Promise<void> {
+		await this.run(async () => {
+			this.profile = await this.engine.createProfile(name);
+			this.phase = 'ready';
+			await this.refresh();
+		});
+	}
+
+	async refresh(): Promise<void> {
+		if (!this.#engine || !this.profile) return;
+		[this.chats, this.relays] = await Promise.all([this.#engine.chats(), this.#engine.relays()]);
+	}
+
+	get offline(): boolean {
+		return this.relays.length > 0 && this.relays.every((r) => r.status === 'closed');
+	}
+
+	go(hash: string): void {
+		location.hash = hash;
+	}
+
+	/** Runs an action, showing its error as a notice; resolves true when it succeeded. */
+	async run(action: () => Promise<unknown>): Promise<boolean> {
+		this.notice = null;
+		try {
+			await action();
+			return true;
+		} catch (e) {
+			this.notice = e instanceof Error ? e.message : 'Something went wrong.';
+			return false;
+		}
+	}
+}
+
+export const app = new App();

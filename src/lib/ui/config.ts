@@ -1,0 +1,43 @@
+/**
+ * Reads the self-hoster's `config.json` (served beside the build) and turns it into the engine's
+ * configuration. `"same-origin"` in `relays` names the relay that serves this app; its key comes
+ * from that relay's `/relay-key`.
+ */
+import type { EngineConfig } from '$lib/engine/api.js';
+
+interface ConfigFile {
+	readonly relays?: unknown;
+}
+
+export class ConfigError extends Error {
+	override readonly name = 'ConfigError';
+}
+
+export async function loadConfig(): Promise<EngineConfig> {
+	let file: ConfigFile;
+	try {
+		const res = await fetch('./config.json', { cache: 'no-cache' });
+		file = (await res.json()) as ConfigFile;
+	} catch {
+		throw new ConfigError('config.json is missing or not valid JSON; the app does not know which relay to use.');
+	}
+	if (!Array.isArray(file.relays) || file.relays.length === 0 || !file.relays.every((r) => typeof r === 'string')) {
+		throw new ConfigError('config.json must list at least one relay under "relays".');
+	}
+	const relays: string[] = [];
+	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? await sameOriginRelay() : r);
+	return { relays, appUrl: `${location.origin}${location.pathname}` };
+}
+
+async function sameOriginRelay(): Promise<string> {
+	let key: string;
+	try {
+		const res = await fetch('./relay-key', { cache: 'no-cache' });
+		if (!res.ok) throw new Error(String(res.status));
+		key = (await res.text()).trim();
+	} catch {
+		throw new ConfigError('config.json names "same-origin", but this server does not run a relay (no /relay-key).');
+	}
+	const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+	return `${scheme}://${location.hostname}${location.port ? `:${location.port}` : ''}/#${key}`;
+}

@@ -1,0 +1,38 @@
+/**
+ * The page's side of the engine: takes the profile's Web Lock, starts the engine worker while it
+ * holds it, and hands back a typed remote. A second tab of the same profile waits on the lock and
+ * takes over when the first tab closes (DESIGN.md "Engine and storage").
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { EngineApi, EngineChange } from '$lib/engine/api.js';
+import { installRpcErrors } from '$lib/engine/rpc.js';
+
+export type EngineRemote = Remote<EngineApi>;
+
+const LOCK_NAME = 'parley-engine-default';
+
+/**
+ * Resolves with the engine once this tab holds the lock; calls `onWaiting` first if another tab
+ * holds it. The lock is kept until the page goes away.
+ */
+export function acquireEngine(onWaiting: () => void): Promise<EngineRemote> {
+	installRpcErrors();
+	return new Promise((resolve, reject) => {
+		const hold = () =>
+			new Promise<void>(() => {
+				const worker = new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module', name: 'parley-engine' });
+				resolve(wrap<EngineApi>(worker));
+			});
+		navigator.locks
+			.request(LOCK_NAME, { ifAvailable: true }, (lock) => {
+				if (lock) return hold();
+				onWaiting();
+				return navigator.locks.request(LOCK_NAME, hold);
+			})
+			.catch(reject);
+	});
+}
+
+export function listen(engine: EngineRemote, listener: (c: EngineChange) => void): Promise<void> {
+	return engine.onChange(proxy(listener));
+}

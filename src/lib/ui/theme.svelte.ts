@@ -1,0 +1,25 @@
+/**
+ * Light, dark or the system's theme: a class on <html>, remembered in localStorage (a display
+ * preference, nothing personal).
+ */
+export type Theme = 'system' | 'light' | 'dark';
+const KEY = 'parley-theme';
+
+class ThemeState {
+	value = $state<Theme>('system');
+
+	constructor() {
+		if (typeof localStorage === 'undefined') return;
+		const saved = localStorage.getItem(KEY);
+		if (saved === 'light' || saved === 'dark') this.set(saved);
+	}
+
+	set(t: Theme): void {
+		this.value = t;
+		localStorage.setItem(KEY, t);
+		document.documentElement.classList.toggle('light', t === 'light');
+		document.documentElement.classList.toggle('dark', t === 'dark');
+	}
+}
+
+export const theme = new ThemeState();
