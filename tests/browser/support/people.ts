@@ -1,0 +1,60 @@
+/**
+ * What a person does in the app, by roles and accessible names (the names the issue fixes), for
+ * the browser tests and the app benchmark.
+ */
+import { expect, type Browser, type Page } from '@playwright/test';
+import { APP_PORT } from '../playwright.config.js';
+
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+
+/** A new browser context (a new person, with empty storage) on the app. */
+export async function newPerson(browser: Browser, name: string, url = `${APP_URL}/`): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(url);
+	await createProfile(page, name);
+	return page;
+}
+
+export async function createProfile(page: Page, name: string): Promise<void> {
+	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
+}
+
+/** Creates an invitation and returns its link, as shown in the "Invitation link" box. */
+export async function invite(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'New contact' }).click();
+	await page.getByRole('button', { name: 'Create invitation' }).click();
+	const box = page.getByRole('textbox', { name: 'Invitation link' });
+	await expect(box).toHaveValue(/#\/join\//, { timeout: 20_000 });
+	return box.inputValue();
+}
+
+/** Opens a chat from the chat list by the contact's name. */
+export async function openChat(page: Page, name: string): Promise<void> {
+	await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(name) }).click();
+	await expect(page.getByRole('heading', { level: 2, name })).toBeVisible({ timeout: 20_000 });
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+	await page.getByRole('textbox', { name: 'Message' }).fill(text);
+	await page.getByRole('button', { name: 'Send' }).click();
+}
+
+export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+/** The bodies in the message log, split by who wrote them. */
+export async function bodies(page: Page): Promise<{ mine: string[]; theirs: string[]; all: string[] }> {
+	return messageLog(page).evaluate((log) => {
+		const items = [...log.querySelectorAll('li.message')];
+		const text = (li: Element) => li.querySelector('.body')?.textContent ?? '';
+		return {
+			mine: items.filter((li) => li.classList.contains('mine')).map(text),
+			theirs: items.filter((li) => !li.classList.contains('mine')).map(text),
+			all: items.map(text)
+		};
+	});
+}
+
+/** The log's list item holding `text`. */
+export const messageItem = (page: Page, text: string) => messageLog(page).getByRole('listitem').filter({ hasText: text });
