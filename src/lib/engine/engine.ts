@@ -27,11 +27,11 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { OUTBOX_RETRY_MS, RECEIPT_BATCH } from './constants.js';
+import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
-import { RelayPool } from './relay-pool.js';
+import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -52,7 +52,15 @@ interface Writes {
 	outbox: OutboxEntry[];
 }
 
+export interface EngineOptions {
+	/** Which profile's database to open. */
+	readonly profile?: string;
+	/** Relay client options: Node passes `ws`'s WebSocket. */
+	readonly relay?: RelayPoolClientOptions;
+}
+
 export class Engine implements EngineApi {
+	readonly #options: EngineOptions;
 	#store: Store | null = null;
 	#config: EngineConfig | null = null;
 	#profile: ProfileView | null = null;
@@ -60,17 +68,26 @@ export class Engine implements EngineApi {
 	/** hex(recipient id) → contact id. */
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
-	readonly #relays = new RelayPool({
-		onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
-		onStatus: (_relay, status) => {
-			if (status === 'open') this.#kickOutbox();
-			this.#emit(null);
-		}
-	});
+	readonly #relays: RelayPool;
 	#queue: Promise<unknown> = Promise.resolve();
 	#flushing = false;
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#closed = false;
+
+	constructor(options: EngineOptions = {}) {
+		this.#options = options;
+		this.#relays = new RelayPool(
+			{
+				onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
+				onStatus: (_relay, status) => {
+					if (status === 'open') this.#kickOutbox();
+					this.#emit(null);
+				}
+			},
+			options.relay
+		);
+	}
 
 	// ---- lifecycle -------------------------------------------------------------------------
 
@@ -79,7 +96,7 @@ export class Engine implements EngineApi {
 			if (config.relays.length === 0) throw new EngineError('relay-unreachable', 'No relay is configured. Add one in config.json.');
 			for (const r of config.relays) parseRelayAddress(r);
 			this.#config = config;
-			this.#store ??= await Store.open('default');
+			this.#store ??= await Store.open(this.#options.profile ?? DEFAULT_PROFILE);
 			const profile = await this.#store.profile();
 			if (!profile) return null;
 			await this.#load(profile.name);
@@ -107,6 +124,16 @@ export class Engine implements EngineApi {
 		}
 		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
 		this.#kickOutbox();
+	}
+
+	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
+	async close(): Promise<void> {
+		this.#closed = true;
+		this.#relays.close();
+		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		this.#store?.close();
+		this.#store = null;
+		this.#listeners.clear();
 	}
 
 	onChange(listener: (change: EngineChange) => void): void {
@@ -455,18 +482,21 @@ export class Engine implements EngineApi {
 	// ---- the outbox ------------------------------------------------------------------------
 
 	#kickOutbox(): void {
+		if (this.#closed) return;
 		if (this.#flushing) {
 			this.#flushAgain = true;
 			return;
 		}
 		this.#flushing = true;
-		void this.#flushOutbox().finally(() => {
-			this.#flushing = false;
-			if (this.#flushAgain) {
-				this.#flushAgain = false;
-				this.#kickOutbox();
-			}
-		});
+		void this.#flushOutbox()
+			.catch(() => this.#scheduleRetry())
+			.finally(() => {
+				this.#flushing = false;
+				if (this.#flushAgain) {
+					this.#flushAgain = false;
+					this.#kickOutbox();
+				}
+			});
 	}
 
 	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
@@ -493,12 +523,15 @@ export class Engine implements EngineApi {
 			}
 			await this.#serial(() => this.#sent(seq, contactId, entry, 'sent'));
 		}
-		if (retry && !this.#retryTimer) {
-			this.#retryTimer = setTimeout(() => {
-				this.#retryTimer = null;
-				this.#kickOutbox();
-			}, OUTBOX_RETRY_MS);
-		}
+		if (retry) this.#scheduleRetry();
+	}
+
+	#scheduleRetry(): void {
+		if (this.#retryTimer || this.#closed) return;
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			this.#kickOutbox();
+		}, OUTBOX_RETRY_MS);
 	}
 
 	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {

@@ -6,7 +6,7 @@
  * delivery belongs to is the engine's concern.
  */
 import { parseRelayAddress } from '../protocol/address.js';
-import { RelayClient, type QueueMessage } from '../relay-client/client.js';
+import { RelayClient, type QueueMessage, type RelayClientOptions } from '../relay-client/client.js';
 
 export type RelayStatus = 'connecting' | 'open' | 'closed';
 
@@ -15,13 +15,18 @@ export interface RelayPoolEvents {
 	readonly onStatus: (relay: string, status: RelayStatus) => void;
 }
 
+/** Client options other than the address and callbacks (a WebSocket for Node, backoff). */
+export type RelayPoolClientOptions = Partial<Pick<RelayClientOptions, 'WebSocket' | 'backoff' | 'timeoutMs'>>;
+
 export class RelayPool {
 	readonly #clients = new Map<string, RelayClient>();
 	readonly #status = new Map<string, RelayStatus>();
 	readonly #events: RelayPoolEvents;
+	readonly #options: RelayPoolClientOptions;
 
-	constructor(events: RelayPoolEvents) {
+	constructor(events: RelayPoolEvents, options: RelayPoolClientOptions = {}) {
 		this.#events = events;
+		this.#options = options;
 	}
 
 	/** The client for `relay` (text form, PROTOCOL.md §3.2); throws `ProtocolError` if malformed. */
@@ -29,6 +34,7 @@ export class RelayPool {
 		let client = this.#clients.get(relay);
 		if (!client) {
 			client = new RelayClient({
+				...this.#options,
 				address: parseRelayAddress(relay),
 				onMessage: (m) => this.#events.onMessage(relay, m),
 				onStatus: (s) => {

@@ -1,0 +1,134 @@
+/**
+ * Two (and three) engines in Node, over a real relay, on IndexedDB (fake-indexeddb): the whole
+ * engine path without a browser — connect, chat, restart mid-conversation, used and invalid links,
+ * and garbage on a queue.
+ */
+import 'fake-indexeddb/auto';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageView } from '../../../src/lib/engine/api.js';
+import { Engine } from '../../../src/lib/engine/engine.js';
+import { EngineError } from '../../../src/lib/engine/errors.js';
+import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
+import { generateSigningKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { client, startRelay, type TestRelay } from '../relay/harness.js';
+
+let relay: TestRelay;
+let relays: string[];
+const APP = 'https://parley.example/';
+let profiles = 0;
+
+async function person(name: string | null, profile = `p${profiles++}`): Promise<{ engine: Engine; profile: string }> {
+	const engine = new Engine({ profile, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
+	const existing = await engine.start({ relays, appUrl: APP });
+	if (!existing && name) await engine.createProfile(name);
+	return { engine, profile };
+}
+
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await f();
+		if (ok(v)) return v;
+		if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
+		await new Promise((r) => setTimeout(r, 25));
+	}
+}
+
+const texts = (ms: readonly MessageView[], mine: boolean) => ms.filter((m) => m.mine === mine).map((m) => m.body);
+const onlyChat = async (e: Engine) => (await e.chats())[0] as NonNullable<Awaited<ReturnType<Engine['chats']>>[number]>;
+
+async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string }> {
+	const { contactId: aId, link } = await a.createInvitation();
+	const { contactId: bId } = await b.acceptInvitation(link);
+	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
+	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
+	return { aId, bId };
+}
+
+beforeAll(async () => {
+	relay = await startRelay();
+	relays = [formatRelayAddress(relay.address)];
+});
+afterAll(() => relay.stop());
+
+describe('engine', () => {
+	it('connects two people by link; names, safety codes and messages in both directions', async () => {
+		const { engine: alice } = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(alice, bob);
+		const [ca, cb] = [await alice.contact(aId), await bob.contact(bId)];
+		expect([ca.name, cb.name]).toEqual(['Bob', 'Alice']);
+		expect(ca.safetyCode).toMatch(/^(\d{5} ){11}\d{5}$/);
+		expect(ca.safetyCode).toBe(cb.safetyCode);
+
+		for (let i = 0; i < 5; i++) {
+			await alice.sendText(aId, `a${i}`);
+			await bob.sendText(bId, `b${i}`);
+		}
+		const atBob = await until(() => bob.conversation(bId), (p) => texts(p.messages, false).length === 5);
+		expect(texts(atBob.messages, false)).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+		const atAlice = await until(() => alice.conversation(aId), (p) => p.messages.filter((m) => m.mine && m.status === 'delivered').length === 5);
+		expect(texts(atAlice.messages, false)).toEqual(['b0', 'b1', 'b2', 'b3', 'b4']);
+		expect((await onlyChat(bob)).unread).toBe(5);
+		await bob.markRead(bId);
+		expect((await onlyChat(bob)).unread).toBe(0);
+		await until(() => alice.conversation(aId), (p) => p.messages.filter((m) => m.mine).every((m) => m.status === 'read'));
+		await Promise.all([alice.close(), bob.close()]);
+	});
+
+	it('a restart in the middle of a burst loses nothing and duplicates nothing', async () => {
+		const a = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(a.engine, bob);
+		const sent = Array.from({ length: 30 }, (_, i) => `m${i}`);
+		const sending = (async () => {
+			for (const t of sent) await bob.sendText(bId, t);
+		})();
+		await until(() => a.engine.conversation(aId), (p) => p.messages.length >= 5);
+		await a.engine.close();
+		await sending;
+		const again = await person(null, a.profile);
+		const page = await until(() => again.engine.conversation(aId), (p) => p.messages.length >= 30);
+		expect(texts(page.messages, false)).toEqual(sent);
+		await again.engine.sendText(aId, 'back');
+		await until(() => bob.conversation(bId), (p) => texts(p.messages, false).includes('back'));
+		await Promise.all([again.engine.close(), bob.close()]);
+	});
+
+	it('refuses a used link and a damaged one with plain-language errors', async () => {
+		const { engine: alice } = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { engine: carol } = await person('Carol');
+		const { link } = await alice.createInvitation();
+		await bob.acceptInvitation(link);
+		await expect(carol.acceptInvitation(link)).rejects.toMatchObject({ kind: 'link-used', message: expect.stringContaining('already used') });
+		await expect(carol.acceptInvitation(link.slice(0, -40))).rejects.toMatchObject({ kind: 'invalid-link' });
+		await expect(carol.acceptInvitation('hello')).rejects.toMatchObject({ kind: 'invalid-link', message: 'This is not a Parley invitation link.' });
+		const flipped = link.slice(0, -10) + (link.at(-10) === 'A' ? 'B' : 'A') + link.slice(-9);
+		await expect(carol.acceptInvitation(flipped)).rejects.toBeInstanceOf(EngineError);
+		await Promise.all([alice.close(), bob.close(), carol.close()]);
+	});
+
+	it('garbage on an invitation queue is dropped alone; the other conversation goes on', async () => {
+		const { engine: alice } = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(alice, bob);
+		const { link } = await alice.createInvitation();
+		const queue = parseInvitationLink(link).queue;
+		const mallory = client(relay.address).client;
+		const key = generateSigningKeyPair(systemRandom);
+		await mallory.secureAsSender(queue.senderId, key);
+		const bodies = [systemRandom(3000), Uint8Array.of(1, 2), new Uint8Array(16000), Uint8Array.of(1, 1, ...systemRandom(4000))];
+		for (const body of bodies) await mallory.send(queue.senderId, key, systemRandom(16), body);
+		await bob.sendText(bId, 'still fine');
+		const page = await until(() => alice.conversation(aId), (p) => texts(p.messages, false).includes('still fine'));
+		expect(texts(page.messages, false)).toEqual(['still fine']);
+		const pending = (await alice.chats()).find((c) => c.status === 'invited');
+		expect(pending).toBeDefined();
+		await Promise.all([alice.close(), bob.close()]);
+	});
+});
