@@ -13,6 +13,12 @@ export const LABEL_RECEIVED_MARK = utf8('Parley v1 received');
 export const PAGE_SIZE = 50;
 /** After a failed send the outbox waits this long before retrying (the relay client also retries its connection). */
 export const OUTBOX_RETRY_MS = 3000;
+/**
+ * Delivery receipts wait this long so that one receipt covers a burst, and a conversation that is
+ * open sends one read receipt instead of both (each receipt is a ratchet message, often a DH and
+ * ML-KEM turn).
+ */
+export const RECEIPT_DELAY_MS = 200;
 /** Receipts name at most this many messages (PROTOCOL.md §8: MAX_RECEIPT_TARGETS). */
 export const RECEIPT_BATCH = 128;
 /** The name of the database of the default profile; one database per profile. */

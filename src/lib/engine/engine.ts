@@ -27,7 +27,7 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH } from './constants.js';
+import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
@@ -35,6 +35,7 @@ import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
 const MAX_NAME_LENGTH = 64;
 
@@ -73,6 +74,7 @@ export class Engine implements EngineApi {
 	#flushing = false;
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#closed = false;
 
 	constructor(options: EngineOptions = {}) {
@@ -124,6 +126,7 @@ export class Engine implements EngineApi {
 		}
 		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
 		this.#kickOutbox();
+		this.#scheduleReceipts();
 	}
 
 	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
@@ -131,6 +134,7 @@ export class Engine implements EngineApi {
 		this.#closed = true;
 		this.#relays.close();
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
+		if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
 		this.#store?.close();
 		this.#store = null;
 		this.#listeners.clear();
@@ -301,23 +305,48 @@ export class Engine implements EngineApi {
 	async markRead(contactId: string): Promise<void> {
 		await this.#guard(() =>
 			this.#serial(async () => {
-				let contact = this.#requireContact(contactId);
+				const contact = this.#requireContact(contactId);
 				if (contact.unread.length === 0) return;
-				const targets = contact.unread;
-				contact = { ...contact, unread: [] };
-				const outbox: OutboxEntry[] = [];
-				if (contact.readReceipts && contact.status === 'connected') {
-					for (let i = 0; i < targets.length; i += RECEIPT_BATCH) {
-						const batch = targets.slice(i, i + RECEIPT_BATCH).map((h) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16)));
-						const r = this.#encrypt(contact, { type: 'receipt', ...this.#eventBase(), kind: 'read', targets: batch });
-						contact = r.contact;
-						outbox.push(r.entry);
-					}
-				}
-				await this.#commit(contactId, { contact, messages: [], outbox });
+				const read = new Set(contact.unread);
+				const cleared: StoredContact = { ...contact, unread: [] };
+				// A read receipt also says "delivered"; with read receipts off, the delivered ones still go.
+				const w = contact.readReceipts
+					? this.#receipts({ ...cleared, toAcknowledge: contact.toAcknowledge.filter((h) => !read.has(h)) }, 'read', contact.unread)
+					: { contact: cleared, outbox: [] };
+				await this.#commit(contactId, { ...w, messages: [] });
 				this.#kickOutbox();
+				this.#scheduleReceipts();
 			})
 		);
+	}
+
+	/** Sends the delivery receipts that wait in each contact, a little after the burst that caused them. */
+	#scheduleReceipts(): void {
+		if (this.#receiptTimer || this.#closed) return;
+		this.#receiptTimer = setTimeout(() => {
+			this.#receiptTimer = null;
+			void this.#serial(async () => {
+				for (const [id, c] of this.#contacts) {
+					if (c.toAcknowledge.length === 0 || c.status !== 'connected') continue;
+					await this.#commit(id, { ...this.#receipts({ ...c, toAcknowledge: [] }, 'delivered', c.toAcknowledge), messages: [] });
+				}
+				this.#kickOutbox();
+			}).catch(() => {});
+		}, RECEIPT_DELAY_MS);
+	}
+
+	/** Receipt events for `targets` (event ids, hex), at most RECEIPT_BATCH per event. */
+	#receipts(contact: StoredContact, kind: 'delivered' | 'read', targets: readonly string[]): { contact: StoredContact; outbox: OutboxEntry[] } {
+		let next = contact;
+		const outbox: OutboxEntry[] = [];
+		if (contact.status !== 'connected') return { contact, outbox };
+		for (let i = 0; i < targets.length; i += RECEIPT_BATCH) {
+			const batch = targets.slice(i, i + RECEIPT_BATCH).map(fromHex);
+			const r = this.#encrypt(next, { type: 'receipt', ...this.#eventBase(), kind, targets: batch });
+			next = r.contact;
+			outbox.push(r.entry);
+		}
+		return { contact: next, outbox };
 	}
 
 	// ---- contacts --------------------------------------------------------------------------
@@ -461,17 +490,18 @@ export class Engine implements EngineApi {
 		}
 	}
 
-	/** A new received message: counts as unread, and a delivery receipt goes back. */
+	/** A new received message: counts as unread, and a delivery receipt will go back (§9.3). */
 	#incoming(contactId: string, contact: StoredContact, m: { key: string; message: StoredMessage }): Writes {
 		const eventHex = m.key.slice(contactId.length + 1);
-		let next: StoredContact = { ...contact, unread: [...contact.unread, eventHex], last: { key: m.key, text: preview(m.message), at: m.message.sentAt, mine: false } };
-		const outbox: OutboxEntry[] = [];
-		if (next.status === 'connected' && !m.message.unsupported) {
-			const receipt = this.#encrypt(next, { type: 'receipt', ...this.#eventBase(), kind: 'delivered', targets: [m.message.eventId] });
-			next = receipt.contact;
-			outbox.push(receipt.entry);
-		}
-		return { contact: next, messages: [m], outbox };
+		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
+		const next: StoredContact = {
+			...contact,
+			unread: [...contact.unread, eventHex],
+			toAcknowledge: acknowledge ? [...contact.toAcknowledge, eventHex] : contact.toAcknowledge,
+			last: { key: m.key, text: preview(m.message), at: m.message.sentAt, mine: false }
+		};
+		if (acknowledge) this.#scheduleReceipts();
+		return { contact: next, messages: [m], outbox: [] };
 	}
 
 	/** Keeps the chat list's last line in step with an edit or delete of the last message. */
@@ -618,6 +648,7 @@ export class Engine implements EngineApi {
 			readReceipts: true,
 			last: null,
 			unread: [],
+			toAcknowledge: [],
 			createdAt: Date.now()
 		};
 	}

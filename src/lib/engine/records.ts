@@ -49,6 +49,8 @@ export interface StoredContact {
 	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
 	/** Event ids (hex) of received messages not yet seen, oldest first. */
 	readonly unread: readonly string[];
+	/** Event ids (hex) of received messages whose delivery receipt has not been queued yet. */
+	readonly toAcknowledge: readonly string[];
 	readonly createdAt: number;
 }
 

@@ -8,7 +8,10 @@
  *
  * Guarantees: the `put*` and `delete*` methods are synchronous apart from IndexedDB itself, so a
  * caller can group them in `transaction` and they commit together or not at all. Reading a record
- * that fails to open skips it rather than failing the whole read.
+ * that fails to open skips it rather than failing the whole read. The newest page of each
+ * conversation is also kept in memory, decrypted; it changes only after the transaction that
+ * wrote it has committed, so it never shows what the disk does not hold. This holds because the
+ * engine is the only writer and runs one transaction at a time.
  */
 import Dexie, { type Table } from 'dexie';
 import { toBase64url } from '../protocol/bytes.js';
@@ -70,9 +73,15 @@ export interface MessagePage {
 	readonly hasMore: boolean;
 }
 
+type PageEntry = MessagePage['messages'][number];
+
 export class Store {
 	readonly #db: ProfileDb;
 	readonly #vault: Vault;
+	/** Per contact: the newest PAGE_SIZE + 1 messages, oldest first (one more than a page, to know `hasMore`). */
+	readonly #recent = new Map<string, PageEntry[]>();
+	/** Cache updates of the transaction in progress, applied once it commits. */
+	#afterCommit: (() => void)[] = [];
 
 	private constructor(db: ProfileDb, vault: Vault) {
 		this.#db = db;
@@ -99,9 +108,16 @@ export class Store {
 	}
 
 	/** Runs `fn` in one read-write transaction over every table. */
-	transaction<T>(fn: () => Promise<T> | T): Promise<T> {
+	async transaction<T>(fn: () => Promise<T> | T): Promise<T> {
 		const db = this.#db;
-		return db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], fn);
+		this.#afterCommit = [];
+		try {
+			const result = await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], fn);
+			for (const apply of this.#afterCommit) apply();
+			return result;
+		} finally {
+			this.#afterCommit = [];
+		}
 	}
 
 	async profile(): Promise<StoredProfile | null> {
@@ -128,12 +144,15 @@ export class Store {
 
 	/** Removes the contact with its messages and unsent outbox. */
 	async deleteContact(id: string): Promise<void> {
+		this.#afterCommit.push(() => this.#recent.delete(id));
 		await this.#db.contacts.delete(id);
 		await this.#db.messages.where('[contactId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
 		await this.#db.outbox.where('contactId').equals(id).delete();
 	}
 
 	async message(key: string): Promise<StoredMessage | null> {
+		const cached = this.#recent.get(key.slice(0, key.indexOf('/')))?.find((e) => e.key === key);
+		if (cached) return cached.message;
 		const row = await this.#db.messages.where('key').equals(key).first();
 		return row ? this.#tryOpen<StoredMessage>('messages', key, row.sealed) : null;
 	}
@@ -142,12 +161,28 @@ export class Store {
 	async putMessage(contactId: string, key: string, m: StoredMessage): Promise<void> {
 		const sealed = this.#vault.seal('messages', key, m);
 		const existing = await this.#db.messages.where('key').equals(key).first();
-		if (existing) await this.#db.messages.update(existing.seq as number, { sealed });
-		else await this.#db.messages.add({ contactId, key, sealed });
+		if (existing) {
+			await this.#db.messages.update(existing.seq as number, { sealed });
+			this.#afterCommit.push(() => {
+				const recent = this.#recent.get(contactId);
+				const at = recent?.findIndex((e) => e.key === key) ?? -1;
+				if (recent && at >= 0) recent[at] = { seq: existing.seq as number, key, message: m };
+			});
+		} else {
+			const seq = await this.#db.messages.add({ contactId, key, sealed });
+			this.#afterCommit.push(() => {
+				const recent = this.#recent.get(contactId);
+				if (!recent) return;
+				recent.push({ seq, key, message: m });
+				if (recent.length > PAGE_SIZE + 1) recent.shift();
+			});
+		}
 	}
 
 	/** The newest `PAGE_SIZE` messages before `beforeSeq` (or the newest), oldest first. */
 	async messages(contactId: string, beforeSeq?: number): Promise<MessagePage> {
+		const recent = beforeSeq === undefined ? this.#recent.get(contactId) : undefined;
+		if (recent) return { messages: recent.slice(-PAGE_SIZE), hasMore: recent.length > PAGE_SIZE };
 		const upper = beforeSeq ?? Dexie.maxKey;
 		const rows = await this.#db.messages
 			.where('[contactId+seq]')
@@ -155,14 +190,13 @@ export class Store {
 			.reverse()
 			.limit(PAGE_SIZE + 1)
 			.toArray();
-		const hasMore = rows.length > PAGE_SIZE;
-		const page = rows.slice(0, PAGE_SIZE).reverse();
-		const messages = [];
-		for (const row of page) {
+		const opened: PageEntry[] = [];
+		for (const row of rows.reverse()) {
 			const message = this.#tryOpen<StoredMessage>('messages', row.key, row.sealed);
-			if (message) messages.push({ seq: row.seq as number, key: row.key, message });
+			if (message) opened.push({ seq: row.seq as number, key: row.key, message });
 		}
-		return { messages, hasMore };
+		if (beforeSeq === undefined) this.#recent.set(contactId, opened);
+		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 	}
 
 	addOutbox(contactId: string, entry: OutboxEntry): Promise<number> {

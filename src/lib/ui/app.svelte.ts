@@ -3,6 +3,7 @@
  * One instance (`app`), Svelte 5 runes in a class (STYLE.md 13). The hash is the router: every
  * screen has a `#/…` address, so a link like `#/join/…` opens the app straight into "connect?".
  */
+import { tick } from 'svelte';
 import type { ChatSummary, ProfileView, RelayView } from '$lib/engine/api.js';
 import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
@@ -22,6 +23,14 @@ export function parseRoute(hash: string): Route {
 	if ((name === 'chat' || name === 'contact') && rest) return { name, id: decodeURIComponent(rest) };
 	if (name === 'new' || name === 'settings') return { name };
 	return { name: 'home' };
+}
+
+/**
+ * A User Timing mark the first time a screen is on the page (after Svelte has rendered it), so
+ * `bench/app.ts` can read how long the screen took from navigation start.
+ */
+export function markOnce(name: string): void {
+	if (performance.getEntriesByName(name).length === 0) void tick().then(() => performance.mark(name));
 }
 
 export type Phase = 'loading' | 'waiting' | 'welcome' | 'ready' | 'failed';
@@ -78,6 +87,7 @@ class App {
 	async refresh(): Promise<void> {
 		if (!this.#engine || !this.profile) return;
 		[this.chats, this.relays] = await Promise.all([this.#engine.chats(), this.#engine.relays()]);
+		if (this.chats.length > 0) markOnce('parley:chats');
 	}
 
 	get offline(): boolean {

@@ -1,0 +1,157 @@
+/**
+ * App benchmark (issue 4): the whole product path in Chromium, through the relay `npm start` runs.
+ *
+ * - send → shown: Alice (one browser context) sends a message; the time until it is on Bob's
+ *   screen (another context), over `LATENCY_MESSAGES` messages sent one after the other.
+ * - screens with history: a seeding peer (an engine in this Node process) sends `SEED` messages
+ *   to Alice; then the time from navigation start to the chat list, and to the first screen of
+ *   that conversation (User Timing marks the app sets once a screen is rendered), median of 5.
+ */
+import 'fake-indexeddb/auto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { WebSocket } from 'ws';
+import { Engine } from '../src/lib/engine/engine.js';
+import type { WebSocketFactory } from '../src/lib/relay-client/client.js';
+import { CHROMIUM_ARGS, findChromium } from '../tests/support/chromium.js';
+import { printTable } from './lib/measure.js';
+import { percentile, startScript, stopScript } from './lib/processes.js';
+
+const LATENCY_MESSAGES = Number(process.env.LATENCY_MESSAGES ?? 200);
+const SEED = Number(process.env.SEED ?? 10_000);
+const SEED_BATCH = 100;
+const SCREEN_ROUNDS = 5;
+
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 120_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await f();
+		if (ok(v)) return v;
+		if (Date.now() > end) throw new Error('benchmark step timed out');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+async function person(browser: Browser, url: string, name: string): Promise<Page> {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(url);
+	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	return page;
+}
+
+async function invite(page: Page): Promise<string> {
+	await page.getByRole('button', { name: 'New contact' }).click();
+	await page.getByRole('button', { name: 'Create invitation' }).click();
+	const box = page.getByRole('textbox', { name: 'Invitation link' });
+	await page.waitForFunction(() => (document.querySelector('#invitation-link') as HTMLTextAreaElement | null)?.value.includes('#/join/'));
+	return box.inputValue();
+}
+
+async function openChat(page: Page, name: string): Promise<string> {
+	await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(name) }).click();
+	await page.getByRole('textbox', { name: 'Message' }).waitFor();
+	return page.evaluate(() => location.hash);
+}
+
+/** Sends from `from` by submitting the form in the page, and times until the text is on `to`'s screen. */
+async function sendToShown(from: Page, to: Page, text: string): Promise<number> {
+	const shown = to.evaluate(
+		(t) =>
+			new Promise<number>((resolve) => {
+				// No named inner functions here: tsx would wrap them in a helper the page does not have.
+				const log = document.querySelector('[role=log]') as HTMLElement;
+				const observer = new MutationObserver(() => {
+					if (![...log.querySelectorAll('.body')].some((b) => b.textContent === t)) return;
+					observer.disconnect();
+					resolve(performance.timeOrigin + performance.now());
+				});
+				observer.observe(log, { childList: true, subtree: true, characterData: true });
+			}),
+		text
+	);
+	const sentAt = await from.evaluate((t) => {
+		const input = document.querySelector('#message') as HTMLTextAreaElement;
+		input.value = t;
+		input.dispatchEvent(new Event('input', { bubbles: true }));
+		const at = performance.timeOrigin + performance.now();
+		(input.form as HTMLFormElement).requestSubmit();
+		return at;
+	}, text);
+	return (await shown) - sentAt;
+}
+
+/** Reloads and returns how long after navigation start the app set `mark`. */
+async function screenTime(page: Page, mark: string): Promise<number> {
+	await page.reload();
+	await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 60_000 });
+	return page.evaluate((m) => (performance.getEntriesByName(m)[0] as PerformanceEntry).startTime, mark);
+}
+
+async function median(f: () => Promise<number>): Promise<number> {
+	const xs: number[] = [];
+	for (let i = 0; i < SCREEN_ROUNDS; i++) xs.push(await f());
+	return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+}
+
+export async function appBenchmark(): Promise<void> {
+	console.log(`\n## App: send → shown, and screens with ${SEED.toLocaleString('en-US')} stored messages (Chromium, local relay)\n`);
+	const executablePath = findChromium();
+	if (!executablePath) {
+		console.log('skipped: no Chromium (install Debian\'s chromium, or set PARLEY_CHROMIUM)');
+		return;
+	}
+	execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' });
+	const data = mkdtempSync(join(tmpdir(), 'parley-app-bench-'));
+	const { child, match } = await startScript('src/relay/main.ts', ['--port', '0', '--host', '127.0.0.1', '--data', data, '--static', 'build'], /relay address: (\S+)[\s\S]*app: (\S+)/);
+	const relayAddress = (match[1] as string).replace('localhost', '127.0.0.1');
+	const appUrl = (match[2] as string).replace('localhost', '127.0.0.1');
+	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+	const seeder = new Engine({ profile: `bench-seeder-${Date.now()}`, relay: { WebSocket: WebSocket as unknown as WebSocketFactory } });
+	try {
+		const alice = await person(browser, appUrl, 'Alice');
+		const bob = await person(browser, appUrl, 'Bob');
+		await bob.goto(await invite(alice));
+		await bob.getByRole('button', { name: 'Connect' }).click();
+		await openChat(alice, 'Bob');
+		await bob.getByRole('textbox', { name: 'Message' }).waitFor();
+
+		const latencies: number[] = [];
+		for (let i = 0; i < LATENCY_MESSAGES; i++) latencies.push(await sendToShown(alice, bob, `latency probe ${i}`));
+		latencies.sort((a, b) => a - b);
+
+		await seeder.start({ relays: [relayAddress], appUrl });
+		await seeder.createProfile('Seeder');
+		const { contactId } = await seeder.acceptInvitation(await invite(alice));
+		const started = Date.now();
+		for (let i = 0; i < SEED; i += SEED_BATCH) {
+			for (let j = i; j < Math.min(SEED, i + SEED_BATCH); j++) await seeder.sendText(contactId, `stored message ${j}: the quick brown fox jumps over the lazy dog`);
+			await until(() => seeder.conversation(contactId), (p) => p.messages.at(-1)?.status === 'delivered' || p.messages.at(-1)?.status === 'read');
+			process.stderr.write(`\rseeded ${Math.min(SEED, i + SEED_BATCH)} / ${SEED}`);
+		}
+		process.stderr.write(`\rseeded ${SEED} messages in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+		await alice.goto(`${appUrl}#/`);
+		const listMs = await median(() => screenTime(alice, 'parley:chats'));
+		await openChat(alice, 'Seeder');
+		const conversationMs = await median(() => screenTime(alice, 'parley:conversation'));
+
+		const ms = (x: number) => `${x.toFixed(1)} ms`;
+		printTable(
+			['measure', 'Parley', 'goal', 'met'],
+			[
+				[`send → shown, p50 (${LATENCY_MESSAGES} messages)`, ms(percentile(latencies, 50)), '< 50 ms', percentile(latencies, 50) < 50 ? 'yes' : 'no'],
+				[`send → shown, p99`, ms(percentile(latencies, 99)), '< 150 ms', percentile(latencies, 99) < 150 ? 'yes' : 'no'],
+				[`load → chat list (${SEED.toLocaleString('en-US')} messages stored), median of ${SCREEN_ROUNDS}`, ms(listMs), '< 300 ms', listMs < 300 ? 'yes' : 'no'],
+				[`load → first screen of the ${SEED.toLocaleString('en-US')}-message conversation`, ms(conversationMs), '< 300 ms', conversationMs < 300 ? 'yes' : 'no']
+			]
+		);
+	} finally {
+		await seeder.close();
+		await browser.close();
+		await stopScript(child);
+		rmSync(data, { recursive: true, force: true });
+	}
+}
