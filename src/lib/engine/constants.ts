@@ -21,5 +21,10 @@ export const OUTBOX_RETRY_MS = 3000;
 export const RECEIPT_DELAY_MS = 200;
 /** Receipts name at most this many messages (PROTOCOL.md §8: MAX_RECEIPT_TARGETS). */
 export const RECEIPT_BATCH = 128;
+/**
+ * Marks of processed deliveries are kept this long: longer than a relay keeps a message (21 days,
+ * PROTOCOL.md §7.2), so a redelivery is always recognized.
+ */
+export const RECEIVED_MARK_TTL_MS = 30 * 24 * 3600 * 1000;
 /** The name of the database of the default profile; one database per profile. */
 export const DEFAULT_PROFILE = 'default';

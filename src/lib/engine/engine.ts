@@ -27,7 +27,7 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS } from './constants.js';
+import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
@@ -120,6 +120,7 @@ export class Engine implements EngineApi {
 		const store = this.#requireStore();
 		this.#profile = { name };
 		this.#contacts.clear();
+		await store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS);
 		for (const [id, c] of await store.contacts()) {
 			this.#contacts.set(id, c);
 			this.#byQueue.set(hex(c.recv.recipientId), id);

@@ -222,6 +222,11 @@ export class Store {
 		return (await this.#db.received.get(this.#vault.mark(parts))) !== undefined;
 	}
 
+	/** Forgets marks older than `before` (ms): the relay has expired those messages (§7.2). */
+	pruneReceived(before: number): Promise<number> {
+		return this.#db.received.where('at').below(before).delete();
+	}
+
 	markReceived(parts: Uint8Array): Promise<string> {
 		return this.#db.received.put({ mark: this.#vault.mark(parts), at: Date.now() });
 	}
