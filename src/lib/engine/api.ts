@@ -91,5 +91,7 @@ export interface EngineApi {
 	setReadReceipts(contactId: string, on: boolean): Promise<void>;
 	deleteContact(contactId: string): Promise<void>;
 	relays(): Promise<RelayView[]>;
+	/** The network is back: reconnect now instead of at the next back-off, and send what waits. */
+	reconnect(): Promise<void>;
 	onChange(listener: (change: EngineChange) => void): void;
 }

@@ -185,6 +185,12 @@ export class Engine implements EngineApi {
 		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address) }));
 	}
 
+	async reconnect(): Promise<void> {
+		// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
+		for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
+		this.#kickOutbox();
+	}
+
 	// ---- connecting ------------------------------------------------------------------------
 
 	/** PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it. */

@@ -7,7 +7,7 @@
  *
  * Guarantees: `parseInvitationLink` is the one strict parser of links. It accepts exactly what
  * `formatInvitationLink` produces (modulo surrounding white space and the app's origin), checks
- * length, then version, then a checksum, then structure, then keys, and reports the first failure
+ * characters, then length, then version, then a checksum, then structure, then keys (§4.3), and reports the first failure
  * as an `InvalidLinkError` with a `problem` the UI can explain. It never throws anything else.
  * The checksum catches damage, not an attacker who rewrites the link: that is what safety codes
  * are for (§4.5).
@@ -62,11 +62,15 @@ export function parseInvitationLink(text: string): Invitation {
 	const trimmed = text.trim();
 	const at = trimmed.indexOf(JOIN_FRAGMENT_PREFIX);
 	if (at < 0) throw new InvalidLinkError('not-a-link', 'this is not a Parley invitation link');
+	const encoded = trimmed.slice(at + JOIN_FRAGMENT_PREFIX.length);
+	if (!/^[A-Za-z0-9_-]*$/.test(encoded)) throw new InvalidLinkError('corrupt', 'the invitation link contains characters that do not belong in it');
+	// §4.3: a link cut off anywhere (even mid-character-group) is incomplete, not damaged.
+	if (encoded.length < Math.floor((MIN_LINK_BYTES * 4) / 3)) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
 	let bytes: Uint8Array;
 	try {
-		bytes = fromBase64url(trimmed.slice(at + JOIN_FRAGMENT_PREFIX.length), 'invitation');
+		bytes = fromBase64url(encoded, 'invitation');
 	} catch {
-		throw new InvalidLinkError('corrupt', 'the invitation link contains characters that do not belong in it');
+		throw new InvalidLinkError('corrupt', 'the invitation link is damaged (it does not decode)');
 	}
 	if (bytes.length < MIN_LINK_BYTES) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
 	if (bytes[0] !== INVITATION_VERSION) {

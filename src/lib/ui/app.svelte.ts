@@ -44,6 +44,8 @@ class App {
 	route = $state<Route>({ name: 'home' });
 	/** A plain-language error to announce (role=alert). */
 	notice = $state<string | null>(null);
+	/** The browser's own idea of the network (navigator.onLine). */
+	online = $state(true);
 	/** Bumped on every change the engine reports; views that show engine data reload on it. */
 	changes = $state(0);
 	#engine: EngineRemote | null = null;
@@ -58,6 +60,12 @@ class App {
 		window.addEventListener('hashchange', () => {
 			this.route = parseRoute(location.hash);
 			this.notice = null;
+		});
+		this.online = navigator.onLine;
+		window.addEventListener('offline', () => (this.online = false));
+		window.addEventListener('online', () => {
+			this.online = true;
+			void this.#engine?.reconnect();
 		});
 		try {
 			const config = await loadConfig();
@@ -91,7 +99,7 @@ class App {
 	}
 
 	get offline(): boolean {
-		return this.relays.length > 0 && this.relays.every((r) => r.status === 'closed');
+		return !this.online || (this.relays.length > 0 && this.relays.every((r) => r.status === 'closed'));
 	}
 
 	go(hash: string): void {

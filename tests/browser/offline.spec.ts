@@ -1,0 +1,24 @@
+/**
+ * Offline (issue 4: "queued" status; no lost messages): a message written while the browser is
+ * offline is stored and shown as queued, and goes out once, in order, when the network returns.
+ */
+import { expect, test } from '@playwright/test';
+import { bodies, invite, messageItem, newPerson, openChat, send } from './support/people.js';
+
+test('messages written offline are queued, then delivered once when the network returns', async ({ browser }) => {
+	const alice = await newPerson(browser, 'Offline Alice');
+	const link = await invite(alice);
+	const bob = await newPerson(browser, 'Online Bob', link);
+	await bob.getByRole('button', { name: 'Connect' }).click();
+	await openChat(alice, 'Online Bob');
+
+	await alice.context().setOffline(true);
+	await expect(alice.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+	for (const t of ['first, offline', 'second, offline']) await send(alice, t);
+	await expect(messageItem(alice, 'first, offline').locator('.status')).toHaveText('queued');
+	await expect(messageItem(alice, 'second, offline').locator('.status')).toHaveText('queued');
+
+	await alice.context().setOffline(false);
+	await expect(messageItem(alice, 'second, offline').locator('.status')).toHaveText(/delivered|read/, { timeout: 60_000 });
+	await expect.poll(async () => (await bodies(bob)).theirs, { timeout: 30_000 }).toEqual(['first, offline', 'second, offline']);
+});
