@@ -130,6 +130,28 @@ test('at rest: no message text, no name and no key appears in either browser’s
 	}
 });
 
+test('rename, read receipts off, and delete: the relay queue goes with the contact', async () => {
+	await alice.getByRole('link', { name: 'Contact details' }).click();
+	await alice.getByRole('textbox', { name: 'Contact name' }).fill('Bobby');
+	await alice.getByRole('button', { name: 'Rename' }).click();
+	await expect(alice.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /Bobby/ })).toBeVisible();
+	await alice.getByRole('checkbox', { name: 'Send read receipts to this contact' }).uncheck();
+	await alice.getByRole('link', { name: 'Back to the chat' }).click();
+	await send(bob, 'read this, quietly');
+	await expect(messageItem(alice, 'read this, quietly')).toHaveCount(1, { timeout: 30_000 });
+	await expect(messageItem(bob, 'read this, quietly').locator('.status')).toHaveText('delivered', { timeout: 30_000 });
+	// Alice has the chat open, yet Bob never sees "read".
+	await alice.waitForTimeout(1500);
+	await expect(messageItem(bob, 'read this, quietly').locator('.status')).toHaveText('delivered');
+
+	await alice.getByRole('link', { name: 'Contact details' }).click();
+	await alice.getByRole('button', { name: 'Delete contact' }).click();
+	await alice.getByRole('button', { name: 'Delete contact and messages' }).click();
+	await expect(alice.getByRole('navigation', { name: 'Chats' })).toContainText('No chats yet');
+	await send(bob, 'anyone there?');
+	await expect(messageItem(bob, 'anyone there?').locator('.status')).toHaveText('not sent', { timeout: 30_000 });
+});
+
 const ALLOWED_FIELDS = new Set([
 	'meta.k',
 	'meta.keys',

@@ -40,6 +40,8 @@ export interface ContactView extends ChatSummary {
 	readonly readReceipts: boolean;
 	/** The unanswered invitation's link (inviter, before anyone answers). */
 	readonly invitationLink: string | null;
+	/** Why queued messages to this contact are not going out right now (inbox full, relay unreachable). */
+	readonly sendProblem: string | null;
 }
 
 export interface MessageView {

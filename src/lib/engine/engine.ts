@@ -69,6 +69,7 @@ export class Engine implements EngineApi {
 	/** hex(recipient id) → contact id. */
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
+	readonly #sendProblems = new Map<string, string>();
 	readonly #relays: RelayPool;
 	#queue: Promise<unknown> = Promise.resolve();
 	#flushing = false;
@@ -555,12 +556,22 @@ export class Engine implements EngineApi {
 					continue;
 				}
 				blocked.add(contactId);
+				this.#setSendProblem(contactId, toEngineError(e).message);
 				retry = true;
 				continue;
 			}
+			this.#setSendProblem(contactId, null);
 			await this.#serial(() => this.#sent(seq, contactId, entry, 'sent'));
 		}
 		if (retry) this.#scheduleRetry();
+	}
+
+	/** Why a contact's outbox is stuck (in memory only: it is true only while this engine runs). */
+	#setSendProblem(contactId: string, problem: string | null): void {
+		if ((this.#sendProblems.get(contactId) ?? null) === problem) return;
+		if (problem) this.#sendProblems.set(contactId, problem);
+		else this.#sendProblems.delete(contactId);
+		this.#emit(contactId);
 	}
 
 	#scheduleRetry(): void {
@@ -705,7 +716,8 @@ export class Engine implements EngineApi {
 			alias: c.alias,
 			safetyCode: c.safetyCode,
 			readReceipts: c.readReceipts,
-			invitationLink: c.invitation?.link ?? null
+			invitationLink: c.invitation?.link ?? null,
+			sendProblem: this.#sendProblems.get(id) ?? null
 		};
 	}
 

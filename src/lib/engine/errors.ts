@@ -55,7 +55,7 @@ export function toEngineError(e: unknown): EngineError {
 	if (e instanceof EngineError) return e;
 	if (e instanceof InvalidLinkError) return new EngineError('invalid-link', LINK_TEXT[e.problem]);
 	if (e instanceof RelayClientError) {
-		if (e.kind === 'refused' && e.code === 'QUOTA') return new EngineError('inbox-full', "The recipient's inbox is full. The message will be sent when there is room.");
+		if (e.kind === 'refused' && e.code === 'QUOTA') return new EngineError('inbox-full', "The recipient's inbox is full (they have not been online for a while). Your messages go out when there is room.");
 		if (e.kind === 'refused') return new EngineError('relay-refused', `The relay refused: ${e.message}.`);
 		return new EngineError('relay-unreachable', 'The relay cannot be reached. Check your connection; Parley keeps trying.');
 	}

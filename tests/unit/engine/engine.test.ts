@@ -131,4 +131,28 @@ describe('engine', () => {
 		expect(pending).toBeDefined();
 		await Promise.all([alice.close(), bob.close()]);
 	});
+
+	it('a full inbox is reported to the sender, and every queued message goes out once there is room', async () => {
+		const small = await startRelay({ limits: { queueQuota: 3 } });
+		const saved = relays;
+		relays = [formatRelayAddress(small.address)];
+		try {
+			const { engine: alice } = await person('Alice');
+			const bob = await person('Bob');
+			const { aId, bId } = await connect(alice, bob.engine);
+			await bob.engine.close();
+			const sent = Array.from({ length: 8 }, (_, i) => `while away ${i}`);
+			for (const t of sent) await alice.sendText(aId, t);
+			const stuck = await until(() => alice.contact(aId), (c) => c.sendProblem !== null);
+			expect(stuck.sendProblem).toContain('inbox is full');
+			const back = await person(null, bob.profile);
+			const page = await until(() => back.engine.conversation(bId), (p) => texts(p.messages, false).length === sent.length, 60_000);
+			expect(texts(page.messages, false)).toEqual(sent);
+			await until(() => alice.contact(aId), (c) => c.sendProblem === null);
+			await Promise.all([alice.close(), back.engine.close()]);
+		} finally {
+			relays = saved;
+			await small.stop();
+		}
+	});
 });
