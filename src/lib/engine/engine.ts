@@ -409,19 +409,23 @@ export class Engine implements EngineApi {
 		if (!contactId || !contact) return;
 		const mark = concatBytes(m.recipientId, m.messageId);
 		const ack = () => this.#relays.get(contact.recv.relay).ack(m.recipientId, contact.recv.recipientKey, m.messageId).catch(() => {});
-		if (await store.wasReceived(mark)) return void ack();
-		let writes: Writes;
-		try {
-			writes = await this.#process(contactId, contact, m.body);
-		} catch (e) {
-			// A delivery that cannot be decrypted or understood (tampered, replayed, a duplicate of a
-			// processed message) is dropped alone: acknowledged, so it does not block the queue.
-			if (!isProtocolError(e) && !(e instanceof EngineError && e.kind === 'not-allowed')) throw e;
-			writes = { messages: [], outbox: [] };
-		}
-		await this.#commit(contactId, writes, () => store.markReceived(mark));
+		// One transaction: the duplicate check, the reads the event needs, and every write (§9.3).
+		const writes = await this.#commitWith(contactId, async () => {
+			if (await store.wasReceived(mark)) return null;
+			let w: Writes;
+			try {
+				w = await this.#process(contactId, contact, m.body);
+			} catch (e) {
+				// A delivery that cannot be decrypted or understood (tampered, replayed, a duplicate of a
+				// processed message) is dropped alone: acknowledged, so it does not block the queue.
+				if (!isProtocolError(e) && !(e instanceof EngineError && e.kind === 'not-allowed')) throw e;
+				w = { messages: [], outbox: [] };
+			}
+			await store.markReceived(mark);
+			return w;
+		});
 		void ack();
-		if (writes.outbox.length) this.#kickOutbox();
+		if (writes?.outbox.length) this.#kickOutbox();
 	}
 
 	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<Writes> {
@@ -543,7 +547,7 @@ export class Engine implements EngineApi {
 		if (!store) return;
 		const blocked = new Set<string>();
 		let retry = false;
-		for (const { seq, contactId, entry } of await store.outbox()) {
+		for (const { seq, contactId, entry } of store.outbox()) {
 			if (blocked.has(contactId)) continue;
 			const client = this.#relays.get(entry.queue.relay);
 			try {
@@ -623,16 +627,27 @@ export class Engine implements EngineApi {
 	}
 
 	/** Writes one step's records in one transaction, then updates memory and tells the page. */
-	async #commit(contactId: string, w: Writes, extra?: () => Promise<unknown>): Promise<void> {
+	async #commit(contactId: string, w: Writes): Promise<void> {
+		await this.#commitWith(contactId, async () => w);
+	}
+
+	/**
+	 * Runs `produce` (reads and pure steps) and writes what it returns, all in one transaction;
+	 * then updates memory and tells the page. `produce` returning null writes nothing.
+	 */
+	async #commitWith(contactId: string, produce: () => Promise<Writes | null>): Promise<Writes | null> {
 		const store = this.#requireStore();
-		await store.transaction(async () => {
-			if (w.contact) await store.putContact(contactId, w.contact);
-			for (const m of w.messages) await store.putMessage(contactId, m.key, m.message);
-			for (const e of w.outbox) await store.addOutbox(contactId, e);
-			if (extra) await extra();
+		const w = await store.transaction(async () => {
+			const writes = await produce();
+			if (!writes) return null;
+			if (writes.contact) await store.putContact(contactId, writes.contact);
+			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message);
+			for (const e of writes.outbox) await store.addOutbox(contactId, e);
+			return writes;
 		});
-		if (w.contact) this.#contacts.set(contactId, w.contact);
-		this.#emit(contactId);
+		if (w?.contact) this.#contacts.set(contactId, w.contact);
+		if (w) this.#emit(contactId);
+		return w;
 	}
 
 	async #newReceiveQueue(): Promise<ReceiveQueue> {

@@ -9,8 +9,8 @@
  * Guarantees: the `put*` and `delete*` methods are synchronous apart from IndexedDB itself, so a
  * caller can group them in `transaction` and they commit together or not at all. Reading a record
  * that fails to open skips it rather than failing the whole read. The newest page of each
- * conversation is also kept in memory, decrypted; it changes only after the transaction that
- * wrote it has committed, so it never shows what the disk does not hold. This holds because the
+ * conversation and the outbox are also kept in memory, decrypted; they change only after the
+ * transaction that wrote them has committed, so they never show what the disk does not hold. This holds because the
  * engine is the only writer and runs one transaction at a time.
  */
 import Dexie, { type Table } from 'dexie';
@@ -80,6 +80,8 @@ export class Store {
 	readonly #vault: Vault;
 	/** Per contact: the newest PAGE_SIZE + 1 messages, oldest first (one more than a page, to know `hasMore`). */
 	readonly #recent = new Map<string, PageEntry[]>();
+	/** The outbox, decrypted, in `seq` order (loaded at open, then kept in step after each commit). */
+	#outbox: { seq: number; contactId: string; entry: OutboxEntry }[] = [];
 	/** Cache updates of the transaction in progress, applied once it commits. */
 	#afterCommit: (() => void)[] = [];
 
@@ -92,7 +94,14 @@ export class Store {
 	static async open(profile: string): Promise<Store> {
 		const db = new ProfileDb(databaseName(profile));
 		const row = await db.meta.get('keys');
-		if (row?.keys) return new Store(db, await openKeys(row.keys));
+		if (row?.keys) {
+			const store = new Store(db, await openKeys(row.keys));
+			for (const r of await db.outbox.orderBy('seq').toArray()) {
+				const entry = store.#tryOpen<OutboxEntry>('outbox', r.key, r.sealed);
+				if (entry) store.#outbox.push({ seq: r.seq as number, contactId: r.contactId, entry });
+			}
+			return store;
+		}
 		const { stored, vault } = await createKeys();
 		await db.meta.put({ k: 'keys', keys: stored });
 		return new Store(db, vault);
@@ -144,7 +153,10 @@ export class Store {
 
 	/** Removes the contact with its messages and unsent outbox. */
 	async deleteContact(id: string): Promise<void> {
-		this.#afterCommit.push(() => this.#recent.delete(id));
+		this.#afterCommit.push(() => {
+			this.#recent.delete(id);
+			this.#outbox = this.#outbox.filter((o) => o.contactId !== id);
+		});
 		await this.#db.contacts.delete(id);
 		await this.#db.messages.where('[contactId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
 		await this.#db.outbox.where('contactId').equals(id).delete();
@@ -199,23 +211,20 @@ export class Store {
 		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 	}
 
-	addOutbox(contactId: string, entry: OutboxEntry): Promise<number> {
+	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {
 		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
-		return this.#db.outbox.add({ contactId, key, sealed: this.#vault.seal('outbox', key, entry) });
+		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#vault.seal('outbox', key, entry) });
+		this.#afterCommit.push(() => this.#outbox.push({ seq, contactId, entry }));
 	}
 
 	/** Every pending outbox entry, in the order it was queued. */
-	async outbox(): Promise<{ seq: number; contactId: string; entry: OutboxEntry }[]> {
-		const out = [];
-		for (const row of await this.#db.outbox.orderBy('seq').toArray()) {
-			const entry = this.#tryOpen<OutboxEntry>('outbox', row.key, row.sealed);
-			if (entry) out.push({ seq: row.seq as number, contactId: row.contactId, entry });
-		}
-		return out;
+	outbox(): readonly { seq: number; contactId: string; entry: OutboxEntry }[] {
+		return [...this.#outbox];
 	}
 
-	deleteOutbox(seq: number): Promise<void> {
-		return this.#db.outbox.delete(seq);
+	async deleteOutbox(seq: number): Promise<void> {
+		await this.#db.outbox.delete(seq);
+		this.#afterCommit.push(() => (this.#outbox = this.#outbox.filter((o) => o.seq !== seq)));
 	}
 
 	async wasReceived(parts: Uint8Array): Promise<boolean> {
