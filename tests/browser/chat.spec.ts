@@ -67,7 +67,9 @@ test('after both reload, the history is intact and the conversation continues', 
 	await Promise.all([alice.reload(), bob.reload()]);
 	await expect.poll(async () => (await bodies(alice)).all, { timeout: 30_000 }).toEqual(before.alice.all);
 	await expect.poll(async () => (await bodies(bob)).all, { timeout: 30_000 }).toEqual(before.bob.all);
-	await send(bob, 'Still here after a reload');
+	// With the keyboard: Enter sends.
+	await bob.getByRole('textbox', { name: 'Message' }).fill('Still here after a reload');
+	await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
 	await expect(messageItem(alice, 'Still here after a reload')).toHaveCount(1, { timeout: 30_000 });
 	sentByBob.push('Still here after a reload');
 });
