@@ -10,11 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { parseRelayAddress, type RelayAddress } from '../src/lib/protocol/address.js';
 import { FRAME_SIZE } from '../src/lib/protocol/constants.js';
-import { generateDhKeyPair, generateSigningKeyPair } from '../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/lib/relay-client/client.js';
-import { nativeSign } from '../src/relay/native-ed25519.js';
 import { NATIVE_NOISE_SUITE } from '../src/relay/native-noise.js';
+import { NATIVE_RELAY_AUTH_SUITE } from '../src/relay/native-x25519.js';
 import { formatRate, printTable } from './lib/measure.js';
 import { percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
 
@@ -43,7 +43,7 @@ async function startRelay(extra: string[] = []): Promise<{ address: RelayAddress
 }
 
 function relayClient(address: RelayAddress, onMessage?: (m: QueueMessage) => void): RelayClient {
-	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, sign: nativeSign, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
+	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, auth: NATIVE_RELAY_AUTH_SUITE, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
 }
 
 async function relayThroughput(address: RelayAddress): Promise<Result> {
@@ -55,9 +55,9 @@ async function relayThroughput(address: RelayAddress): Promise<Result> {
 			let waiting: ((m: QueueMessage) => void) | null = null;
 			const recipient = relayClient(address, (m) => waiting?.(m));
 			const sender = relayClient(address);
-			const rk = generateSigningKeyPair(systemRandom);
+			const rk = generateDhKeyPair(systemRandom);
 			const dh = generateDhKeyPair(systemRandom);
-			const sk = generateSigningKeyPair(systemRandom);
+			const sk = generateDhKeyPair(systemRandom);
 			const q = await recipient.createQueue(rk, dh);
 			await sender.secureAsSender(q.senderId, sk);
 			await recipient.subscribe(q.recipientId, rk, dh, q.relayDhKey);
@@ -160,7 +160,7 @@ export async function relayBenchmark(): Promise<void> {
 	printTable(
 		['path', 'messages/s', 'p50 send→deliver', 'p99 send→deliver'],
 		[
-			['Parley relay (Noise, signed commands, SQLite WAL synchronous=FULL, group commit)', formatRate(ours.perSecond), ms(percentile(ours.latencies, 50)), ms(percentile(ours.latencies, 99))],
+			['Parley relay (Noise, authenticated commands, SQLite WAL synchronous=FULL, group commit)', formatRate(ours.perSecond), ms(percentile(ours.latencies, 50)), ms(percentile(ours.latencies, 99))],
 			['bare ws forwarder (no crypto, no storage)', formatRate(bare.perSecond), ms(percentile(bare.latencies, 50)), ms(percentile(bare.latencies, 99))],
 			[
 				'ws forwarder with Parley’s 5 frames per message (no crypto, no storage)',
