@@ -14,7 +14,7 @@ import { generateDhKeyPair } from '../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/lib/relay-client/client.js';
 import { NATIVE_NOISE_SUITE } from '../src/relay/native-noise.js';
-import { NATIVE_RELAY_AUTH_SUITE } from '../src/relay/native-x25519.js';
+import { NATIVE_RELAY_CRYPTO_SUITE } from '../src/relay/native-relay-crypto.js';
 import { formatRate, printTable } from './lib/measure.js';
 import { percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
 
@@ -43,7 +43,7 @@ async function startRelay(extra: string[] = []): Promise<{ address: RelayAddress
 }
 
 function relayClient(address: RelayAddress, onMessage?: (m: QueueMessage) => void): RelayClient {
-	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, auth: NATIVE_RELAY_AUTH_SUITE, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
+	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, crypto: NATIVE_RELAY_CRYPTO_SUITE, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
 }
 
 async function relayThroughput(address: RelayAddress): Promise<Result> {

@@ -25,7 +25,8 @@ import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { isProtocolError } from '../lib/protocol/errors.js';
 import { NOISE_SUITE, nRespond, nkRespond, type NoiseSuite, type NoiseTransport } from '../lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
-import { RELAY_AUTH_SUITE, relayAuthKey, verifyAuthenticator, type RelayAuthSuite } from '../lib/protocol/relay-auth.js';
+import { relayAuthKey, verifyAuthenticator } from '../lib/protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
 import {
 	decodeCommand,
 	decodeHello,
@@ -115,7 +116,7 @@ class Connection {
 		return true;
 	}
 
-	authKey(suite: RelayAuthSuite, queueKey: Uint8Array): Uint8Array {
+	authKey(suite: RelayCryptoSuite, queueKey: Uint8Array): Uint8Array {
 		const id = Buffer.from(queueKey).toString('base64');
 		let key = this.#authKeys.get(id);
 		if (!key) {
@@ -138,7 +139,7 @@ export class RelayServer {
 	readonly #limits: RelayLimits;
 	readonly #log: RelayLog;
 	readonly #random: RandomSource;
-	readonly #auth: RelayAuthSuite;
+	readonly #crypto: RelayCryptoSuite;
 	readonly #noise: NoiseSuite;
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_SIZE });
 	readonly #connections = new Set<Connection>();
@@ -152,8 +153,8 @@ export class RelayServer {
 		limits?: Partial<RelayLimits>;
 		log?: RelayLog;
 		random?: RandomSource;
-		/** X25519 and HMAC for command authenticators (§7.3); defaults to the protocol's (pure TypeScript). */
-		auth?: RelayAuthSuite;
+		/** X25519, HMAC and XChaCha20-Poly1305 for authenticators (§7.3) and deliveries (§7.5); defaults to the protocol's (pure TypeScript). */
+		crypto?: RelayCryptoSuite;
 		/** The Noise suite; defaults to the protocol's (pure TypeScript). */
 		noiseSuite?: NoiseSuite;
 	}) {
@@ -162,7 +163,7 @@ export class RelayServer {
 		this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
 		this.#log = opts.log ?? (() => {});
 		this.#random = opts.random ?? systemRandom;
-		this.#auth = opts.auth ?? RELAY_AUTH_SUITE;
+		this.#crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
 		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
 		this.#expiry = setInterval(() => void this.expire(), 3600_000);
 		this.#expiry.unref();
@@ -218,7 +219,7 @@ export class RelayServer {
 				ws.close(1002, 'frames must be binary and of the fixed size');
 				return;
 			}
-			conn.chain = conn.chain.then(() => this.#frame(conn, new Uint8Array(frame)));
+			conn.chain = conn.chain.then(() => this.#frame(conn, new Uint8Array(frame.buffer, frame.byteOffset, frame.length)));
 		});
 		ws.on('close', () => {
 			this.#connections.delete(conn);
@@ -267,7 +268,7 @@ export class RelayServer {
 
 	#newKeyPair(): DhKeyPair {
 		const secretKey = this.#random(X25519_KEY_LENGTH);
-		return { secretKey, publicKey: this.#auth.publicKey(secretKey) };
+		return { secretKey, publicKey: this.#crypto.publicKey(secretKey) };
 	}
 
 	#errorCode(e: unknown): RelayErrorCode {
@@ -285,8 +286,8 @@ export class RelayServer {
 			if (c.type === 'PING' || !queueKey) throw new RelayError('AUTH');
 			let ok = false;
 			try {
-				const key = conn ? conn.authKey(this.#auth, queueKey) : relayAuthKey(this.#auth, this.#identity.secretKey, queueKey, SEALED_SESSION_ID);
-				ok = verifyAuthenticator(this.#auth, key, sessionHash, corrId, c, c.authenticator);
+				const key = conn ? conn.authKey(this.#crypto, queueKey) : relayAuthKey(this.#crypto, this.#identity.secretKey, queueKey, SEALED_SESSION_ID);
+				ok = verifyAuthenticator(this.#crypto, key, sessionHash, corrId, c, c.authenticator);
 			} catch {
 				ok = false;
 			}
@@ -388,7 +389,7 @@ export class RelayServer {
 		const m = await this.#store.firstPending(sub.queue.recipientId);
 		if (!m) return;
 		sub.inFlight = hex(m.messageId);
-		const { nonce, sealedBody } = sealDelivery(sub.key, sub.queue.recipientId, m.messageId, m.body, this.#random);
+		const { nonce, sealedBody } = sealDelivery(this.#crypto, sub.key, sub.queue.recipientId, m.messageId, m.body, this.#random);
 		conn.send(0, { type: 'MSG', recipientId: sub.queue.recipientId, messageId: m.messageId, receivedAt: m.receivedAt, nonce, sealedBody });
 	}
 

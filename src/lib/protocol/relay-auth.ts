@@ -13,41 +13,29 @@
  *
  * Guarantees: a low-order queue or session key is refused (`InvalidPublicKey`) instead of giving a
  * guessable K; verification compares in constant time and never throws for a wrong
- * authenticator. The primitives come from a `RelayAuthSuite`, so the relay can use native ones;
- * every suite must compute the same bytes (tests/unit/relay/native-x25519.test.ts).
+ * authenticator. The primitives come from a `RelayCryptoSuite` (relay-crypto.ts), so the relay
+ * can use native ones.
  */
 import { equalBytes } from './bytes.js';
 import { LABEL_RELAY_AUTH_KEY, RELAY_AUTHENTICATOR_LENGTH } from './constants.js';
-import { dh, dhPublicKey, hmacSha256 } from './crypto/index.js';
 import { authDataParts, type ClientCommand } from './relay-commands.js';
-
-export interface RelayAuthSuite {
-	/** X25519 public key of a 32-byte secret. */
-	publicKey(secretKey: Uint8Array): Uint8Array;
-	/** X25519, refusing low-order public keys with `ProtocolError('InvalidPublicKey')`. */
-	dh(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
-	/** HMAC-SHA256 over the concatenation of `data`. */
-	hmac(key: Uint8Array, ...data: Uint8Array[]): Uint8Array;
-}
-
-/** The protocol's own primitives (pure TypeScript): browser workers and tests. */
-export const RELAY_AUTH_SUITE: RelayAuthSuite = { publicKey: dhPublicKey, dh, hmac: hmacSha256 };
+import type { RelayCryptoSuite } from './relay-crypto.js';
 
 /**
  * K for one session and queue key. HKDF-SHA256 with L = 32 is, by RFC 5869 §2.2–2.3,
  * PRK = HMAC(salt, ikm) and K = HMAC(PRK, info ‖ 0x01); written out so that any suite's HMAC serves.
  */
-export function relayAuthKey(suite: RelayAuthSuite, ownSecretKey: Uint8Array, peerPublicKey: Uint8Array, sessionId: Uint8Array): Uint8Array {
+export function relayAuthKey(suite: RelayCryptoSuite, ownSecretKey: Uint8Array, peerPublicKey: Uint8Array, sessionId: Uint8Array): Uint8Array {
 	const prk = suite.hmac(sessionId, suite.dh(ownSecretKey, peerPublicKey));
 	return suite.hmac(prk, LABEL_RELAY_AUTH_KEY, Uint8Array.of(1));
 }
 
-export function authenticate(suite: RelayAuthSuite, key: Uint8Array, sessionId: Uint8Array, corrId: number, command: ClientCommand): Uint8Array {
+export function authenticate(suite: RelayCryptoSuite, key: Uint8Array, sessionId: Uint8Array, corrId: number, command: ClientCommand): Uint8Array {
 	return suite.hmac(key, ...authDataParts(sessionId, corrId, command));
 }
 
 export function verifyAuthenticator(
-	suite: RelayAuthSuite,
+	suite: RelayCryptoSuite,
 	key: Uint8Array,
 	sessionId: Uint8Array,
 	corrId: number,

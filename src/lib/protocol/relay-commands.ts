@@ -8,7 +8,7 @@
  * Authorization data is built here (one function) so client and relay authenticate the same bytes.
  * Whether a command is allowed, and what it does to a queue, is the relay's concern.
  */
-import { ByteReader, concatBytes, isAllZero, u16be, u32be } from './bytes.js';
+import { ByteReader, u16be, u32be } from './bytes.js';
 import {
 	AEAD_TAG_LENGTH,
 	FRAME_SIZE,
@@ -112,20 +112,37 @@ export function authDataParts(sessionId: Uint8Array, corrId: number, c: ClientCo
 	return [LABEL_RELAY_AUTH, sessionId, u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c)];
 }
 
-/** Pads an encoded block to BLOCK_SIZE: u16 length ‖ content ‖ zeros. */
-function padBlock(content: Uint8Array): Uint8Array {
-	if (content.length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
+/** Builds a block from the parts of its content: u16 length ‖ content ‖ zeros, BLOCK_SIZE bytes, with no intermediate copy. */
+function padBlock(...content: Uint8Array[]): Uint8Array {
+	let length = 0;
+	for (const part of content) length += part.length;
+	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
 	const out = new Uint8Array(BLOCK_SIZE);
-	out.set(u16be(content.length));
-	out.set(content, 2);
+	out.set(u16be(length));
+	let off = 2;
+	for (const part of content) {
+		out.set(part, off);
+		off += part.length;
+	}
 	return out;
+}
+
+/** Whether the padding is all zero; reads four bytes at a time (padding is not secret, §7.1). */
+function isZeroPadding(padding: Uint8Array): boolean {
+	let i = 0;
+	const end = padding.length;
+	for (; i < end && (padding.byteOffset + i) % 4 !== 0; i++) if (padding[i] !== 0) return false;
+	const words = new Uint32Array(padding.buffer, padding.byteOffset + i, (end - i) >>> 2);
+	for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false;
+	for (i += words.length * 4; i < end; i++) if (padding[i] !== 0) return false;
+	return true;
 }
 
 function openBlock(block: Uint8Array): ByteReader {
 	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
 	const length = ((block[0] as number) << 8) | (block[1] as number);
 	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MalformedInput', 'relay block length is out of range');
-	if (!isAllZero(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
+	if (!isZeroPadding(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
 	return new ByteReader(block.subarray(2, 2 + length));
 }
 
@@ -134,7 +151,7 @@ export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
 		throw new ProtocolError('MessageTooLarge', `queue message body is limited to ${MAX_QUEUE_BODY_LENGTH} bytes`);
 	}
 	const authenticator = c.type === 'PING' ? [] : [c.authenticator];
-	return padBlock(concatBytes(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator));
+	return padBlock(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator);
 }
 
 export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
@@ -183,19 +200,19 @@ export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
 	const head = [u32be(corrId), Uint8Array.of(RELAY_CODES[reply.type])];
 	switch (reply.type) {
 		case 'IDS':
-			return padBlock(concatBytes(...head, reply.recipientId, reply.senderId, reply.relayDhKey));
+			return padBlock(...head, reply.recipientId, reply.senderId, reply.relayDhKey);
 		case 'ERR':
-			return padBlock(concatBytes(...head, Uint8Array.of(RELAY_ERRORS[reply.error])));
+			return padBlock(...head, Uint8Array.of(RELAY_ERRORS[reply.error]));
 		case 'MSG': {
 			const at = new Uint8Array(8);
 			new DataView(at.buffer).setBigUint64(0, BigInt(reply.receivedAt));
-			return padBlock(concatBytes(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody));
+			return padBlock(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody);
 		}
 		case 'END':
-			return padBlock(concatBytes(...head, reply.recipientId));
+			return padBlock(...head, reply.recipientId);
 		case 'OK':
 		case 'PONG':
-			return padBlock(concatBytes(...head));
+			return padBlock(...head);
 	}
 }
 

@@ -20,7 +20,8 @@ import { ProtocolError } from '../protocol/errors.js';
 import type { RelayAddress } from '../protocol/address.js';
 import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '../protocol/noise.js';
 import { systemRandom, type RandomSource } from '../protocol/random.js';
-import { RELAY_AUTH_SUITE, authenticate, relayAuthKey, type RelayAuthSuite } from '../protocol/relay-auth.js';
+import { authenticate, relayAuthKey } from '../protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../protocol/relay-crypto.js';
 import {
 	decodeRelayHello,
 	decodeReply,
@@ -90,8 +91,8 @@ export interface RelayClientOptions {
 	readonly onMessage?: (m: QueueMessage) => void;
 	readonly onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
 	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
-	/** X25519 and HMAC for command authenticators (§7.3); defaults to the protocol's (pure TypeScript). */
-	readonly auth?: RelayAuthSuite;
+	/** X25519, HMAC and XChaCha20-Poly1305 for authenticators (§7.3) and deliveries (§7.5); defaults to the protocol's (pure TypeScript). */
+	readonly crypto?: RelayCryptoSuite;
 	/** The Noise suite; defaults to the protocol's (pure TypeScript). */
 	readonly noiseSuite?: NoiseSuite;
 	/** How long to wait for an answer before failing a command as disconnected. */
@@ -108,6 +109,7 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 export class RelayClient {
 	readonly #opts: RelayClientOptions;
 	readonly #random: RandomSource;
+	readonly #crypto: RelayCryptoSuite;
 	readonly #subscriptions = new Map<string, { recipientId: Uint8Array } & Subscription>();
 	readonly #pending = new Map<number, { resolve: (r: RelayReply) => void; reject: (e: RelayClientError) => void }>();
 	#ws: WebSocketLike | null = null;
@@ -123,6 +125,7 @@ export class RelayClient {
 	constructor(opts: RelayClientOptions) {
 		this.#opts = opts;
 		this.#random = opts.random ?? systemRandom;
+		this.#crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
 	}
 
 	/** Connects (or waits for the current connection attempt). */
@@ -184,7 +187,7 @@ export class RelayClient {
 	}
 
 	/** §7.3 K for `key` in the current session, derived on first use. */
-	#authKey(suite: RelayAuthSuite, key: DhKeyPair, sessionId: Uint8Array): Uint8Array {
+	#authKey(suite: RelayCryptoSuite, key: DhKeyPair, sessionId: Uint8Array): Uint8Array {
 		const id = toBase64url(key.publicKey);
 		let k = this.#authKeys.get(id);
 		if (!k) {
@@ -203,7 +206,7 @@ export class RelayClient {
 		const ws = this.#ws;
 		if (!transport || !ws) throw new RelayClientError('disconnected', 'not connected');
 		const corrId = this.#nextCorrId++;
-		const suite = this.#opts.auth ?? RELAY_AUTH_SUITE;
+		const suite = this.#crypto;
 		const sessionId = transport.handshakeHash;
 		const signed =
 			key && command.type !== 'PING'
@@ -308,7 +311,7 @@ export class RelayClient {
 		const sub = this.#subscriptions.get(hex(body.recipientId));
 		if (!sub) return;
 		try {
-			const plain = openDelivery(sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
+			const plain = openDelivery(this.#crypto, sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
 			this.#opts.onMessage?.({ recipientId: body.recipientId, messageId: body.messageId, receivedAt: body.receivedAt, body: plain });
 		} catch {
 			// A delivery that does not open is left unacknowledged; the relay will offer it again.

@@ -5,7 +5,8 @@ import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { RELAY_AUTH_SUITE, authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
 import { BLOCK_SIZE, decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
 import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
@@ -41,7 +42,7 @@ describe('relay under bad input', () => {
 		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
 		const s = await rawSession(relay);
 		const stranger = generateDhKeyPair(systemRandom);
-		const strangerKey = relayAuthKey(RELAY_AUTH_SUITE, stranger.secretKey, s.sessionKey, s.transport.handshakeHash);
+		const strangerKey = relayAuthKey(RELAY_CRYPTO_SUITE, stranger.secretKey, s.sessionKey, s.transport.handshakeHash);
 		const strangerSend: ClientCommand = { type: 'SEND', senderId: q.senderId, messageId: systemRandom(16), body: new Uint8Array(10), authenticator: new Uint8Array(0) };
 		const valid = encodeCommand(7, { type: 'SEND', senderId: q.senderId, messageId: systemRandom(16), body: systemRandom(100), authenticator: new Uint8Array(32) });
 		const badBlock = fc.oneof(
@@ -56,7 +57,7 @@ describe('relay under bad input', () => {
 				b.set([0, junk.length, ...junk]);
 				return b;
 			}),
-			fc.constant(encodeCommand(9, { ...strangerSend, authenticator: authenticate(RELAY_AUTH_SUITE, strangerKey, s.transport.handshakeHash, 9, strangerSend) }))
+			fc.constant(encodeCommand(9, { ...strangerSend, authenticator: authenticate(RELAY_CRYPTO_SUITE, strangerKey, s.transport.handshakeHash, 9, strangerSend) }))
 		);
 		const blocks = fc.sample(badBlock, { numRuns: 2000, seed: 42 });
 		for (const b of blocks) s.ws.send(s.transport.encrypt(b));

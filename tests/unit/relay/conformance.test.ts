@@ -6,7 +6,8 @@ import { generateDhKeyPair, generateSigningKeyPair } from '../../../src/lib/prot
 import { isProtocolError } from '../../../src/lib/protocol/errors.js';
 import { NOISE_SUITE, nInitiate } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { RELAY_AUTH_SUITE, authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
 import { encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { RelayClientError } from '../../../src/lib/relay-client/client.js';
 import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
@@ -205,8 +206,8 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		// A sealed command's session key is the relay's static key and its SESSION_ID 32 zero bytes (PROTOCOL.md §7.6).
 		const sealedSend = (command: ClientCommand & { type: 'SEND' }) => {
 			const sessionId = new Uint8Array(32);
-			const key = relayAuthKey(RELAY_AUTH_SUITE, q.senderKey.secretKey, relay.identity.publicKey, sessionId);
-			const authenticator = authenticate(RELAY_AUTH_SUITE, key, sessionId, 1, command);
+			const key = relayAuthKey(RELAY_CRYPTO_SUITE, q.senderKey.secretKey, relay.identity.publicKey, sessionId);
+			const authenticator = authenticate(RELAY_CRYPTO_SUITE, key, sessionId, 1, command);
 			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, authenticator }), systemRandom).message;
 		};
 		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), authenticator: new Uint8Array(0) });

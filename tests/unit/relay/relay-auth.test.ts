@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { concatBytes, utf8 } from '../../../src/lib/protocol/bytes.js';
 import { generateDhKeyPair, hkdfSha256, hmacSha256 } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { RELAY_AUTH_SUITE, authenticate, relayAuthKey, verifyAuthenticator } from '../../../src/lib/protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { authenticate, relayAuthKey, verifyAuthenticator } from '../../../src/lib/protocol/relay-auth.js';
 import type { ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { errorKindOf } from '../protocol/helpers/error-kind.js';
 
-const suite = RELAY_AUTH_SUITE;
+const suite = RELAY_CRYPTO_SUITE;
 const NO_AUTH = new Uint8Array(32);
 
 describe('command authenticator (PROTOCOL.md §7.3)', () => {
