@@ -243,7 +243,10 @@ export class RelayClient {
 		return new Promise<void>((resolve, reject) => {
 			let settled = false;
 			const ws = new Ws(url);
-			ws.binaryType = 'arraybuffer';
+			// Node's `ws` hands frames over as Buffers without copying them; a browser ignores the value
+			// it does not know and gets ArrayBuffers.
+			ws.binaryType = 'nodebuffer';
+			if (ws.binaryType !== 'nodebuffer') ws.binaryType = 'arraybuffer';
 			this.#ws = ws;
 			let handshake: NkInitiator | null = null;
 			ws.onopen = () => {
@@ -252,7 +255,8 @@ export class RelayClient {
 				ws.send(start.message);
 			};
 			ws.onmessage = (ev) => {
-				const frame = new Uint8Array(ev.data as ArrayBuffer);
+				const data = ev.data as ArrayBuffer | Uint8Array;
+				const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 				if (frame.length !== FRAME_SIZE) return ws.close(1002, 'bad frame size');
 				if (!this.#transport) {
 					try {
