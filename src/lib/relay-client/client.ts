@@ -208,7 +208,7 @@ export class RelayClient {
 		const corrId = this.#nextCorrId++;
 		const suite = this.#crypto;
 		const sessionId = transport.handshakeHash;
-		const signed =
+		const authenticated =
 			key && command.type !== 'PING'
 				? { ...command, authenticator: authenticate(suite, this.#authKey(suite, key, sessionId), sessionId, corrId, command) }
 				: command;
@@ -228,7 +228,7 @@ export class RelayClient {
 				}
 			});
 		});
-		ws.send(transport.encrypt(encodeCommand(corrId, signed as ClientCommand)));
+		ws.send(transport.encrypt(encodeCommand(corrId, authenticated as ClientCommand)));
 		const r = await reply;
 		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
 		return r;
