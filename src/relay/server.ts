@@ -4,11 +4,11 @@
  *
  * Guarantees: every WebSocket message is one FRAME_SIZE frame inside a Noise NK session against
  * the relay's static key; every queue command is authorized by a key of that queue, with an
- * authenticator (§7.3) bound to the session's handshake hash; a send is answered OK only after the store made it durable;
- * delivered bodies are re-encrypted to the recipient's queue key; one subscriber per queue, one
- * message in flight until acknowledged. A malformed or unauthorized command gets a coarse error
- * and touches nothing; a frame that breaks the session closes only that connection. Logs name no
- * queue id, key or address.
+ * authenticator (§7.3) bound to the session's handshake hash; a send is answered OK only after
+ * the store made it durable; delivered bodies are re-encrypted to the recipient's queue key; one
+ * subscriber per queue, one message in flight until acknowledged. A malformed or unauthorized
+ * command gets a coarse error and touches nothing; a frame that breaks the session closes only
+ * that connection. Logs name no queue id, key or address.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';

@@ -161,32 +161,32 @@ export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
 	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay command');
 	const id = (field: string) => r.bytes(QUEUE_ID_LENGTH, field);
 	const key = (field: string) => r.bytes(X25519_KEY_LENGTH, field);
-	const sig = () => r.bytes(RELAY_AUTHENTICATOR_LENGTH, 'authenticator');
+	const auth = () => r.bytes(RELAY_AUTHENTICATOR_LENGTH, 'authenticator');
 	let body: ClientCommand;
 	switch (type) {
 		case 'NEW':
-			body = { type, recipientKey: key('recipient key'), recipientDhKey: key('recipient DH key'), authenticator: sig() };
+			body = { type, recipientKey: key('recipient key'), recipientDhKey: key('recipient DH key'), authenticator: auth() };
 			break;
 		case 'KEY':
-			body = { type, recipientId: id('recipient id'), senderKey: key('sender key'), authenticator: sig() };
+			body = { type, recipientId: id('recipient id'), senderKey: key('sender key'), authenticator: auth() };
 			break;
 		case 'SKEY':
-			body = { type, senderId: id('sender id'), senderKey: key('sender key'), authenticator: sig() };
+			body = { type, senderId: id('sender id'), senderKey: key('sender key'), authenticator: auth() };
 			break;
 		case 'SEND': {
 			const senderId = id('sender id');
 			const messageId = r.bytes(MESSAGE_ID_LENGTH, 'message id');
 			const length = r.u16('body length');
 			if (length > MAX_QUEUE_BODY_LENGTH) throw new ProtocolError('MessageTooLarge', 'queue message body is too large');
-			body = { type, senderId, messageId, body: r.bytes(length, 'body'), authenticator: sig() };
+			body = { type, senderId, messageId, body: r.bytes(length, 'body'), authenticator: auth() };
 			break;
 		}
 		case 'SUB':
 		case 'DEL':
-			body = { type, recipientId: id('recipient id'), authenticator: sig() };
+			body = { type, recipientId: id('recipient id'), authenticator: auth() };
 			break;
 		case 'ACK':
-			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), authenticator: sig() };
+			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), authenticator: auth() };
 			break;
 		case 'PING':
 			body = { type };

@@ -4,8 +4,9 @@
  * worker (global WebSocket) and in Node (pass `ws`'s WebSocket).
  *
  * Guarantees: every frame is FRAME_SIZE bytes and every command carries an authenticator (§7.3)
- * bound to this session's handshake hash, from a MAC key derived once per session and queue key; after a disconnect it reconnects with exponential backoff and jitter and
- * re-subscribes every queue it was subscribed to; commands in flight at a disconnect fail with
+ * bound to this session's handshake hash, from a MAC key derived once per session and queue key;
+ * after a disconnect it reconnects with exponential backoff and jitter and re-subscribes every
+ * queue it was subscribed to; commands in flight at a disconnect fail with
  * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
  * Deliveries are opened (§7.5) before they reach `onMessage`; acknowledging is the caller's job,
  * after it has stored the message. Which queues exist and what is in them is the engine's concern.
