@@ -10,11 +10,11 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { parseRelayAddress, type RelayAddress } from '../src/lib/protocol/address.js';
 import { FRAME_SIZE } from '../src/lib/protocol/constants.js';
-import { generateDhKeyPair, generateSigningKeyPair } from '../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/lib/relay-client/client.js';
-import { nativeSign } from '../src/relay/native-ed25519.js';
 import { NATIVE_NOISE_SUITE } from '../src/relay/native-noise.js';
+import { NATIVE_RELAY_CRYPTO_SUITE } from '../src/relay/native-relay-crypto.js';
 import { formatRate, printTable } from './lib/measure.js';
 import { percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
 
@@ -43,78 +43,95 @@ async function startRelay(extra: string[] = []): Promise<{ address: RelayAddress
 }
 
 function relayClient(address: RelayAddress, onMessage?: (m: QueueMessage) => void): RelayClient {
-	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, sign: nativeSign, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
+	return new RelayClient({ address, WebSocket: WebSocket as unknown as WebSocketFactory, onMessage, crypto: NATIVE_RELAY_CRYPTO_SUITE, noiseSuite: NATIVE_NOISE_SUITE, timeoutMs: 30_000 });
 }
 
-async function relayThroughput(address: RelayAddress): Promise<Result> {
+/**
+ * Sets up every pair (connections, queues), then runs each pair's `step` (one message) in a loop
+ * for RUN_MS: the clock starts once all pairs are ready, so connection setup is not counted.
+ */
+async function throughput<P>(setup: (pair: number) => Promise<P>, step: (pair: P, latencies: number[]) => Promise<void>, teardown: (pair: P) => void): Promise<Result> {
+	const pairs = await Promise.all(Array.from({ length: PAIRS }, (_, i) => setup(i)));
 	const latencies: number[] = [];
 	let delivered = 0;
-	const end = performance.now() + RUN_MS;
+	const start = performance.now();
+	const end = start + RUN_MS;
 	await Promise.all(
-		Array.from({ length: PAIRS }, async () => {
-			let waiting: ((m: QueueMessage) => void) | null = null;
-			const recipient = relayClient(address, (m) => waiting?.(m));
-			const sender = relayClient(address);
-			const rk = generateSigningKeyPair(systemRandom);
-			const dh = generateDhKeyPair(systemRandom);
-			const sk = generateSigningKeyPair(systemRandom);
-			const q = await recipient.createQueue(rk, dh);
-			await sender.secureAsSender(q.senderId, sk);
-			await recipient.subscribe(q.recipientId, rk, dh, q.relayDhKey);
+		pairs.map(async (pair) => {
 			while (performance.now() < end) {
-				const got = new Promise<QueueMessage>((r) => (waiting = r));
-				const t0 = performance.now();
-				await sender.send(q.senderId, sk, systemRandom(16), BODY);
-				const m = await got;
-				latencies.push(performance.now() - t0);
-				await recipient.ack(q.recipientId, rk, m.messageId);
+				await step(pair, latencies);
 				delivered++;
 			}
-			sender.close();
-			recipient.close();
 		})
 	);
-	return { perSecond: (delivered * 1000) / RUN_MS, latencies: latencies.sort((a, b) => a - b) };
+	const elapsed = performance.now() - start;
+	pairs.forEach(teardown);
+	return { perSecond: (delivered * 1000) / elapsed, latencies: latencies.sort((a, b) => a - b) };
+}
+
+function relayThroughput(address: RelayAddress): Promise<Result> {
+	return throughput(
+		async () => {
+			const pair = { waiting: null as ((m: QueueMessage) => void) | null, recipient: relayClient(address, (m) => pair.waiting?.(m)), sender: relayClient(address) };
+			const rk = generateDhKeyPair(systemRandom);
+			const dh = generateDhKeyPair(systemRandom);
+			const sk = generateDhKeyPair(systemRandom);
+			const q = await pair.recipient.createQueue(rk, dh);
+			await pair.sender.secureAsSender(q.senderId, sk);
+			await pair.recipient.subscribe(q.recipientId, rk, dh, q.relayDhKey);
+			return Object.assign(pair, { q, rk, sk });
+		},
+		async (pair, latencies) => {
+			const got = new Promise<QueueMessage>((r) => (pair.waiting = r));
+			const t0 = performance.now();
+			await pair.sender.send(pair.q.senderId, pair.sk, systemRandom(16), BODY);
+			const m = await got;
+			latencies.push(performance.now() - t0);
+			await pair.recipient.ack(pair.q.recipientId, pair.rk, m.messageId);
+		},
+		(pair) => {
+			pair.sender.close();
+			pair.recipient.close();
+		}
+	);
 }
 
 /** `replies`: also answer each frame as the relay does (5 frames per message instead of 2). */
 async function forwarderThroughput(replies: boolean): Promise<Result> {
 	const { child, match } = await startScript('bench/lib/forwarder.ts', [], /forwarder listening on (\d+)/);
 	const port = Number(match[1]);
-	const latencies: number[] = [];
-	let delivered = 0;
 	const frame = new Uint8Array(FRAME_SIZE);
 	const open = (url: string) =>
 		new Promise<WebSocket>((resolve) => {
 			const ws = new WebSocket(url);
 			ws.once('open', () => resolve(ws));
 		});
-	const end = performance.now() + RUN_MS;
-	await Promise.all(
-		Array.from({ length: PAIRS }, async (_, pair) => {
-			const q = replies ? '&replies=1' : '';
-			const sender = await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=sender${q}`);
-			const recipient = await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=recipient${q}`);
-			while (performance.now() < end) {
-				const t0 = performance.now();
-				// The sender gets one frame per message: the forwarded ack, or (with replies) its OK. The
-				// recipient gets the delivery and, with replies, the OK to its ack.
-				const senderFrames = received(sender, 1);
-				const recipientDelivery = received(recipient, 1);
-				sender.send(frame); // send
-				await recipientDelivery; // deliver
-				latencies.push(performance.now() - t0);
-				const recipientRest = replies ? received(recipient, 1) : Promise.resolve();
-				recipient.send(frame); // ack
-				await Promise.all([senderFrames, recipientRest]);
-				delivered++;
-			}
+	const q = replies ? '&replies=1' : '';
+	const result = await throughput(
+		async (pair) => ({
+			sender: await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=sender${q}`),
+			recipient: await open(`ws://127.0.0.1:${port}/?pair=${pair}&role=recipient${q}`)
+		}),
+		async ({ sender, recipient }, latencies) => {
+			const t0 = performance.now();
+			// The sender gets one frame per message: the forwarded ack, or (with replies) its OK. The
+			// recipient gets the delivery and, with replies, the OK to its ack.
+			const senderFrames = received(sender, 1);
+			const recipientDelivery = received(recipient, 1);
+			sender.send(frame); // send
+			await recipientDelivery; // deliver
+			latencies.push(performance.now() - t0);
+			const recipientRest = replies ? received(recipient, 1) : Promise.resolve();
+			recipient.send(frame); // ack
+			await Promise.all([senderFrames, recipientRest]);
+		},
+		({ sender, recipient }) => {
 			sender.close();
 			recipient.close();
-		})
+		}
 	);
 	await stopScript(child);
-	return { perSecond: (delivered * 1000) / RUN_MS, latencies: latencies.sort((a, b) => a - b) };
+	return result;
 }
 
 /** Resolves after `ws` has received `count` more frames. */
@@ -160,7 +177,7 @@ export async function relayBenchmark(): Promise<void> {
 	printTable(
 		['path', 'messages/s', 'p50 send→deliver', 'p99 send→deliver'],
 		[
-			['Parley relay (Noise, signed commands, SQLite WAL synchronous=FULL, group commit)', formatRate(ours.perSecond), ms(percentile(ours.latencies, 50)), ms(percentile(ours.latencies, 99))],
+			['Parley relay (Noise, authenticated commands, SQLite WAL synchronous=FULL, group commit)', formatRate(ours.perSecond), ms(percentile(ours.latencies, 50)), ms(percentile(ours.latencies, 99))],
 			['bare ws forwarder (no crypto, no storage)', formatRate(bare.perSecond), ms(percentile(bare.latencies, 50)), ms(percentile(bare.latencies, 99))],
 			[
 				'ws forwarder with Parley’s 5 frames per message (no crypto, no storage)',

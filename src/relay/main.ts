@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { formatRelayAddress, parseRelayAddress } from '../lib/protocol/address.js';
 import { toBase64url } from '../lib/protocol/bytes.js';
 import { loadOrCreateIdentity } from './identity.js';
-import { nativeVerify } from './native-ed25519.js';
 import { NATIVE_NOISE_SUITE } from './native-noise.js';
+import { NATIVE_RELAY_CRYPTO_SUITE } from './native-relay-crypto.js';
 import { RelayServer, type RelayLog } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
 import { staticFiles, withRelayKey } from './static-files.js';
@@ -45,7 +45,7 @@ const relay = new RelayServer({
 	store: new SqliteStore(join(values.data, 'relay.sqlite')),
 	identity,
 	log,
-	verify: nativeVerify,
+	crypto: NATIVE_RELAY_CRYPTO_SUITE,
 	noiseSuite: NATIVE_NOISE_SUITE,
 	limits: perIp ? { connectionsPerIp: Number(perIp) } : {}
 });

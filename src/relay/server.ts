@@ -3,12 +3,12 @@
  * HTTP surface (`/healthz`, `/stats`, one-shot sealed `POST /send`).
  *
  * Guarantees: every WebSocket message is one FRAME_SIZE frame inside a Noise NK session against
- * the relay's static key; every queue command is authorized by a key of that queue, signed over
- * the session's handshake hash; a send is answered OK only after the store made it durable;
- * delivered bodies are re-encrypted to the recipient's queue key; one subscriber per queue, one
- * message in flight until acknowledged. A malformed or unauthorized command gets a coarse error
- * and touches nothing; a frame that breaks the session closes only that connection. Logs name no
- * queue id, key or address.
+ * the relay's static key; every queue command is authorized by a key of that queue, with an
+ * authenticator (§7.3) bound to the session's handshake hash; a send is answered OK only after
+ * the store made it durable; delivered bodies are re-encrypted to the recipient's queue key; one
+ * subscriber per queue, one message in flight until acknowledged. A malformed or unauthorized
+ * command gets a coarse error and touches nothing; a frame that breaks the session closes only
+ * that connection. Logs name no queue id, key or address.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -18,17 +18,19 @@ import {
 	NOISE_PROLOGUE_RELAY,
 	NOISE_PROLOGUE_SEALED,
 	QUEUE_ID_LENGTH,
-	RELAY_PROTOCOL_VERSION
+	RELAY_PROTOCOL_VERSION,
+	X25519_KEY_LENGTH
 } from '../lib/protocol/constants.js';
-import { generateDhKeyPair, verify, type DhKeyPair } from '../lib/protocol/crypto/index.js';
+import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { isProtocolError } from '../lib/protocol/errors.js';
 import { NOISE_SUITE, nRespond, nkRespond, type NoiseSuite, type NoiseTransport } from '../lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
+import { relayAuthKey, verifyAuthenticator } from '../lib/protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
 import {
-	authData,
 	decodeCommand,
 	decodeHello,
-	encodeHello,
+	encodeRelayHello,
 	encodeReply,
 	type ClientCommand,
 	type RelayErrorCode,
@@ -60,11 +62,15 @@ export const DEFAULT_LIMITS: RelayLimits = {
 export type RelayLog = (event: string, fields?: Record<string, string | number>) => void;
 
 /**
- * §7.6: a sealed command cannot sign the Noise N handshake hash (the hash covers the ciphertext of
- * the signed command itself), so it signs 32 zero bytes instead. Such a signature is replayable;
- * only SEND, which is idempotent by message id, is accepted this way.
+ * §7.6: a sealed command cannot bind the Noise N handshake hash (the hash covers the ciphertext of
+ * the authenticated command itself), so its SESSION_ID is 32 zero bytes and its session key the
+ * relay's static key. Such an authenticator is replayable; only SEND, which is idempotent by
+ * message id, is accepted this way.
  */
-export const SEALED_SESSION_HASH = new Uint8Array(32);
+export const SEALED_SESSION_ID = new Uint8Array(32);
+
+/** Authenticator keys a connection keeps (§7.3); past this many, the cache starts over. */
+const AUTH_KEY_CACHE_SIZE = 1024;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -80,11 +86,14 @@ interface Subscription {
 	inFlight: string | null;
 }
 
-/** One client's WebSocket: its Noise session, rate bucket and subscriptions. */
+/** One client's WebSocket: its Noise session, session key (§7.3), rate bucket and subscriptions. */
 class Connection {
 	transport: NoiseTransport | null = null;
 	sessionHash: Uint8Array = new Uint8Array(0);
+	session: DhKeyPair | null = null;
 	readonly subscriptions = new Map<string, Subscription>();
+	/** §7.3 K per queue key for this session, so each queue costs one DH per session. */
+	readonly #authKeys = new Map<string, Uint8Array>();
 	#tokens: number;
 	#refilledAt = Date.now();
 	/** Commands run one after another, in arrival order. */
@@ -107,6 +116,17 @@ class Connection {
 		return true;
 	}
 
+	authKey(suite: RelayCryptoSuite, queueKey: Uint8Array): Uint8Array {
+		const id = Buffer.from(queueKey).toString('base64');
+		let key = this.#authKeys.get(id);
+		if (!key) {
+			key = relayAuthKey(suite, (this.session as DhKeyPair).secretKey, queueKey, this.sessionHash);
+			if (this.#authKeys.size >= AUTH_KEY_CACHE_SIZE) this.#authKeys.clear();
+			this.#authKeys.set(id, key);
+		}
+		return key;
+	}
+
 	send(corrId: number, reply: RelayReply): void {
 		if (!this.transport || this.ws.readyState !== this.ws.OPEN) return;
 		this.ws.send(this.transport.encrypt(encodeReply(corrId, reply)));
@@ -119,7 +139,7 @@ export class RelayServer {
 	readonly #limits: RelayLimits;
 	readonly #log: RelayLog;
 	readonly #random: RandomSource;
-	readonly #verify: typeof verify;
+	readonly #crypto: RelayCryptoSuite;
 	readonly #noise: NoiseSuite;
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_SIZE });
 	readonly #connections = new Set<Connection>();
@@ -133,8 +153,8 @@ export class RelayServer {
 		limits?: Partial<RelayLimits>;
 		log?: RelayLog;
 		random?: RandomSource;
-		/** Strict Ed25519 verification; defaults to the protocol suite's (pure TypeScript). */
-		verify?: typeof verify;
+		/** X25519, HMAC and XChaCha20-Poly1305 for authenticators (§7.3) and deliveries (§7.5); defaults to the protocol's (pure TypeScript). */
+		crypto?: RelayCryptoSuite;
 		/** The Noise suite; defaults to the protocol's (pure TypeScript). */
 		noiseSuite?: NoiseSuite;
 	}) {
@@ -143,7 +163,7 @@ export class RelayServer {
 		this.#limits = { ...DEFAULT_LIMITS, ...opts.limits };
 		this.#log = opts.log ?? (() => {});
 		this.#random = opts.random ?? systemRandom;
-		this.#verify = opts.verify ?? verify;
+		this.#crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
 		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
 		this.#expiry = setInterval(() => void this.expire(), 3600_000);
 		this.#expiry.unref();
@@ -199,7 +219,7 @@ export class RelayServer {
 				ws.close(1002, 'frames must be binary and of the fixed size');
 				return;
 			}
-			conn.chain = conn.chain.then(() => this.#frame(conn, new Uint8Array(frame)));
+			conn.chain = conn.chain.then(() => this.#frame(conn, new Uint8Array(frame.buffer, frame.byteOffset, frame.length)));
 		});
 		ws.on('close', () => {
 			this.#connections.delete(conn);
@@ -214,9 +234,11 @@ export class RelayServer {
 	async #frame(conn: Connection, frame: Uint8Array): Promise<void> {
 		if (!conn.transport) {
 			try {
-				const hs = nkRespond(this.#noise, this.#identity, NOISE_PROLOGUE_RELAY, frame, encodeHello(RELAY_PROTOCOL_VERSION), this.#random);
+				const session = this.#newKeyPair();
+				const hs = nkRespond(this.#noise, this.#identity, NOISE_PROLOGUE_RELAY, frame, encodeRelayHello(RELAY_PROTOCOL_VERSION, session.publicKey), this.#random);
 				if (decodeHello(hs.initiatorPayload) !== RELAY_PROTOCOL_VERSION) throw new RelayError('SYNTAX');
 				conn.ws.send(hs.message);
+				conn.session = session;
 				conn.transport = hs.transport;
 				conn.sessionHash = hs.transport.handshakeHash;
 			} catch {
@@ -244,6 +266,11 @@ export class RelayServer {
 		}
 	}
 
+	#newKeyPair(): DhKeyPair {
+		const secretKey = this.#random(X25519_KEY_LENGTH);
+		return { secretKey, publicKey: this.#crypto.publicKey(secretKey) };
+	}
+
 	#errorCode(e: unknown): RelayErrorCode {
 		if (e instanceof RelayError) return e.code;
 		if (isProtocolError(e, 'MessageTooLarge')) return 'LARGE';
@@ -254,8 +281,17 @@ export class RelayServer {
 
 	/** Runs one authorized command; `conn` is absent for sealed HTTP sends. */
 	async #command(c: ClientCommand, corrId: number, sessionHash: Uint8Array, conn?: Connection): Promise<RelayReply> {
-		const authorize = (key: Uint8Array | null | undefined) => {
-			if (c.type === 'PING' || !key || !this.#verify(key, authData(sessionHash, corrId, c), c.signature)) throw new RelayError('AUTH');
+		// §7.3; a low-order key fails as any wrong key does, so keys cannot be probed either.
+		const authorize = (queueKey: Uint8Array | null | undefined) => {
+			if (c.type === 'PING' || !queueKey) throw new RelayError('AUTH');
+			let ok = false;
+			try {
+				const key = conn ? conn.authKey(this.#crypto, queueKey) : relayAuthKey(this.#crypto, this.#identity.secretKey, queueKey, SEALED_SESSION_ID);
+				ok = verifyAuthenticator(this.#crypto, key, sessionHash, corrId, c, c.authenticator);
+			} catch {
+				ok = false;
+			}
+			if (!ok) throw new RelayError('AUTH');
 		};
 		const byRecipient = async (id: Uint8Array) => {
 			const q = await this.#store.queueByRecipientId(id);
@@ -268,7 +304,7 @@ export class RelayServer {
 				return { type: 'PONG' };
 			case 'NEW': {
 				authorize(c.recipientKey);
-				const relayDh = generateDhKeyPair(this.#random);
+				const relayDh = this.#newKeyPair();
 				const q: QueueRecord = {
 					recipientId: this.#random(QUEUE_ID_LENGTH),
 					senderId: this.#random(QUEUE_ID_LENGTH),
@@ -353,7 +389,7 @@ export class RelayServer {
 		const m = await this.#store.firstPending(sub.queue.recipientId);
 		if (!m) return;
 		sub.inFlight = hex(m.messageId);
-		const { nonce, sealedBody } = sealDelivery(sub.key, sub.queue.recipientId, m.messageId, m.body, this.#random);
+		const { nonce, sealedBody } = sealDelivery(this.#crypto, sub.key, sub.queue.recipientId, m.messageId, m.body, this.#random);
 		conn.send(0, { type: 'MSG', recipientId: sub.queue.recipientId, messageId: m.messageId, receivedAt: m.receivedAt, nonce, sealedBody });
 	}
 
@@ -376,7 +412,7 @@ export class RelayServer {
 			try {
 				const opened = nRespond(this.#noise, this.#identity, NOISE_PROLOGUE_SEALED, new Uint8Array(Buffer.concat(chunks)));
 				const { corrId, body } = decodeCommand(opened.payload);
-				const out = await this.#command(body, corrId, SEALED_SESSION_HASH);
+				const out = await this.#command(body, corrId, SEALED_SESSION_ID);
 				return reply(200, out.type);
 			} catch (e) {
 				const code = this.#errorCode(e);

@@ -6,6 +6,9 @@
  * Writes are group-committed: the adds and acknowledgements that arrive while the event loop is
  * busy run in one transaction with one fsync, and each caller's promise resolves only after that
  * commit. Durability per message is unchanged; the fsync cost is shared.
+ *
+ * Queue records are cached (this process is the file's only writer, so the cache is updated with
+ * every write to a queue): the lookups of every SEND and ACK skip SQLite.
  */
 import Database from 'better-sqlite3';
 import type { AddResult, QueueRecord, RelayStore, StoredMessage } from './store.js';
@@ -42,6 +45,10 @@ interface QueueRow {
 	created_at: number;
 }
 
+/** Queue records kept in memory; past this many, the oldest cached one is dropped. */
+const QUEUE_CACHE_SIZE = 10_000;
+const cacheKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
+
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
 
 function toQueue(row: QueueRow | undefined): QueueRecord | undefined {
@@ -61,6 +68,25 @@ export class SqliteStore implements RelayStore {
 	readonly #db: Database.Database;
 	readonly #q;
 	#batch: { run: () => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+	/** Recipient id → queue, and sender id → recipient id, for cached queues. */
+	readonly #queues = new Map<string, QueueRecord>();
+	readonly #senders = new Map<string, string>();
+
+	#cache(q: QueueRecord | undefined): QueueRecord | undefined {
+		if (!q) return undefined;
+		const key = cacheKey(q.recipientId);
+		this.#queues.set(key, q);
+		this.#senders.set(cacheKey(q.senderId), key);
+		if (this.#queues.size > QUEUE_CACHE_SIZE) this.#uncache(this.#queues.keys().next().value as string);
+		return q;
+	}
+
+	#uncache(recipientKey: string): void {
+		const q = this.#queues.get(recipientKey);
+		if (!q) return;
+		this.#queues.delete(recipientKey);
+		this.#senders.delete(cacheKey(q.senderId));
+	}
 
 	/** Queues a write for the next group commit (see the header). */
 	#write<T>(run: () => T): Promise<T> {
@@ -112,22 +138,30 @@ export class SqliteStore implements RelayStore {
 
 	async createQueue(q: QueueRecord): Promise<void> {
 		this.#q.insertQueue.run(q.recipientId, q.senderId, q.recipientKey, q.recipientDhKey, q.relayDhSecret, q.senderKey, q.createdAt);
+		this.#cache(q);
 	}
 
 	async queueByRecipientId(id: Uint8Array): Promise<QueueRecord | undefined> {
-		return toQueue(this.#q.byRecipient.get(id) as QueueRow | undefined);
+		return this.#queues.get(cacheKey(id)) ?? this.#cache(toQueue(this.#q.byRecipient.get(id) as QueueRow | undefined));
 	}
 
 	async queueBySenderId(id: Uint8Array): Promise<QueueRecord | undefined> {
-		return toQueue(this.#q.bySender.get(id) as QueueRow | undefined);
+		const recipientKey = this.#senders.get(cacheKey(id));
+		const cached = recipientKey === undefined ? undefined : this.#queues.get(recipientKey);
+		return cached ?? this.#cache(toQueue(this.#q.bySender.get(id) as QueueRow | undefined));
 	}
 
 	async secureQueue(recipientId: Uint8Array, senderKey: Uint8Array): Promise<boolean> {
-		return this.#q.secure.run(senderKey, recipientId).changes === 1;
+		const secured = this.#q.secure.run(senderKey, recipientId).changes === 1;
+		const key = cacheKey(recipientId);
+		const cached = this.#queues.get(key);
+		if (secured && cached) this.#queues.set(key, { ...cached, senderKey: senderKey.slice() });
+		return secured;
 	}
 
 	async deleteQueue(recipientId: Uint8Array): Promise<void> {
 		this.#q.deleteQueue.run(recipientId);
+		this.#uncache(cacheKey(recipientId));
 	}
 
 	addMessage(recipientId: Uint8Array, m: StoredMessage, quota: number): Promise<AddResult> {

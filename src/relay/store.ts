@@ -9,13 +9,13 @@
 export interface QueueRecord {
 	readonly recipientId: Uint8Array;
 	readonly senderId: Uint8Array;
-	/** Ed25519 key that authorizes the recipient's commands. */
+	/** X25519 key that authorizes the recipient's commands (§7.3). */
 	readonly recipientKey: Uint8Array;
 	/** The recipient's X25519 key for delivery re-encryption (§7.5). */
 	readonly recipientDhKey: Uint8Array;
 	/** The relay's per-queue X25519 secret key for delivery re-encryption. */
 	readonly relayDhSecret: Uint8Array;
-	/** Ed25519 key that authorizes sends, once the queue is secured. */
+	/** X25519 key that authorizes sends (§7.3), once the queue is secured. */
 	readonly senderKey: Uint8Array | null;
 	readonly createdAt: number;
 }

@@ -17,7 +17,7 @@
 import { formatRelayAddress, parseRelayAddress, type QueueAddress } from '../protocol/address.js';
 import { toBase64url, utf8, concatBytes } from '../protocol/bytes.js';
 import { MAX_TEXT_BYTES, MESSAGE_ID_LENGTH } from '../protocol/constants.js';
-import { generateDhKeyPair, generateSigningKeyPair } from '../protocol/crypto/index.js';
+import { generateDhKeyPair } from '../protocol/crypto/index.js';
 import { decodeEnvelope, decodePayload, encodeEnvelope, encodePayload, type Payload } from '../protocol/envelope.js';
 import { isProtocolError } from '../protocol/errors.js';
 import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type DecodedChatEvent } from '../protocol/events.js';
@@ -221,7 +221,7 @@ export class Engine implements EngineApi {
 			const theirQueue: SendQueue = {
 				relay: formatRelayAddress(invitation.queue.relay),
 				senderId: invitation.queue.senderId,
-				senderKey: generateSigningKeyPair(systemRandom)
+				senderKey: generateDhKeyPair(systemRandom)
 			};
 			const recv = await this.#newReceiveQueue();
 			try {
@@ -449,7 +449,7 @@ export class Engine implements EngineApi {
 		const done = receiveConfirmation(invitation, { dh: contact.invitation.dh, kem: contact.invitation.kem }, body, systemRandom);
 		const info: Payload = decodePayload(done.firstPayload);
 		if (info.type !== 'conn-info' || !info.replyQueue) throw new EngineError('not-allowed', 'confirmation without a reply queue');
-		const send: SendQueue = { relay: formatRelayAddress(info.replyQueue.relay), senderId: info.replyQueue.senderId, senderKey: generateSigningKeyPair(systemRandom) };
+		const send: SendQueue = { relay: formatRelayAddress(info.replyQueue.relay), senderId: info.replyQueue.senderId, senderKey: generateDhKeyPair(systemRandom) };
 		let next: StoredContact = {
 			...contact,
 			status: 'connected',
@@ -652,7 +652,7 @@ export class Engine implements EngineApi {
 
 	async #newReceiveQueue(): Promise<ReceiveQueue> {
 		const relay = (this.#config as EngineConfig).relays[0] as string;
-		const recipientKey = generateSigningKeyPair(systemRandom);
+		const recipientKey = generateDhKeyPair(systemRandom);
 		const dh = generateDhKeyPair(systemRandom);
 		const ids = await this.#relays.get(relay).createQueue(recipientKey, dh);
 		return { relay, recipientId: ids.recipientId, senderId: ids.senderId, recipientKey, dh, relayDhKey: ids.relayDhKey };

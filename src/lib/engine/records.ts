@@ -2,7 +2,7 @@
  * The shapes the engine keeps at rest (PROTOCOL.md §9.2). Every field here is sealed by the vault;
  * only the ids and indexes in store.ts are stored in the clear.
  */
-import type { DhKeyPair, KemKeyPair, SigningKeyPair } from '../protocol/crypto/index.js';
+import type { DhKeyPair, KemKeyPair } from '../protocol/crypto/index.js';
 
 /** One of my receive queues: what I need to subscribe to it and to open its deliveries. */
 export interface ReceiveQueue {
@@ -10,7 +10,7 @@ export interface ReceiveQueue {
 	readonly relay: string;
 	readonly recipientId: Uint8Array;
 	readonly senderId: Uint8Array;
-	readonly recipientKey: SigningKeyPair;
+	readonly recipientKey: DhKeyPair;
 	readonly dh: DhKeyPair;
 	readonly relayDhKey: Uint8Array;
 }
@@ -19,7 +19,7 @@ export interface ReceiveQueue {
 export interface SendQueue {
 	readonly relay: string;
 	readonly senderId: Uint8Array;
-	readonly senderKey: SigningKeyPair;
+	readonly senderKey: DhKeyPair;
 }
 
 export type ContactStatus =

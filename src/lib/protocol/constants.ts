@@ -11,9 +11,6 @@ import { utf8 } from './bytes.js';
 
 /** PROTOCOL.md §2: primitive sizes. */
 export const X25519_KEY_LENGTH = 32;
-export const ED25519_PUBLIC_KEY_LENGTH = 32;
-export const ED25519_SECRET_KEY_LENGTH = 32;
-export const ED25519_SIGNATURE_LENGTH = 64;
 export const MLKEM768_PUBLIC_KEY_LENGTH = 1184;
 export const MLKEM768_SECRET_KEY_LENGTH = 2400;
 export const MLKEM768_CIPHERTEXT_LENGTH = 1088;
@@ -43,11 +40,14 @@ export const LABEL_LINK_CHECKSUM = utf8('Parley v1 link checksum');
 export const NOISE_PROLOGUE_RELAY = utf8('Parley v1 relay transport');
 export const NOISE_PROLOGUE_SEALED = utf8('Parley v1 relay sealed command');
 export const LABEL_RELAY_AUTH = utf8('Parley v1 relay auth');
+export const LABEL_RELAY_AUTH_KEY = utf8('Parley v1 relay auth key');
 export const LABEL_RELAY_DELIVERY = utf8('Parley v1 relay delivery');
 
 /** PROTOCOL.md §7.1: every WebSocket message is one frame of exactly this size. */
 export const FRAME_SIZE = 16384;
-export const RELAY_PROTOCOL_VERSION = 1;
+export const RELAY_PROTOCOL_VERSION = 2;
+/** PROTOCOL.md §7.3: a command authenticator is one HMAC-SHA256 output. */
+export const RELAY_AUTHENTICATOR_LENGTH = 32;
 /** PROTOCOL.md §7.2: message ids are chosen by the sender, 16 bytes. */
 export const MESSAGE_ID_LENGTH = 16;
 /** PROTOCOL.md §7.2: largest queue message body (an envelope, §4.4, is at most 15,779 bytes). */

@@ -15,7 +15,6 @@
 import { encodeQueueAddress, readQueueAddress, type QueueAddress } from './address.js';
 import { ByteReader, concatBytes } from './bytes.js';
 import {
-	ED25519_PUBLIC_KEY_LENGTH,
 	ENVELOPE_CONFIRMATION,
 	ENVELOPE_MESSAGE,
 	ENVELOPE_VERSION,
@@ -66,7 +65,7 @@ const FLAG_REPLY_QUEUE = 0x01;
 
 export function encodePayload(p: Payload): Uint8Array {
 	if (p.type === 'chat-event') return concatBytes(Uint8Array.of(PAYLOAD_CHAT_EVENT), p.event);
-	if (p.senderKey.length !== ED25519_PUBLIC_KEY_LENGTH) throw new ProtocolError('InvalidLength', 'sender key must be 32 bytes');
+	if (p.senderKey.length !== X25519_KEY_LENGTH) throw new ProtocolError('InvalidLength', 'sender key must be 32 bytes');
 	return concatBytes(
 		Uint8Array.of(PAYLOAD_CONN_INFO, p.replyQueue ? FLAG_REPLY_QUEUE : 0),
 		p.senderKey,
@@ -81,7 +80,7 @@ export function decodePayload(bytes: Uint8Array): Payload {
 	if (type !== PAYLOAD_CONN_INFO) throw new ProtocolError('MalformedInput', `unknown payload type ${type}`);
 	const flags = r.u8('conn-info flags');
 	if ((flags & ~FLAG_REPLY_QUEUE) !== 0) throw new ProtocolError('MalformedInput', 'conn-info flags has reserved bits set');
-	const senderKey = r.bytes(ED25519_PUBLIC_KEY_LENGTH, 'sender key');
+	const senderKey = r.bytes(X25519_KEY_LENGTH, 'sender key');
 	const replyQueue = flags & FLAG_REPLY_QUEUE ? readQueueAddress(r) : undefined;
 	r.end('conn-info');
 	return replyQueue ? { type: 'conn-info', senderKey, replyQueue } : { type: 'conn-info', senderKey };

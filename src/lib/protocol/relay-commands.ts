@@ -5,19 +5,18 @@
  *
  * Guarantees: every frame is exactly FRAME_SIZE bytes; decoding checks the block length, the
  * command code and every field length, rejects trailing bytes, and throws only `ProtocolError`.
- * Authorization data is built here (one function) so signer and verifier sign the same bytes.
+ * Authorization data is built here (one function) so client and relay authenticate the same bytes.
  * Whether a command is allowed, and what it does to a queue, is the relay's concern.
  */
-import { ByteReader, concatBytes, isAllZero, u16be, u32be } from './bytes.js';
+import { ByteReader, u16be, u32be } from './bytes.js';
 import {
 	AEAD_TAG_LENGTH,
-	ED25519_PUBLIC_KEY_LENGTH,
-	ED25519_SIGNATURE_LENGTH,
 	FRAME_SIZE,
 	LABEL_RELAY_AUTH,
 	MAX_QUEUE_BODY_LENGTH,
 	MESSAGE_ID_LENGTH,
 	QUEUE_ID_LENGTH,
+	RELAY_AUTHENTICATOR_LENGTH,
 	SHA256_LENGTH,
 	X25519_KEY_LENGTH,
 	XCHACHA_NONCE_LENGTH
@@ -42,13 +41,13 @@ export const RELAY_ERRORS = {
 export type RelayErrorCode = keyof typeof RELAY_ERRORS;
 
 export type ClientCommand =
-	| { readonly type: 'NEW'; readonly recipientKey: Uint8Array; readonly recipientDhKey: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'KEY'; readonly recipientId: Uint8Array; readonly senderKey: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'SKEY'; readonly senderId: Uint8Array; readonly senderKey: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'SEND'; readonly senderId: Uint8Array; readonly messageId: Uint8Array; readonly body: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'SUB'; readonly recipientId: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'ACK'; readonly recipientId: Uint8Array; readonly messageId: Uint8Array; readonly signature: Uint8Array }
-	| { readonly type: 'DEL'; readonly recipientId: Uint8Array; readonly signature: Uint8Array }
+	| { readonly type: 'NEW'; readonly recipientKey: Uint8Array; readonly recipientDhKey: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'KEY'; readonly recipientId: Uint8Array; readonly senderKey: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'SKEY'; readonly senderId: Uint8Array; readonly senderKey: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'SEND'; readonly senderId: Uint8Array; readonly messageId: Uint8Array; readonly body: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'SUB'; readonly recipientId: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'ACK'; readonly recipientId: Uint8Array; readonly messageId: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'DEL'; readonly recipientId: Uint8Array; readonly authenticator: Uint8Array }
 	| { readonly type: 'PING' };
 
 export type RelayReply =
@@ -82,7 +81,7 @@ const CLIENT_BY_CODE = invert(CLIENT_CODES);
 const RELAY_BY_CODE = invert(RELAY_CODES);
 const ERROR_BY_CODE = invert(RELAY_ERRORS);
 
-/** The command without its signature: what the signature covers (after the auth prefix). */
+/** The command without its authenticator: what the authenticator covers (after the auth prefix). */
 function unsignedFields(c: ClientCommand): Uint8Array[] {
 	switch (c.type) {
 		case 'NEW':
@@ -104,28 +103,46 @@ function unsignedFields(c: ClientCommand): Uint8Array[] {
 }
 
 /**
- * §7.3: the bytes a queue key signs: LABEL_RELAY_AUTH ‖ session hash (32) ‖ corr id ‖ code ‖
- * fields. Binding the Noise handshake hash makes a signed command useless in any other session.
+ * §7.3: auth_data, the bytes a command's authenticator covers, as the parts of their
+ * concatenation: LABEL_RELAY_AUTH ‖ session id (32) ‖ corr id ‖ code ‖ fields. Binding the Noise
+ * handshake hash makes an authenticated command useless in any other session.
  */
-export function authData(sessionHash: Uint8Array, corrId: number, c: ClientCommand): Uint8Array {
-	if (sessionHash.length !== SHA256_LENGTH) throw new ProtocolError('InvalidLength', 'session hash must be 32 bytes');
-	return concatBytes(LABEL_RELAY_AUTH, sessionHash, u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c));
+export function authDataParts(sessionId: Uint8Array, corrId: number, c: ClientCommand): Uint8Array[] {
+	if (sessionId.length !== SHA256_LENGTH) throw new ProtocolError('InvalidLength', 'session id must be 32 bytes');
+	return [LABEL_RELAY_AUTH, sessionId, u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c)];
 }
 
-/** Pads an encoded block to BLOCK_SIZE: u16 length ‖ content ‖ zeros. */
-function padBlock(content: Uint8Array): Uint8Array {
-	if (content.length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
+/** Builds a block from the parts of its content: u16 length ‖ content ‖ zeros, BLOCK_SIZE bytes, with no intermediate copy. */
+function padBlock(...content: Uint8Array[]): Uint8Array {
+	let length = 0;
+	for (const part of content) length += part.length;
+	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
 	const out = new Uint8Array(BLOCK_SIZE);
-	out.set(u16be(content.length));
-	out.set(content, 2);
+	out.set(u16be(length));
+	let off = 2;
+	for (const part of content) {
+		out.set(part, off);
+		off += part.length;
+	}
 	return out;
+}
+
+/** Whether the padding is all zero; reads four bytes at a time (padding is not secret, §7.1). */
+function isZeroPadding(padding: Uint8Array): boolean {
+	let i = 0;
+	const end = padding.length;
+	for (; i < end && (padding.byteOffset + i) % 4 !== 0; i++) if (padding[i] !== 0) return false;
+	const words = new Uint32Array(padding.buffer, padding.byteOffset + i, (end - i) >>> 2);
+	for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false;
+	for (i += words.length * 4; i < end; i++) if (padding[i] !== 0) return false;
+	return true;
 }
 
 function openBlock(block: Uint8Array): ByteReader {
 	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
 	const length = ((block[0] as number) << 8) | (block[1] as number);
 	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MalformedInput', 'relay block length is out of range');
-	if (!isAllZero(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
+	if (!isZeroPadding(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
 	return new ByteReader(block.subarray(2, 2 + length));
 }
 
@@ -133,8 +150,8 @@ export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
 	if (c.type === 'SEND' && c.body.length > MAX_QUEUE_BODY_LENGTH) {
 		throw new ProtocolError('MessageTooLarge', `queue message body is limited to ${MAX_QUEUE_BODY_LENGTH} bytes`);
 	}
-	const signature = c.type === 'PING' ? [] : [c.signature];
-	return padBlock(concatBytes(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...signature));
+	const authenticator = c.type === 'PING' ? [] : [c.authenticator];
+	return padBlock(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator);
 }
 
 export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
@@ -143,33 +160,33 @@ export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
 	const type = CLIENT_BY_CODE.get(r.u8('command code'));
 	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay command');
 	const id = (field: string) => r.bytes(QUEUE_ID_LENGTH, field);
-	const key = (field: string) => r.bytes(ED25519_PUBLIC_KEY_LENGTH, field);
-	const sig = () => r.bytes(ED25519_SIGNATURE_LENGTH, 'signature');
+	const key = (field: string) => r.bytes(X25519_KEY_LENGTH, field);
+	const auth = () => r.bytes(RELAY_AUTHENTICATOR_LENGTH, 'authenticator');
 	let body: ClientCommand;
 	switch (type) {
 		case 'NEW':
-			body = { type, recipientKey: key('recipient key'), recipientDhKey: r.bytes(X25519_KEY_LENGTH, 'recipient DH key'), signature: sig() };
+			body = { type, recipientKey: key('recipient key'), recipientDhKey: key('recipient DH key'), authenticator: auth() };
 			break;
 		case 'KEY':
-			body = { type, recipientId: id('recipient id'), senderKey: key('sender key'), signature: sig() };
+			body = { type, recipientId: id('recipient id'), senderKey: key('sender key'), authenticator: auth() };
 			break;
 		case 'SKEY':
-			body = { type, senderId: id('sender id'), senderKey: key('sender key'), signature: sig() };
+			body = { type, senderId: id('sender id'), senderKey: key('sender key'), authenticator: auth() };
 			break;
 		case 'SEND': {
 			const senderId = id('sender id');
 			const messageId = r.bytes(MESSAGE_ID_LENGTH, 'message id');
 			const length = r.u16('body length');
 			if (length > MAX_QUEUE_BODY_LENGTH) throw new ProtocolError('MessageTooLarge', 'queue message body is too large');
-			body = { type, senderId, messageId, body: r.bytes(length, 'body'), signature: sig() };
+			body = { type, senderId, messageId, body: r.bytes(length, 'body'), authenticator: auth() };
 			break;
 		}
 		case 'SUB':
 		case 'DEL':
-			body = { type, recipientId: id('recipient id'), signature: sig() };
+			body = { type, recipientId: id('recipient id'), authenticator: auth() };
 			break;
 		case 'ACK':
-			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), signature: sig() };
+			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), authenticator: auth() };
 			break;
 		case 'PING':
 			body = { type };
@@ -183,19 +200,19 @@ export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
 	const head = [u32be(corrId), Uint8Array.of(RELAY_CODES[reply.type])];
 	switch (reply.type) {
 		case 'IDS':
-			return padBlock(concatBytes(...head, reply.recipientId, reply.senderId, reply.relayDhKey));
+			return padBlock(...head, reply.recipientId, reply.senderId, reply.relayDhKey);
 		case 'ERR':
-			return padBlock(concatBytes(...head, Uint8Array.of(RELAY_ERRORS[reply.error])));
+			return padBlock(...head, Uint8Array.of(RELAY_ERRORS[reply.error]));
 		case 'MSG': {
 			const at = new Uint8Array(8);
 			new DataView(at.buffer).setBigUint64(0, BigInt(reply.receivedAt));
-			return padBlock(concatBytes(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody));
+			return padBlock(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody);
 		}
 		case 'END':
-			return padBlock(concatBytes(...head, reply.recipientId));
+			return padBlock(...head, reply.recipientId);
 		case 'OK':
 		case 'PONG':
-			return padBlock(concatBytes(...head));
+			return padBlock(...head);
 	}
 }
 
@@ -236,7 +253,7 @@ export function decodeReply(block: Uint8Array): Block<RelayReply> {
 	return { corrId, body };
 }
 
-/** §7.1: the handshake payload: version ‖ zeros, HELLO_SIZE bytes. */
+/** §7.1: the client's handshake payload: version ‖ zeros, HELLO_SIZE bytes. */
 export function encodeHello(version: number): Uint8Array {
 	const hello = new Uint8Array(HELLO_SIZE);
 	hello[0] = version;
@@ -246,4 +263,17 @@ export function encodeHello(version: number): Uint8Array {
 export function decodeHello(payload: Uint8Array): number {
 	if (payload.length !== HELLO_SIZE) throw new ProtocolError('InvalidLength', 'relay hello has the wrong size');
 	return payload[0] as number;
+}
+
+/** §7.1: the relay's handshake payload: version ‖ session key (X25519, §7.3) ‖ zeros, HELLO_SIZE bytes. */
+export function encodeRelayHello(version: number, sessionKey: Uint8Array): Uint8Array {
+	if (sessionKey.length !== X25519_KEY_LENGTH) throw new ProtocolError('InvalidLength', 'relay session key must be 32 bytes');
+	const hello = encodeHello(version);
+	hello.set(sessionKey, 1);
+	return hello;
+}
+
+export function decodeRelayHello(payload: Uint8Array): { version: number; sessionKey: Uint8Array } {
+	const version = decodeHello(payload);
+	return { version, sessionKey: payload.slice(1, 1 + X25519_KEY_LENGTH) };
 }

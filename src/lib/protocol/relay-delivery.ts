@@ -7,18 +7,20 @@
  *   sealed = XChaCha20-Poly1305(key, random nonce, body, ad = recipient id ‖ message id)
  *
  * Both sides derive the key once per queue; sealing and opening are the relay's and the
- * recipient's respectively.
+ * recipient's respectively, with the AEAD of a `RelayCryptoSuite` (relay-crypto.ts).
  */
 import { concatBytes } from './bytes.js';
 import { AEAD_KEY_LENGTH, LABEL_RELAY_DELIVERY, XCHACHA_NONCE_LENGTH } from './constants.js';
-import { dh, hkdfSha256, xchachaOpen, xchachaSeal } from './crypto/index.js';
+import { dh, hkdfSha256 } from './crypto/index.js';
 import type { RandomSource } from './random.js';
+import type { RelayCryptoSuite } from './relay-crypto.js';
 
 export function deliveryKey(ownSecretKey: Uint8Array, peerDhPublicKey: Uint8Array, recipientId: Uint8Array): Uint8Array {
 	return hkdfSha256(dh(ownSecretKey, peerDhPublicKey), recipientId, LABEL_RELAY_DELIVERY, AEAD_KEY_LENGTH);
 }
 
 export function sealDelivery(
+	suite: RelayCryptoSuite,
 	key: Uint8Array,
 	recipientId: Uint8Array,
 	messageId: Uint8Array,
@@ -26,9 +28,9 @@ export function sealDelivery(
 	random: RandomSource
 ): { nonce: Uint8Array; sealedBody: Uint8Array } {
 	const nonce = random(XCHACHA_NONCE_LENGTH);
-	return { nonce, sealedBody: xchachaSeal(key, nonce, body, concatBytes(recipientId, messageId)) };
+	return { nonce, sealedBody: suite.xchachaSeal(key, nonce, body, concatBytes(recipientId, messageId)) };
 }
 
-export function openDelivery(key: Uint8Array, recipientId: Uint8Array, messageId: Uint8Array, nonce: Uint8Array, sealedBody: Uint8Array): Uint8Array {
-	return xchachaOpen(key, nonce, sealedBody, concatBytes(recipientId, messageId));
+export function openDelivery(suite: RelayCryptoSuite, key: Uint8Array, recipientId: Uint8Array, messageId: Uint8Array, nonce: Uint8Array, sealedBody: Uint8Array): Uint8Array {
+	return suite.xchachaOpen(key, nonce, sealedBody, concatBytes(recipientId, messageId));
 }

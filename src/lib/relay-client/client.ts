@@ -3,22 +3,28 @@
  * relay key pinned in its address, and an async API for the queue commands. Runs in a browser
  * worker (global WebSocket) and in Node (pass `ws`'s WebSocket).
  *
- * Guarantees: every frame is FRAME_SIZE bytes and every command is signed over this session's
- * handshake hash; after a disconnect it reconnects with exponential backoff and jitter and
- * re-subscribes every queue it was subscribed to; commands in flight at a disconnect fail with
+ * Guarantees: every frame is FRAME_SIZE bytes and every command carries an authenticator (§7.3)
+ * bound to this session's handshake hash, from a MAC key derived once per session and queue key;
+ * after a disconnect it reconnects with exponential backoff and jitter and re-subscribes every
+ * queue it was subscribed to; commands in flight at a disconnect fail with
  * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
  * Deliveries are opened (§7.5) before they reach `onMessage`; acknowledging is the caller's job,
  * after it has stored the message. Which queues exist and what is in them is the engine's concern.
+ *
+ * Queue keys (the `recipient` and `sender` key pairs) are X25519 key pairs (`generateDhKeyPair`)
+ * since relay protocol 2; passing any other key pair fails with `ProtocolError('InvalidPublicKey')`.
  */
-import { toBase64url } from '../protocol/bytes.js';
+import { equalBytes, toBase64url } from '../protocol/bytes.js';
 import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
-import { sign, type DhKeyPair, type SigningKeyPair } from '../protocol/crypto/index.js';
+import type { DhKeyPair } from '../protocol/crypto/index.js';
+import { ProtocolError } from '../protocol/errors.js';
 import type { RelayAddress } from '../protocol/address.js';
 import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '../protocol/noise.js';
 import { systemRandom, type RandomSource } from '../protocol/random.js';
+import { authenticate, relayAuthKey } from '../protocol/relay-auth.js';
+import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../protocol/relay-crypto.js';
 import {
-	authData,
-	decodeHello,
+	decodeRelayHello,
 	decodeReply,
 	encodeCommand,
 	encodeHello,
@@ -86,8 +92,8 @@ export interface RelayClientOptions {
 	readonly onMessage?: (m: QueueMessage) => void;
 	readonly onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
 	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
-	/** Ed25519 signing; defaults to the protocol suite's. */
-	readonly sign?: typeof sign;
+	/** X25519, HMAC and XChaCha20-Poly1305 for authenticators (§7.3) and deliveries (§7.5); defaults to the protocol's (pure TypeScript). */
+	readonly crypto?: RelayCryptoSuite;
 	/** The Noise suite; defaults to the protocol's (pure TypeScript). */
 	readonly noiseSuite?: NoiseSuite;
 	/** How long to wait for an answer before failing a command as disconnected. */
@@ -95,7 +101,7 @@ export interface RelayClientOptions {
 }
 
 interface Subscription {
-	readonly recipient: SigningKeyPair;
+	readonly recipient: DhKeyPair;
 	readonly key: Uint8Array;
 }
 
@@ -104,10 +110,14 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 export class RelayClient {
 	readonly #opts: RelayClientOptions;
 	readonly #random: RandomSource;
+	readonly #crypto: RelayCryptoSuite;
 	readonly #subscriptions = new Map<string, { recipientId: Uint8Array } & Subscription>();
 	readonly #pending = new Map<number, { resolve: (r: RelayReply) => void; reject: (e: RelayClientError) => void }>();
 	#ws: WebSocketLike | null = null;
 	#transport: NoiseTransport | null = null;
+	/** This session's relay session key (§7.1) and the MAC key per queue key derived from it. */
+	#sessionKey: Uint8Array | null = null;
+	#authKeys = new Map<string, Uint8Array>();
 	#ready: Promise<void> | null = null;
 	#nextCorrId = 1;
 	#attempt = 0;
@@ -116,6 +126,7 @@ export class RelayClient {
 	constructor(opts: RelayClientOptions) {
 		this.#opts = opts;
 		this.#random = opts.random ?? systemRandom;
+		this.#crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
 	}
 
 	/** Connects (or waits for the current connection attempt). */
@@ -131,40 +142,40 @@ export class RelayClient {
 		this.#failPending('client closed');
 	}
 
-	async createQueue(recipient: SigningKeyPair, dh: DhKeyPair): Promise<{ recipientId: Uint8Array; senderId: Uint8Array; relayDhKey: Uint8Array }> {
-		const r = await this.#signed(recipient, (signature) => ({ type: 'NEW', recipientKey: recipient.publicKey, recipientDhKey: dh.publicKey, signature }));
+	async createQueue(recipient: DhKeyPair, dh: DhKeyPair): Promise<{ recipientId: Uint8Array; senderId: Uint8Array; relayDhKey: Uint8Array }> {
+		const r = await this.#authorized(recipient, (authenticator) => ({ type: 'NEW', recipientKey: recipient.publicKey, recipientDhKey: dh.publicKey, authenticator }));
 		if (r.type !== 'IDS') throw new RelayClientError('protocol', `unexpected ${r.type} to NEW`);
 		return { recipientId: r.recipientId, senderId: r.senderId, relayDhKey: r.relayDhKey };
 	}
 
 	/** The recipient secures its queue with the sender's key (§7.2 KEY). */
-	async secureQueue(recipientId: Uint8Array, recipient: SigningKeyPair, senderKey: Uint8Array): Promise<void> {
-		await this.#signed(recipient, (signature) => ({ type: 'KEY', recipientId, senderKey, signature }));
+	async secureQueue(recipientId: Uint8Array, recipient: DhKeyPair, senderKey: Uint8Array): Promise<void> {
+		await this.#authorized(recipient, (authenticator) => ({ type: 'KEY', recipientId, senderKey, authenticator }));
 	}
 
 	/** The sender secures a fresh queue with its own key before its first send (§7.2 SKEY). */
-	async secureAsSender(senderId: Uint8Array, sender: SigningKeyPair): Promise<void> {
-		await this.#signed(sender, (signature) => ({ type: 'SKEY', senderId, senderKey: sender.publicKey, signature }));
+	async secureAsSender(senderId: Uint8Array, sender: DhKeyPair): Promise<void> {
+		await this.#authorized(sender, (authenticator) => ({ type: 'SKEY', senderId, senderKey: sender.publicKey, authenticator }));
 	}
 
 	/** Resolves once the relay has stored the message durably. Idempotent by `messageId`. */
-	async send(senderId: Uint8Array, sender: SigningKeyPair, messageId: Uint8Array, body: Uint8Array): Promise<void> {
-		await this.#signed(sender, (signature) => ({ type: 'SEND', senderId, messageId, body, signature }));
+	async send(senderId: Uint8Array, sender: DhKeyPair, messageId: Uint8Array, body: Uint8Array): Promise<void> {
+		await this.#authorized(sender, (authenticator) => ({ type: 'SEND', senderId, messageId, body, authenticator }));
 	}
 
 	/** Subscribes (and re-subscribes after every reconnect); deliveries go to `onMessage`. */
-	async subscribe(recipientId: Uint8Array, recipient: SigningKeyPair, dh: DhKeyPair, relayDhKey: Uint8Array): Promise<void> {
+	async subscribe(recipientId: Uint8Array, recipient: DhKeyPair, dh: DhKeyPair, relayDhKey: Uint8Array): Promise<void> {
 		const sub = { recipientId, recipient, key: deliveryKey(dh.secretKey, relayDhKey, recipientId) };
 		this.#subscriptions.set(hex(recipientId), sub);
-		await this.#signed(recipient, (signature) => ({ type: 'SUB', recipientId, signature }));
+		await this.#authorized(recipient, (authenticator) => ({ type: 'SUB', recipientId, authenticator }));
 	}
 
-	async ack(recipientId: Uint8Array, recipient: SigningKeyPair, messageId: Uint8Array): Promise<void> {
-		await this.#signed(recipient, (signature) => ({ type: 'ACK', recipientId, messageId, signature }));
+	async ack(recipientId: Uint8Array, recipient: DhKeyPair, messageId: Uint8Array): Promise<void> {
+		await this.#authorized(recipient, (authenticator) => ({ type: 'ACK', recipientId, messageId, authenticator }));
 	}
 
-	async deleteQueue(recipientId: Uint8Array, recipient: SigningKeyPair): Promise<void> {
-		await this.#signed(recipient, (signature) => ({ type: 'DEL', recipientId, signature }));
+	async deleteQueue(recipientId: Uint8Array, recipient: DhKeyPair): Promise<void> {
+		await this.#authorized(recipient, (authenticator) => ({ type: 'DEL', recipientId, authenticator }));
 		this.#subscriptions.delete(hex(recipientId));
 	}
 
@@ -172,17 +183,36 @@ export class RelayClient {
 		await this.#request({ type: 'PING' });
 	}
 
-	async #signed(key: SigningKeyPair, build: (signature: Uint8Array) => ClientCommand): Promise<RelayReply> {
-		return this.#request(build(new Uint8Array(64)), key);
+	async #authorized(key: DhKeyPair, build: (authenticator: Uint8Array) => ClientCommand): Promise<RelayReply> {
+		return this.#request(build(new Uint8Array(0)), key);
 	}
 
-	async #request(command: ClientCommand, key?: SigningKeyPair): Promise<RelayReply> {
+	/** §7.3 K for `key` in the current session, derived on first use. */
+	#authKey(suite: RelayCryptoSuite, key: DhKeyPair, sessionId: Uint8Array): Uint8Array {
+		const id = toBase64url(key.publicKey);
+		let k = this.#authKeys.get(id);
+		if (!k) {
+			if (!equalBytes(suite.publicKey(key.secretKey), key.publicKey)) {
+				throw new ProtocolError('InvalidPublicKey', 'queue keys must be X25519 key pairs (generateDhKeyPair)');
+			}
+			k = relayAuthKey(suite, key.secretKey, this.#sessionKey as Uint8Array, sessionId);
+			this.#authKeys.set(id, k);
+		}
+		return k;
+	}
+
+	async #request(command: ClientCommand, key?: DhKeyPair): Promise<RelayReply> {
 		await this.connect();
 		const transport = this.#transport;
 		const ws = this.#ws;
 		if (!transport || !ws) throw new RelayClientError('disconnected', 'not connected');
 		const corrId = this.#nextCorrId++;
-		const signed = key && command.type !== 'PING' ? { ...command, signature: (this.#opts.sign ?? sign)(key.secretKey, authData(transport.handshakeHash, corrId, command)) } : command;
+		const suite = this.#crypto;
+		const sessionId = transport.handshakeHash;
+		const authenticated =
+			key && command.type !== 'PING'
+				? { ...command, authenticator: authenticate(suite, this.#authKey(suite, key, sessionId), sessionId, corrId, command) }
+				: command;
 		const reply = new Promise<RelayReply>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.#pending.delete(corrId);
@@ -199,7 +229,7 @@ export class RelayClient {
 				}
 			});
 		});
-		ws.send(transport.encrypt(encodeCommand(corrId, signed as ClientCommand)));
+		ws.send(transport.encrypt(encodeCommand(corrId, authenticated as ClientCommand)));
 		const r = await reply;
 		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
 		return r;
@@ -214,7 +244,10 @@ export class RelayClient {
 		return new Promise<void>((resolve, reject) => {
 			let settled = false;
 			const ws = new Ws(url);
-			ws.binaryType = 'arraybuffer';
+			// Node's `ws` hands frames over as Buffers without copying them; a browser ignores the value
+			// it does not know and gets ArrayBuffers.
+			ws.binaryType = 'nodebuffer';
+			if (ws.binaryType !== 'nodebuffer') ws.binaryType = 'arraybuffer';
 			this.#ws = ws;
 			let handshake: NkInitiator | null = null;
 			ws.onopen = () => {
@@ -223,13 +256,17 @@ export class RelayClient {
 				ws.send(start.message);
 			};
 			ws.onmessage = (ev) => {
-				const frame = new Uint8Array(ev.data as ArrayBuffer);
+				const data = ev.data as ArrayBuffer | Uint8Array;
+				const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 				if (frame.length !== FRAME_SIZE) return ws.close(1002, 'bad frame size');
 				if (!this.#transport) {
 					try {
 						const done = (handshake as NkInitiator).finish(frame);
-						if (decodeHello(done.payload) !== RELAY_PROTOCOL_VERSION) throw new Error('version');
+						const hello = decodeRelayHello(done.payload);
+						if (hello.version !== RELAY_PROTOCOL_VERSION) throw new Error('version');
 						this.#transport = done.transport;
+						this.#sessionKey = hello.sessionKey;
+						this.#authKeys = new Map();
 					} catch {
 						settled = true;
 						reject(new RelayClientError('unreachable', `the relay at ${url} did not prove it holds key ${toBase64url(address.publicKey).slice(0, 8)}…`));
@@ -279,7 +316,7 @@ export class RelayClient {
 		const sub = this.#subscriptions.get(hex(body.recipientId));
 		if (!sub) return;
 		try {
-			const plain = openDelivery(sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
+			const plain = openDelivery(this.#crypto, sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
 			this.#opts.onMessage?.({ recipientId: body.recipientId, messageId: body.messageId, receivedAt: body.receivedAt, body: plain });
 		} catch {
 			// A delivery that does not open is left unacknowledged; the relay will offer it again.
@@ -288,7 +325,7 @@ export class RelayClient {
 
 	#resubscribe(): void {
 		for (const s of this.#subscriptions.values()) {
-			void this.#signed(s.recipient, (signature) => ({ type: 'SUB', recipientId: s.recipientId, signature })).catch(() => {});
+			void this.#authorized(s.recipient, (authenticator) => ({ type: 'SUB', recipientId: s.recipientId, authenticator })).catch(() => {});
 		}
 	}
 

@@ -10,7 +10,7 @@ import type { MessageView } from '../../../src/lib/engine/api.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
 import { EngineError } from '../../../src/lib/engine/errors.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
-import { generateSigningKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
@@ -120,7 +120,7 @@ describe('engine', () => {
 		const { link } = await alice.createInvitation();
 		const queue = parseInvitationLink(link).queue;
 		const mallory = client(relay.address).client;
-		const key = generateSigningKeyPair(systemRandom);
+		const key = generateDhKeyPair(systemRandom);
 		await mallory.secureAsSender(queue.senderId, key);
 		const bodies = [systemRandom(3000), Uint8Array.of(1, 2), new Uint8Array(16000), Uint8Array.of(1, 1, ...systemRandom(4000))];
 		for (const body of bodies) await mallory.send(queue.senderId, key, systemRandom(16), body);

@@ -2,10 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
 import { FRAME_SIZE, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
-import { generateDhKeyPair, generateSigningKeyPair, sign } from '../../../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { isProtocolError } from '../../../src/lib/protocol/errors.js';
 import { NOISE_SUITE, nInitiate } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { authData, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
+import { encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { RelayClientError } from '../../../src/lib/relay-client/client.js';
 import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
@@ -94,11 +97,11 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 	it('refuses unauthorized commands with AUTH and changes nothing', async () => {
 		const bob = client(relay.address);
 		const mallory = client(relay.address);
-		const recipientKey = generateSigningKeyPair(systemRandom);
+		const recipientKey = generateDhKeyPair(systemRandom);
 		const ids = await bob.client.createQueue(recipientKey, generateDhKeyPair(systemRandom));
-		const stranger = generateSigningKeyPair(systemRandom);
+		const stranger = generateDhKeyPair(systemRandom);
 		expect(await refusal(mallory.client.send(ids.senderId, stranger, msgId(), text('x')))).toBe('AUTH');
-		const sender = generateSigningKeyPair(systemRandom);
+		const sender = generateDhKeyPair(systemRandom);
 		await mallory.client.secureAsSender(ids.senderId, sender);
 		await mallory.client.secureAsSender(ids.senderId, sender);
 		expect(await refusal(mallory.client.secureAsSender(ids.senderId, stranger))).toBe('AUTH');
@@ -115,12 +118,12 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 	it('lets the recipient secure its queue with the sender key (KEY), once', async () => {
 		const bob = client(relay.address);
 		const alice = client(relay.address);
-		const recipientKey = generateSigningKeyPair(systemRandom);
+		const recipientKey = generateDhKeyPair(systemRandom);
 		const ids = await bob.client.createQueue(recipientKey, generateDhKeyPair(systemRandom));
-		const sender = generateSigningKeyPair(systemRandom);
+		const sender = generateDhKeyPair(systemRandom);
 		await bob.client.secureQueue(ids.recipientId, recipientKey, sender.publicKey);
 		await alice.client.send(ids.senderId, sender, msgId(), text('hi'));
-		expect(await refusal(alice.client.secureAsSender(ids.senderId, generateSigningKeyPair(systemRandom)))).toBe('AUTH');
+		expect(await refusal(alice.client.secureAsSender(ids.senderId, generateDhKeyPair(systemRandom)))).toBe('AUTH');
 		bob.client.close();
 		alice.client.close();
 	});
@@ -165,6 +168,15 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		alice.client.close();
 	});
 
+	it('takes X25519 queue keys only: a pair whose public key is not X25519 of its secret (e.g. Ed25519) fails in the client with InvalidPublicKey', async () => {
+		const bob = client(relay.address);
+		const notX25519 = { secretKey: systemRandom(32), publicKey: systemRandom(32) };
+		const err = await bob.client.createQueue(notX25519, generateDhKeyPair(systemRandom)).catch((e: unknown) => e);
+		expect(isProtocolError(err, 'InvalidPublicKey')).toBe(true);
+		expect((await relay.relay.stats()).queues).toBe(0);
+		bob.client.close();
+	});
+
 	it('refuses a client that pins another key (no impersonation), as unreachable', async () => {
 		const wrong = client({ ...relay.address, publicKey: generateDhKeyPair(systemRandom).publicKey });
 		const err = await wrong.client.connect().catch((e: unknown) => e);
@@ -192,12 +204,14 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		const alice = client(relay.address);
 		const q = await securedQueue(bob.client, alice.client);
 		const id = msgId();
-		// Sealed commands sign over 32 zero bytes in place of a session hash (PROTOCOL.md §7.6).
+		// A sealed command's session key is the relay's static key and its SESSION_ID 32 zero bytes (PROTOCOL.md §7.6).
 		const sealedSend = (command: ClientCommand & { type: 'SEND' }) => {
-			const signature = sign(q.senderKey.secretKey, authData(new Uint8Array(32), 1, command));
-			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, signature }), systemRandom).message;
+			const sessionId = new Uint8Array(32);
+			const key = relayAuthKey(RELAY_CRYPTO_SUITE, q.senderKey.secretKey, relay.identity.publicKey, sessionId);
+			const authenticator = authenticate(RELAY_CRYPTO_SUITE, key, sessionId, 1, command);
+			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, authenticator }), systemRandom).message;
 		};
-		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), signature: new Uint8Array(64) });
+		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), authenticator: new Uint8Array(0) });
 		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body: Buffer.from(body) });
 		const res = await post(message);
 		expect(res.status).toBe(200);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRelayAddress } from '../../../src/lib/protocol/address.js';
-import { generateDhKeyPair, generateSigningKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { client, until } from './harness.js';
 
@@ -44,9 +44,9 @@ describe('relay crash safety', () => {
 		const address = parseRelayAddress(relay.address.replace('localhost', '127.0.0.1'));
 		const alice = client(address);
 		const bob = client(address);
-		const recipient = generateSigningKeyPair(systemRandom);
+		const recipient = generateDhKeyPair(systemRandom);
 		const dh = generateDhKeyPair(systemRandom);
-		const sender = generateSigningKeyPair(systemRandom);
+		const sender = generateDhKeyPair(systemRandom);
 		const q = await bob.client.createQueue(recipient, dh);
 		await alice.client.secureAsSender(q.senderId, sender);
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
-import { generateDhKeyPair, generateSigningKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
@@ -66,9 +66,9 @@ export function client(address: RelayAddress, extra: Partial<RelayClientOptions>
 
 /** A queue created by `recipient`, secured by a fresh sender key (SKEY). */
 export async function securedQueue(recipient: RelayClient, sender: RelayClient) {
-	const recipientKey = generateSigningKeyPair(systemRandom);
+	const recipientKey = generateDhKeyPair(systemRandom);
 	const dh = generateDhKeyPair(systemRandom);
-	const senderKey = generateSigningKeyPair(systemRandom);
+	const senderKey = generateDhKeyPair(systemRandom);
 	const ids = await recipient.createQueue(recipientKey, dh);
 	await sender.secureAsSender(ids.senderId, senderKey);
 	return { ...ids, recipientKey, dh, senderKey };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/protocol/bytes.js';
-import { generateDhKeyPair, generateSigningKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { decodeEnvelope, decodePayload, encodeEnvelope, encodePayload } from '../../../src/lib/protocol/envelope.js';
 import { decodeChatEvent, encodeChatEvent } from '../../../src/lib/protocol/events.js';
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../../../src/lib/protocol/handshake.js';
@@ -31,12 +31,12 @@ describe('what the relay knows', () => {
 		// Each person has their own connection to the relay and their own receive queue.
 		const alice = client(relay.address);
 		const bob = client(relay.address);
-		const aliceQueueKeys = { auth: keep(generateSigningKeyPair(systemRandom)), dh: keep(generateDhKeyPair(systemRandom)) };
-		const bobQueueKeys = { auth: keep(generateSigningKeyPair(systemRandom)), dh: keep(generateDhKeyPair(systemRandom)) };
+		const aliceQueueKeys = { auth: keep(generateDhKeyPair(systemRandom)), dh: keep(generateDhKeyPair(systemRandom)) };
+		const bobQueueKeys = { auth: keep(generateDhKeyPair(systemRandom)), dh: keep(generateDhKeyPair(systemRandom)) };
 		const qa = await alice.client.createQueue(aliceQueueKeys.auth, aliceQueueKeys.dh);
 		const qb = await bob.client.createQueue(bobQueueKeys.auth, bobQueueKeys.dh);
-		const bobSends = keep(generateSigningKeyPair(systemRandom));
-		const aliceSends = keep(generateSigningKeyPair(systemRandom));
+		const bobSends = keep(generateDhKeyPair(systemRandom));
+		const aliceSends = keep(generateDhKeyPair(systemRandom));
 
 		// Alice invites; Bob joins, secures Alice's queue and sends the confirmation.
 		const { invitation, secrets: inviterSecrets } = createInvitation({ relay: relay.address, senderId: qa.senderId }, systemRandom);

@@ -16,8 +16,11 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 	return h.digest();
 }
 
-export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-	return hmac(nobleSha256, key, data);
+/** HMAC-SHA256 over the concatenation of `data`, without building it. */
+export function hmacSha256(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
+	const h = hmac.create(nobleSha256, key);
+	for (const d of data) h.update(d);
+	return h.digest();
 }
 
 /** RFC 5869 HKDF-SHA256; an empty salt means HashLen zero bytes (§2.2). */

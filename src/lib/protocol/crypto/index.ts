@@ -3,7 +3,6 @@
  * folder imports primitives from here, never from noble directly.
  */
 export { chachaOpen, chachaSeal, xchachaOpen, xchachaSeal } from './aead.js';
-export { generateSigningKeyPair, sign, verify, type SigningKeyPair } from './ed25519.js';
 export { hkdfSha256, hmacSha256, sha256 } from './hash.js';
 export {
 	checkEncapsulationKey,
