@@ -96,19 +96,35 @@ export class SqliteStore implements RelayStore {
 		});
 	}
 
+	/**
+	 * One transaction, one fsync, for the whole batch; each write runs in its own savepoint, so a
+	 * write that fails (a send to a queue deleted earlier in the batch) is rolled back and rejected
+	 * alone. Only a failed commit (a full disk) rejects them all.
+	 */
 	#commit(): void {
 		const batch = this.#batch;
 		this.#batch = [];
-		const results: unknown[] = [];
+		const results: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+		const savepoint = this.#db.transaction((run: () => unknown) => run());
 		try {
 			this.#db.transaction(() => {
-				for (const op of batch) results.push(op.run());
+				for (const op of batch) {
+					try {
+						results.push({ ok: true, value: savepoint(op.run) });
+					} catch (error) {
+						results.push({ ok: false, error });
+					}
+				}
 			}).immediate();
 		} catch (e) {
 			for (const op of batch) op.reject(e);
 			return;
 		}
-		batch.forEach((op, i) => op.resolve(results[i]));
+		batch.forEach((op, i) => {
+			const r = results[i] as (typeof results)[number];
+			if (r.ok) op.resolve(r.value);
+			else op.reject(r.error);
+		});
 	}
 
 	constructor(path: string) {
