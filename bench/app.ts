@@ -84,17 +84,29 @@ async function sendToShown(from: Page, to: Page, text: string): Promise<number> 
 	return (await shown) - sentAt;
 }
 
-/** Reloads and returns how long after navigation start the app set `mark`. */
-async function screenTime(page: Page, mark: string): Promise<number> {
-	await page.reload();
-	await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 60_000 });
-	return page.evaluate((m) => (performance.getEntriesByName(m)[0] as PerformanceEntry).startTime, mark);
+interface ScreenTime {
+	/** From navigation start (page load, worker start, unlock, first render). */
+	readonly fromLoad: number;
+	/** From the moment the page asks the engine to open the profile (the app's unlock). */
+	readonly fromUnlock: number;
 }
 
-async function median(f: () => Promise<number>): Promise<number> {
-	const xs: number[] = [];
+/** Reloads and returns when the app set `mark`, from navigation start and from its unlock mark. */
+async function screenTime(page: Page, mark: string): Promise<ScreenTime> {
+	await page.reload();
+	await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 60_000 });
+	return page.evaluate((m) => {
+		const at = (name: string) => (performance.getEntriesByName(name)[0] as PerformanceEntry).startTime;
+		return { fromLoad: at(m), fromUnlock: at(m) - at('parley:unlock') };
+	}, mark);
+}
+
+/** Medians over SCREEN_ROUNDS reloads. */
+async function median(f: () => Promise<ScreenTime>): Promise<ScreenTime> {
+	const xs: ScreenTime[] = [];
 	for (let i = 0; i < SCREEN_ROUNDS; i++) xs.push(await f());
-	return xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+	const mid = (k: keyof ScreenTime) => xs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+	return { fromLoad: mid('fromLoad'), fromUnlock: mid('fromUnlock') };
 }
 
 export async function appBenchmark(): Promise<void> {
@@ -139,13 +151,17 @@ export async function appBenchmark(): Promise<void> {
 		const conversationMs = await median(() => screenTime(alice, 'parley:conversation'));
 
 		const ms = (x: number) => `${x.toFixed(1)} ms`;
+		const row = (label: string, x: number, goal: number): string[] => [label, ms(x), `< ${goal} ms`, x < goal ? 'yes' : 'no'];
+		const n = SEED.toLocaleString('en-US');
 		printTable(
 			['measure', 'Parley', 'goal', 'met'],
 			[
-				[`send → shown, p50 (${LATENCY_MESSAGES} messages)`, ms(percentile(latencies, 50)), '< 50 ms', percentile(latencies, 50) < 50 ? 'yes' : 'no'],
-				[`send → shown, p99`, ms(percentile(latencies, 99)), '< 150 ms', percentile(latencies, 99) < 150 ? 'yes' : 'no'],
-				[`load → chat list (${SEED.toLocaleString('en-US')} messages stored), median of ${SCREEN_ROUNDS}`, ms(listMs), '< 300 ms', listMs < 300 ? 'yes' : 'no'],
-				[`load → first screen of the ${SEED.toLocaleString('en-US')}-message conversation`, ms(conversationMs), '< 300 ms', conversationMs < 300 ? 'yes' : 'no']
+				row(`send → shown, p50 (${LATENCY_MESSAGES} messages)`, percentile(latencies, 50), 50),
+				row('send → shown, p99', percentile(latencies, 99), 150),
+				row(`unlock → chat list (${n} messages stored), median of ${SCREEN_ROUNDS}`, listMs.fromUnlock, 300),
+				row(`unlock → first screen of the ${n}-message conversation`, conversationMs.fromUnlock, 300),
+				row('  the same from navigation start: chat list', listMs.fromLoad, 300),
+				row('  the same from navigation start: first screen of the conversation', conversationMs.fromLoad, 300)
 			]
 		);
 	} finally {

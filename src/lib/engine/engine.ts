@@ -27,7 +27,7 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
@@ -121,7 +121,8 @@ export class Engine implements EngineApi {
 		const store = this.#requireStore();
 		this.#profile = { name };
 		this.#contacts.clear();
-		await store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS);
+		// Housekeeping waits until the first screen is up.
+		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
 		for (const [id, c] of await store.contacts()) {
 			this.#contacts.set(id, c);
 			this.#byQueue.set(hex(c.recv.recipientId), id);
@@ -314,9 +315,9 @@ export class Engine implements EngineApi {
 		await this.#guard(() =>
 			this.#serial(async () => {
 				const contact = this.#requireContact(contactId);
-				if (contact.unread.length === 0) return;
+				if (contact.unreadCount === 0) return;
 				const read = new Set(contact.unread);
-				const cleared: StoredContact = { ...contact, unread: [] };
+				const cleared: StoredContact = { ...contact, unread: [], unreadCount: 0 };
 				// A read receipt also says "delivered"; with read receipts off, the delivered ones still go.
 				const w = contact.readReceipts
 					? this.#receipts({ ...cleared, toAcknowledge: contact.toAcknowledge.filter((h) => !read.has(h)) }, 'read', contact.unread)
@@ -508,7 +509,8 @@ export class Engine implements EngineApi {
 		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
 		const next: StoredContact = {
 			...contact,
-			unread: [...contact.unread, eventHex],
+			unread: [...contact.unread, eventHex].slice(-RECEIPT_BATCH),
+			unreadCount: contact.unreadCount + 1,
 			toAcknowledge: acknowledge ? [...contact.toAcknowledge, eventHex] : contact.toAcknowledge,
 			last: { key: m.key, text: preview(m.message), at: m.message.sentAt, mine: false }
 		};
@@ -681,6 +683,7 @@ export class Engine implements EngineApi {
 			readReceipts: true,
 			last: null,
 			unread: [],
+			unreadCount: 0,
 			toAcknowledge: [],
 			createdAt: Date.now()
 		};
@@ -719,7 +722,7 @@ export class Engine implements EngineApi {
 			lastText: c.last?.text ?? null,
 			lastAt: c.last?.at ?? null,
 			lastMine: c.last?.mine ?? false,
-			unread: c.unread.length,
+			unread: c.unreadCount,
 			createdAt: c.createdAt
 		};
 	}

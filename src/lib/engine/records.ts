@@ -47,7 +47,9 @@ export interface StoredContact {
 	readonly readReceipts: boolean;
 	/** The newest message, for the chat list. */
 	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
-	/** Event ids (hex) of received messages not yet seen, oldest first. */
+	/** How many received messages are not yet seen. */
+	readonly unreadCount: number;
+	/** Event ids (hex) of the newest of them (at most RECEIPT_BATCH), oldest first: what a read receipt names. */
 	readonly unread: readonly string[];
 	/** Event ids (hex) of received messages whose delivery receipt has not been queued yet. */
 	readonly toAcknowledge: readonly string[];

@@ -68,14 +68,16 @@ class App {
 			void this.#engine?.reconnect();
 		});
 		try {
-			const config = await loadConfig();
-			const engine = await acquireEngine(() => (this.phase = 'waiting'));
+			// The worker loads while config.json is fetched.
+			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => (this.phase = 'waiting'))]);
 			this.#engine = engine;
-			await listen(engine, () => {
+			performance.mark('parley:unlock');
+			const listening = listen(engine, () => {
 				this.changes++;
 				void this.refresh();
 			});
 			this.profile = await engine.start(config);
+			await listening;
 			this.phase = this.profile ? 'ready' : 'welcome';
 			await this.refresh();
 		} catch (e) {

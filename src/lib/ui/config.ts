@@ -14,6 +14,9 @@ export class ConfigError extends Error {
 }
 
 export async function loadConfig(): Promise<EngineConfig> {
+	// Asked for at once, in case config.json names "same-origin" (the usual case): one round trip, not two.
+	const relayKey = sameOriginRelay();
+	relayKey.catch(() => {});
 	let file: ConfigFile;
 	try {
 		const res = await fetch('./config.json', { cache: 'no-cache' });
@@ -25,7 +28,7 @@ export async function loadConfig(): Promise<EngineConfig> {
 		throw new ConfigError('config.json must list at least one relay under "relays".');
 	}
 	const relays: string[] = [];
-	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? await sameOriginRelay() : r);
+	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? await relayKey : r);
 	return { relays, appUrl: `${location.origin}${location.pathname}` };
 }
 

@@ -155,4 +155,28 @@ describe('engine', () => {
 			await small.stop();
 		}
 	});
+
+	it('a long absence: the unread count is exact, and one read receipt names the newest 128 (§9.3)', async () => {
+		const { engine: alice } = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(alice, bob);
+		const total = 140;
+		for (let i = 0; i < total; i++) await bob.sendText(bId, `n${i}`);
+		await until(() => alice.contact(aId), (c) => c.unread === total, 60_000);
+		await until(() => bob.conversation(bId), (p) => p.messages.at(-1)?.status === 'delivered', 30_000);
+		await alice.markRead(aId);
+		expect((await alice.contact(aId)).unread).toBe(0);
+		const newest = await until(() => bob.conversation(bId), (p) => p.messages.every((m) => m.status === 'read'), 30_000);
+		const statuses: string[] = [];
+		let before: number | undefined = (newest.messages[0] as MessageView).seq;
+		for (let more = newest.hasMore; more && before !== undefined; ) {
+			const page = await bob.conversation(bId, before);
+			statuses.unshift(...page.messages.map((m) => m.status ?? ''));
+			before = page.messages[0]?.seq;
+			more = page.hasMore;
+		}
+		statuses.push(...newest.messages.map((m) => m.status ?? ''));
+		expect(statuses).toEqual([...Array(total - 128).fill('delivered'), ...Array(128).fill('read')]);
+		await Promise.all([alice.close(), bob.close()]);
+	});
 });
