@@ -62,7 +62,6 @@ async function sendToShown(from: Page, to: Page, text: string): Promise<number> 
 	const shown = to.evaluate(
 		(t) =>
 			new Promise<number>((resolve) => {
-				// No named inner functions here: tsx would wrap them in a helper the page does not have.
 				const log = document.querySelector('[role=log]') as HTMLElement;
 				const observer = new MutationObserver(() => {
 					if (![...log.querySelectorAll('.body')].some((b) => b.textContent === t)) return;
@@ -95,9 +94,10 @@ interface ScreenTime {
 async function screenTime(page: Page, mark: string): Promise<ScreenTime> {
 	await page.reload();
 	await page.waitForFunction((m) => performance.getEntriesByName(m).length > 0, mark, { timeout: 60_000 });
+	// No named inner functions in evaluated code: tsx would wrap them in a helper the page lacks.
 	return page.evaluate((m) => {
-		const at = (name: string) => (performance.getEntriesByName(name)[0] as PerformanceEntry).startTime;
-		return { fromLoad: at(m), fromUnlock: at(m) - at('parley:unlock') };
+		const [shown, unlock] = [m, 'parley:unlock'].map((name) => (performance.getEntriesByName(name)[0] as PerformanceEntry).startTime) as [number, number];
+		return { fromLoad: shown, fromUnlock: shown - unlock };
 	}, mark);
 }
 

@@ -73,6 +73,8 @@ export interface RelayView {
 /** What changed, so the page reloads only what it shows. `contactId` null: the chat list. */
 export interface EngineChange {
 	readonly contactId: string | null;
+	/** The contact's newest page, when the page is watching this contact (saves asking for it). */
+	readonly page?: ConversationPage;
 }
 
 export interface EngineApi {
@@ -96,4 +98,6 @@ export interface EngineApi {
 	/** The network is back: reconnect now instead of at the next back-off, and send what waits. */
 	reconnect(): Promise<void>;
 	onChange(listener: (change: EngineChange) => void): void;
+	/** The conversation on screen (null: none): its changes come with its newest page. */
+	watch(contactId: string | null): Promise<void>;
 }

@@ -49,7 +49,8 @@ function cleanName(name: string): string {
 /** Records one serial step writes together. */
 interface Writes {
 	contact?: StoredContact;
-	messages: { key: string; message: StoredMessage }[];
+	/** `isNew`: the step checked that no message has this key, so it is added without a lookup. */
+	messages: { key: string; message: StoredMessage; isNew?: boolean }[];
 	outbox: OutboxEntry[];
 }
 
@@ -70,6 +71,8 @@ export class Engine implements EngineApi {
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
 	readonly #sendProblems = new Map<string, string>();
+	#watched: string | null = null;
+	#pushes: Promise<void> = Promise.resolve();
 	readonly #relays: RelayPool;
 	#queue: Promise<unknown> = Promise.resolve();
 	#flushing = false;
@@ -269,7 +272,7 @@ export class Engine implements EngineApi {
 				const replyId = replyTo ? await this.#eventIdOf(contactId, replyTo) : undefined;
 				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
 				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
-				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message });
+				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message, isNew: true });
 			})
 		);
 	}
@@ -467,17 +470,20 @@ export class Engine implements EngineApi {
 
 	async #onEvent(contactId: string, contact: StoredContact, event: DecodedChatEvent): Promise<Writes> {
 		const store = this.#requireStore();
-		if (event.type === 'unsupported' || event.type === 'file' || event.type === 'timer') {
-			const id = event.type === 'unsupported' ? systemRandom(EVENT_ID_LENGTH) : event.id;
-			const message = unsupportedMessage(id, event.type === 'unsupported' ? Date.now() : event.sentAt);
-			return this.#incoming(contactId, contact, { key: messageKey(contactId, id), message });
+		if (event.type === 'unsupported') {
+			const id = systemRandom(EVENT_ID_LENGTH);
+			return this.#incoming(contactId, contact, { key: messageKey(contactId, id), message: unsupportedMessage(id, Date.now()), isNew: true });
 		}
 		switch (event.type) {
-			case 'text': {
+			case 'text':
+			case 'file':
+			case 'timer': {
+				// An event id already in this conversation (theirs or mine) is never overwritten.
 				const key = messageKey(contactId, event.id);
 				if (await store.message(key)) return { contact, messages: [], outbox: [] };
-				const message = newMessage(event.id, false, event.body, event.sentAt, event.replyTo ? hex(event.replyTo) : null);
-				return this.#incoming(contactId, contact, { key, message });
+				const message =
+					event.type === 'text' ? newMessage(event.id, false, event.body, event.sentAt, event.replyTo ? hex(event.replyTo) : null) : unsupportedMessage(event.id, event.sentAt);
+				return this.#incoming(contactId, contact, { key, message, isNew: true });
 			}
 			case 'profile':
 				return { contact: { ...contact, name: event.name.slice(0, MAX_NAME_LENGTH) }, messages: [], outbox: [] };
@@ -504,7 +510,7 @@ export class Engine implements EngineApi {
 	}
 
 	/** A new received message: counts as unread, and a delivery receipt will go back (§9.3). */
-	#incoming(contactId: string, contact: StoredContact, m: { key: string; message: StoredMessage }): Writes {
+	#incoming(contactId: string, contact: StoredContact, m: Writes['messages'][number]): Writes {
 		const eventHex = m.key.slice(contactId.length + 1);
 		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
 		const next: StoredContact = {
@@ -603,7 +609,7 @@ export class Engine implements EngineApi {
 	// ---- helpers ---------------------------------------------------------------------------
 
 	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
-	async #sendEvent(contactId: string, event: ChatEvent, local: { key: string; message: StoredMessage }): Promise<void> {
+	async #sendEvent(contactId: string, event: ChatEvent, local: Writes['messages'][number]): Promise<void> {
 		const contact = this.#requireContact(contactId);
 		if (!contact.send || !contact.ratchet) throw new EngineError('not-allowed', 'This contact has not answered the invitation yet.');
 		const { contact: next, entry } = this.#encrypt(contact, event);
@@ -643,7 +649,7 @@ export class Engine implements EngineApi {
 			const writes = await produce();
 			if (!writes) return null;
 			if (writes.contact) await store.putContact(contactId, writes.contact);
-			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message);
+			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message, m.isNew);
 			for (const e of writes.outbox) await store.addOutbox(contactId, e);
 			return writes;
 		});
@@ -768,7 +774,25 @@ export class Engine implements EngineApi {
 		}
 	}
 
+	async watch(contactId: string | null): Promise<void> {
+		this.#watched = contactId;
+	}
+
 	#emit(contactId: string | null): void {
-		for (const l of this.#listeners) l({ contactId });
+		if (contactId === null || contactId !== this.#watched || !this.#contacts.has(contactId)) {
+			for (const l of this.#listeners) l({ contactId });
+			return;
+		}
+		// Chained, so pages reach the page in the order of the changes they show.
+		this.#pushes = this.#pushes.then(() =>
+			this.conversation(contactId).then(
+				(page) => {
+					for (const l of this.#listeners) l({ contactId, page });
+				},
+				() => {
+					for (const l of this.#listeners) l({ contactId });
+				}
+			)
+		);
 	}
 }

@@ -169,10 +169,14 @@ export class Store {
 		return row ? this.#tryOpen<StoredMessage>('messages', key, row.sealed) : null;
 	}
 
-	/** Adds a message, or replaces the one with the same key (keeping its place). */
-	async putMessage(contactId: string, key: string, m: StoredMessage): Promise<void> {
+	/**
+	 * Adds a message, or replaces the one with the same key (keeping its place). `isNew` skips the
+	 * lookup: the caller knows no message has this key (a second one would fail the unique index
+	 * and abort the transaction, never overwrite).
+	 */
+	async putMessage(contactId: string, key: string, m: StoredMessage, isNew = false): Promise<void> {
 		const sealed = this.#vault.seal('messages', key, m);
-		const existing = await this.#db.messages.where('key').equals(key).first();
+		const existing = isNew ? undefined : await this.#db.messages.where('key').equals(key).first();
 		if (existing) {
 			await this.#db.messages.update(existing.seq as number, { sealed });
 			this.#afterCommit.push(() => {

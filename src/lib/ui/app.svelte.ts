@@ -4,7 +4,7 @@
  * screen has a `#/…` address, so a link like `#/join/…` opens the app straight into "connect?".
  */
 import { tick } from 'svelte';
-import type { ChatSummary, ProfileView, RelayView } from '$lib/engine/api.js';
+import type { ChatSummary, ConversationPage, ProfileView, RelayView } from '$lib/engine/api.js';
 import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
 import { acquireEngine, listen, type EngineRemote } from './engine-client.js';
@@ -46,6 +46,8 @@ class App {
 	notice = $state<string | null>(null);
 	/** The browser's own idea of the network (navigator.onLine). */
 	online = $state(true);
+	/** The newest page of the watched conversation, if the last change the engine reported carried one (null otherwise). */
+	pushed = $state.raw<ConversationPage | null>(null);
 	/** Bumped on every change the engine reports; views that show engine data reload on it. */
 	changes = $state(0);
 	#engine: EngineRemote | null = null;
@@ -72,7 +74,8 @@ class App {
 			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => (this.phase = 'waiting'))]);
 			this.#engine = engine;
 			performance.mark('parley:unlock');
-			const listening = listen(engine, () => {
+			const listening = listen(engine, (c) => {
+				this.pushed = c.page ?? null;
 				this.changes++;
 				void this.refresh();
 			});
