@@ -31,12 +31,20 @@ export interface StoredKeys {
 	readonly wrappedDataKey: Uint8Array;
 }
 
+/** WebCrypto exists only in secure contexts (HTTPS, localhost). */
+function subtle(): SubtleCrypto {
+	if (!globalThis.crypto?.subtle) {
+		throw new EngineError('storage', 'Parley needs a secure connection: open it over HTTPS (or on localhost).');
+	}
+	return globalThis.crypto.subtle;
+}
+
 /** Creates a fresh data key and its wrapping; the caller stores the result. */
 export async function createKeys(): Promise<{ stored: StoredKeys; vault: Vault }> {
-	const wrappingKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+	const wrappingKey = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 	const dataKey = systemRandom(DATA_KEY_LENGTH);
 	const iv = systemRandom(GCM_IV_LENGTH);
-	const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, wrappingKey, bs(dataKey)));
+	const wrapped = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, wrappingKey, bs(dataKey)));
 	return { stored: { wrappingKey, wrappedDataKey: concatBytes(iv, wrapped) }, vault: new Vault(dataKey) };
 }
 
@@ -44,8 +52,9 @@ export async function createKeys(): Promise<{ stored: StoredKeys; vault: Vault }
 export async function openKeys(stored: StoredKeys): Promise<Vault> {
 	const iv = stored.wrappedDataKey.subarray(0, GCM_IV_LENGTH);
 	const ct = stored.wrappedDataKey.subarray(GCM_IV_LENGTH);
+	const webCrypto = subtle();
 	try {
-		const raw = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, stored.wrappingKey, bs(ct));
+		const raw = await webCrypto.decrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, stored.wrappingKey, bs(ct));
 		return new Vault(new Uint8Array(raw));
 	} catch {
 		throw new EngineError('storage', 'the profile key in this browser is damaged; the profile cannot be opened');
