@@ -33,3 +33,20 @@ test('a second tab waits, takes over when the first closes, and nothing arrives 
 	await expect.poll(async () => (await bodies(bob)).theirs, { timeout: 30_000 }).toEqual(['from the second tab']);
 	await context.close();
 });
+
+test('an invitation opened in a second tab is handed to the tab that has the profile open', async ({ browser }) => {
+	const ivan = await newPerson(browser, 'Ivan');
+	const link = await invite(ivan);
+	const context = await browser.newContext();
+	const first = await context.newPage();
+	await first.goto(`${APP_URL}/`);
+	await createProfile(first, 'Hana');
+
+	const second = await context.newPage();
+	await second.goto(link);
+	await expect(second.getByRole('status')).toContainText('The invitation was passed to it');
+	await expect(first.getByRole('textbox', { name: 'Invitation link' })).toHaveValue(link);
+	await first.getByRole('button', { name: 'Connect' }).click();
+	await expect(first.getByRole('heading', { level: 2, name: 'Ivan' })).toBeVisible({ timeout: 30_000 });
+	await context.close();
+});

@@ -7,7 +7,7 @@ import { tick } from 'svelte';
 import type { ChatSummary, ConversationPage, ProfileView, RelayView } from '$lib/engine/api.js';
 import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
-import { acquireEngine, listen, type EngineRemote } from './engine-client.js';
+import { acquireEngine, handOver, listen, listenForHandOver, type EngineRemote } from './engine-client.js';
 
 export type Route =
 	| { readonly name: 'home' }
@@ -51,6 +51,9 @@ class App {
 	/** Bumped on every change the engine reports; views that show engine data reload on it. */
 	changes = $state(0);
 	#engine: EngineRemote | null = null;
+	#tabs: BroadcastChannel | null = null;
+	/** This tab waits for the engine: true when it passed its invitation link to the tab that has it. */
+	handedOver = $state(false);
 
 	get engine(): EngineRemote {
 		if (!this.#engine) throw new EngineError('locked', 'The profile is not open yet.');
@@ -71,7 +74,8 @@ class App {
 		});
 		try {
 			// The worker loads while config.json is fetched.
-			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => (this.phase = 'waiting'))]);
+			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => this.#wait())]);
+			this.#tabs = listenForHandOver((hash) => this.go(hash));
 			this.#engine = engine;
 			performance.mark('parley:unlock');
 			const listening = listen(engine, (c) => {
@@ -87,6 +91,12 @@ class App {
 			this.phase = 'failed';
 			this.failure = e instanceof Error ? e.message : 'Parley could not start.';
 		}
+	}
+
+	/** Another tab has the engine: wait, and pass it an invitation this tab was opened with. */
+	#wait(): void {
+		this.phase = 'waiting';
+		if (this.route.name === 'join') this.handedOver = handOver(location.hash);
 	}
 
 	async createProfile(name: string): Promise<void> {

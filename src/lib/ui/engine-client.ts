@@ -1,7 +1,8 @@
 /**
  * The page's side of the engine: takes the profile's Web Lock, starts the engine worker while it
  * holds it, and hands back a typed remote. A second tab of the same profile waits on the lock and
- * takes over when the first tab closes (DESIGN.md "Engine and storage").
+ * takes over when the first tab closes (DESIGN.md "Engine and storage"); an invitation opened in
+ * a waiting tab is handed to the engine's tab over a BroadcastChannel.
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineChange } from '$lib/engine/api.js';
@@ -10,6 +11,28 @@ import { installRpcErrors } from '$lib/engine/rpc.js';
 export type EngineRemote = Remote<EngineApi>;
 
 const LOCK_NAME = 'parley-engine-default';
+/** Tabs of one profile tell the engine's tab about invitations opened elsewhere. */
+const CHANNEL_NAME = 'parley-tabs-default';
+
+/** From a waiting tab: asks the engine's tab to open `hash` (an invitation). */
+export function handOver(hash: string): boolean {
+	if (typeof BroadcastChannel === 'undefined') return false;
+	const channel = new BroadcastChannel(CHANNEL_NAME);
+	channel.postMessage({ open: hash });
+	channel.close();
+	return true;
+}
+
+/** In the engine's tab: opens what waiting tabs hand over. Only `#/join/…` addresses are accepted. */
+export function listenForHandOver(open: (hash: string) => void): BroadcastChannel | null {
+	if (typeof BroadcastChannel === 'undefined') return null;
+	const channel = new BroadcastChannel(CHANNEL_NAME);
+	channel.onmessage = (e: MessageEvent<{ open?: unknown }>) => {
+		const hash = e.data?.open;
+		if (typeof hash === 'string' && hash.startsWith('#/join/')) open(hash);
+	};
+	return channel;
+}
 
 /**
  * Resolves with the engine once this tab holds the lock; calls `onWaiting` first if another tab
