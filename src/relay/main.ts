@@ -16,7 +16,7 @@ import { NATIVE_NOISE_SUITE } from './native-noise.js';
 import { NATIVE_RELAY_CRYPTO_SUITE } from './native-relay-crypto.js';
 import { RelayServer, type RelayLog } from './server.js';
 import { SqliteStore } from './sqlite-store.js';
-import { staticFiles, withRelayKey } from './static-files.js';
+import { staticFiles } from './static-files.js';
 
 const { values } = parseArgs({
 	options: {
@@ -50,7 +50,7 @@ const relay = new RelayServer({
 	limits: perIp ? { connectionsPerIp: Number(perIp) } : {}
 });
 const server = createServer();
-relay.attach(server, values.static ? withRelayKey(staticFiles(values.static), identity.publicKey) : undefined);
+relay.attach(server, values.static ? staticFiles(values.static) : undefined);
 
 server.listen(port, values.host, () => {
 	const bound = server.address();

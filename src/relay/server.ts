@@ -1,6 +1,6 @@
 /**
  * The relay (PROTOCOL.md §7): metadata-blind, durable message queues over WebSocket, plus a small
- * HTTP surface (`/healthz`, `/stats`, one-shot sealed `POST /send`).
+ * HTTP surface (`/healthz`, `/stats`, `/relay-key`, one-shot sealed `POST /send`).
  *
  * Guarantees: every WebSocket message is one FRAME_SIZE frame inside a Noise NK session against
  * the relay's static key; every queue command is authorized by a key of that queue, with an
@@ -10,6 +10,7 @@
  * command gets a coarse error and touches nothing; a frame that breaks the session closes only
  * that connection. Logs name no queue id, key or address.
  */
+import { toBase64url } from '../lib/protocol/bytes.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
@@ -401,6 +402,8 @@ export class RelayServer {
 		const path = (req.url ?? '/').split('?')[0];
 		if (req.method === 'GET' && path === '/healthz') return reply(200, JSON.stringify({ status: 'ok' }), 'application/json');
 		if (req.method === 'GET' && path === '/stats') return reply(200, JSON.stringify(await this.stats()), 'application/json');
+		// The public key, so an app served beside this relay can use it (config.json "same-origin", PROTOCOL.md §9.4).
+		if (req.method === 'GET' && path === '/relay-key') return reply(200, toBase64url(this.#identity.publicKey));
 		if (req.method === 'POST' && path === '/send') {
 			const chunks: Buffer[] = [];
 			let size = 0;

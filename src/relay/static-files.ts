@@ -48,26 +48,8 @@ function fileAt(root: string, urlPath: string): string | undefined {
 	return undefined;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/**
- * Adds `GET /relay-key`: the relay's public key (base64url), so an app served by this relay can
- * use it as its default relay (`"relays": ["same-origin"]` in config.json). It is trusted exactly
- * as far as the app served beside it is: on first use.
- */
-export function withRelayKey(next: Handler, publicKey: Uint8Array): Handler {
-	const body = Buffer.from(publicKey).toString('base64url');
-	return (req, res) => {
-		if (req.method === 'GET' && (req.url ?? '').split('?')[0] === '/relay-key') {
-			res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' }).end(body);
-			return;
-		}
-		next(req, res);
-	};
-}
-
 /** Returns a request handler for `dir`; it answers every request it is given. */
-export function staticFiles(dir: string): Handler {
+export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResponse) => void {
 	const root = resolve(dir);
 	return (req, res) => {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {

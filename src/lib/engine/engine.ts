@@ -14,6 +14,7 @@
  * - Errors leave as `EngineError`s with plain-language messages; a bad delivery is dropped alone.
  * Rendering, routing and the page's state are the UI's concern.
  */
+import { bytesToHex as hex, hexToBytes } from '@noble/hashes/utils.js';
 import { formatRelayAddress, parseRelayAddress, type QueueAddress } from '../protocol/address.js';
 import { toBase64url, utf8, concatBytes } from '../protocol/bytes.js';
 import { MAX_TEXT_BYTES, MESSAGE_ID_LENGTH } from '../protocol/constants.js';
@@ -34,8 +35,6 @@ import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
 const MAX_NAME_LENGTH = 64;
 
@@ -124,12 +123,10 @@ export class Engine implements EngineApi {
 		const store = this.#requireStore();
 		this.#profile = { name };
 		this.#contacts.clear();
+		this.#byQueue.clear();
 		// Housekeeping waits until the first screen is up.
 		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
-		for (const [id, c] of await store.contacts()) {
-			this.#contacts.set(id, c);
-			this.#byQueue.set(hex(c.recv.recipientId), id);
-		}
+		for (const [id, c] of await store.contacts()) this.#remember(id, c);
 		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
 		this.#kickOutbox();
 		this.#scheduleReceipts();
@@ -174,7 +171,7 @@ export class Engine implements EngineApi {
 					mine: message.mine,
 					body: message.body,
 					sentAt: message.sentAt,
-					replyTo: target && message.replyTo ? { key: messageKey(contactId, message.replyTo), body: preview(target), mine: target.mine } : null,
+					replyTo: target ? { key: messageKey(contactId, message.replyTo as string), body: preview(target), mine: target.mine } : null,
 					edited: message.edited,
 					deleted: message.deleted,
 					reactions: message.reactions,
@@ -211,7 +208,6 @@ export class Engine implements EngineApi {
 				invitation: { link, dh: secrets.dh, kem: secrets.kem }
 			};
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
-			this.#byQueue.set(hex(recv.recipientId), contactId);
 			this.#subscribe(recv);
 			return { contactId, link };
 		});
@@ -252,9 +248,8 @@ export class Engine implements EngineApi {
 			};
 			const profile = this.#encrypt(contact, this.#profileEvent());
 			contact = profile.contact;
-			const outbox: OutboxEntry[] = [this.#sendEntry(theirQueue, accepted.confirmation, null), profile.entry];
+			const outbox: OutboxEntry[] = [this.#sendEntry(theirQueue, accepted.confirmation), profile.entry];
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox }));
-			this.#byQueue.set(hex(recv.recipientId), contactId);
 			this.#subscribe(recv);
 			this.#kickOutbox();
 			return { contactId };
@@ -269,7 +264,7 @@ export class Engine implements EngineApi {
 		if (utf8(body).length > MAX_TEXT_BYTES) throw new EngineError('too-long', `A message can be at most ${MAX_TEXT_BYTES} bytes; this one is longer.`);
 		await this.#guard(() =>
 			this.#serial(async () => {
-				const replyId = replyTo ? await this.#eventIdOf(contactId, replyTo) : undefined;
+				const replyId = replyTo ? (await this.#message(contactId, replyTo)).eventId : undefined;
 				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
 				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
 				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message, isNew: true });
@@ -280,35 +275,39 @@ export class Engine implements EngineApi {
 	async editMessage(contactId: string, key: string, text: string): Promise<void> {
 		const body = text.trim();
 		if (!body) return this.deleteMessage(contactId, key);
-		await this.#guard(() =>
-			this.#serial(async () => {
-				const { target, message } = await this.#ownTarget(contactId, key);
-				const updated = applyEdit(message, true, body);
-				if (!updated) throw new EngineError('not-allowed', 'Only your own messages can be edited.');
-				await this.#sendEvent(contactId, { type: 'edit', ...this.#eventBase(), target, body }, { key, message: updated });
-			})
-		);
+		await this.#changeMessage(contactId, key, 'Only your own messages can be edited.', (m, target) => ({
+			updated: applyEdit(m, true, body),
+			event: { type: 'edit', ...this.#eventBase(), target, body }
+		}));
 	}
 
 	async deleteMessage(contactId: string, key: string): Promise<void> {
-		await this.#guard(() =>
-			this.#serial(async () => {
-				const { target, message } = await this.#ownTarget(contactId, key);
-				const updated = applyDelete(message, true);
-				if (!updated) throw new EngineError('not-allowed', 'Only your own messages can be deleted for everyone.');
-				await this.#sendEvent(contactId, { type: 'delete', ...this.#eventBase(), target }, { key, message: updated });
-			})
-		);
+		await this.#changeMessage(contactId, key, 'Only your own messages can be deleted for everyone.', (m, target) => ({
+			updated: applyDelete(m, true),
+			event: { type: 'delete', ...this.#eventBase(), target }
+		}));
 	}
 
 	async react(contactId: string, key: string, emoji: string): Promise<void> {
+		await this.#changeMessage(contactId, key, 'A deleted message cannot get reactions.', (m, target) => {
+			const toggle = myReactionToggle(m, emoji);
+			return { updated: applyReaction(m, true, toggle.emoji, toggle.remove), event: { type: 'reaction', ...this.#eventBase(), target, ...toggle } };
+		});
+	}
+
+	/** An edit, delete or reaction of mine: applied here (§9.3 rules) and sent; `refusal` if the rules say no. */
+	async #changeMessage(
+		contactId: string,
+		key: string,
+		refusal: string,
+		change: (m: StoredMessage, target: Uint8Array) => { updated: StoredMessage | null; event: ChatEvent }
+	): Promise<void> {
 		await this.#guard(() =>
 			this.#serial(async () => {
-				const { target, message } = await this.#ownTarget(contactId, key);
-				const toggle = myReactionToggle(message, emoji);
-				const updated = applyReaction(message, true, toggle.emoji, toggle.remove);
-				if (!updated) throw new EngineError('not-allowed', 'A deleted message cannot get reactions.');
-				await this.#sendEvent(contactId, { type: 'reaction', ...this.#eventBase(), target, ...toggle }, { key, message: updated });
+				const message = await this.#message(contactId, key);
+				const { updated, event } = change(message, message.eventId);
+				if (!updated) throw new EngineError('not-allowed', refusal);
+				await this.#sendEvent(contactId, event, { key, message: updated });
 			})
 		);
 	}
@@ -353,7 +352,7 @@ export class Engine implements EngineApi {
 		const outbox: OutboxEntry[] = [];
 		if (contact.status !== 'connected') return { contact, outbox };
 		for (let i = 0; i < targets.length; i += RECEIPT_BATCH) {
-			const batch = targets.slice(i, i + RECEIPT_BATCH).map(fromHex);
+			const batch = targets.slice(i, i + RECEIPT_BATCH).map((h) => hexToBytes(h));
 			const r = this.#encrypt(next, { type: 'receipt', ...this.#eventBase(), kind, targets: batch });
 			next = r.contact;
 			outbox.push(r.entry);
@@ -610,9 +609,7 @@ export class Engine implements EngineApi {
 
 	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
 	async #sendEvent(contactId: string, event: ChatEvent, local: Writes['messages'][number]): Promise<void> {
-		const contact = this.#requireContact(contactId);
-		if (!contact.send || !contact.ratchet) throw new EngineError('not-allowed', 'This contact has not answered the invitation yet.');
-		const { contact: next, entry } = this.#encrypt(contact, event);
+		const { contact: next, entry } = this.#encrypt(this.#requireContact(contactId), event);
 		const eventKey = event.type === 'text' ? local.key : null;
 		const withLast: StoredContact = event.type === 'text' ? { ...next, last: { key: local.key, text: preview(local.message), at: event.sentAt, mine: true } } : this.#withLast(next, local.key, local.message);
 		await this.#commit(contactId, { contact: withLast, messages: [local], outbox: [{ ...entry, eventKey }] });
@@ -627,11 +624,12 @@ export class Engine implements EngineApi {
 		if (!contact.send || !contact.ratchet) throw new EngineError('not-allowed', 'This contact has not answered the invitation yet.');
 		const { state, message } = ratchetEncrypt(deserializeRatchetState(contact.ratchet), encodePayload(payload), systemRandom);
 		const body = encodeEnvelope({ type: 'message', message });
-		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body, null) };
+		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body) };
 	}
 
-	#sendEntry(queue: SendQueue, body: Uint8Array, eventKey: string | null): OutboxEntry & { kind: 'send' } {
-		return { kind: 'send', queue, messageId: systemRandom(MESSAGE_ID_LENGTH), body, eventKey };
+	/** A ready SEND; the caller sets `eventKey` when it carries a message whose status it moves. */
+	#sendEntry(queue: SendQueue, body: Uint8Array): OutboxEntry & { kind: 'send' } {
+		return { kind: 'send', queue, messageId: systemRandom(MESSAGE_ID_LENGTH), body, eventKey: null };
 	}
 
 	/** Writes one step's records in one transaction, then updates memory and tells the page. */
@@ -653,9 +651,15 @@ export class Engine implements EngineApi {
 			for (const e of writes.outbox) await store.addOutbox(contactId, e);
 			return writes;
 		});
-		if (w?.contact) this.#contacts.set(contactId, w.contact);
+		if (w?.contact) this.#remember(contactId, w.contact);
 		if (w) this.#emit(contactId);
 		return w;
+	}
+
+	/** Keeps a committed contact in memory, findable by its receive queue. */
+	#remember(id: string, c: StoredContact): void {
+		this.#contacts.set(id, c);
+		this.#byQueue.set(hex(c.recv.recipientId), id);
 	}
 
 	async #newReceiveQueue(): Promise<ReceiveQueue> {
@@ -695,15 +699,12 @@ export class Engine implements EngineApi {
 		};
 	}
 
-	async #ownTarget(contactId: string, key: string): Promise<{ target: Uint8Array; message: StoredMessage }> {
+	/** A message of this conversation, by key. */
+	async #message(contactId: string, key: string): Promise<StoredMessage> {
 		this.#requireContact(contactId);
 		const message = key.startsWith(`${contactId}/`) ? await this.#requireStore().message(key) : null;
 		if (!message) throw new EngineError('not-found', 'That message no longer exists.');
-		return { target: message.eventId, message };
-	}
-
-	async #eventIdOf(contactId: string, key: string): Promise<Uint8Array> {
-		return (await this.#ownTarget(contactId, key)).target;
+		return message;
 	}
 
 	#eventBase(): { id: Uint8Array; sentAt: number } {

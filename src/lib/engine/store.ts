@@ -66,7 +66,7 @@ class ProfileDb extends Dexie {
 	}
 }
 
-export const databaseName = (profile: string): string => `parley-${profile}`;
+const databaseName = (profile: string): string => `parley-${profile}`;
 
 export interface MessagePage {
 	readonly messages: { readonly seq: number; readonly key: string; readonly message: StoredMessage }[];
@@ -105,10 +105,6 @@ export class Store {
 		const { stored, vault } = await createKeys();
 		await db.meta.put({ k: 'keys', keys: stored });
 		return new Store(db, vault);
-	}
-
-	get vault(): Vault {
-		return this.#vault;
 	}
 
 	close(): void {
@@ -252,9 +248,4 @@ export class Store {
 			return null;
 		}
 	}
-}
-
-/** Deletes the profile's database (wipe). */
-export function deleteProfileDatabase(profile: string): Promise<void> {
-	return Dexie.delete(databaseName(profile));
 }

@@ -11,6 +11,7 @@
  * transaction); `open` throws `EngineError('storage')` on any tampering; `close` wipes the
  * unwrapped data key, after which both refuse. Choosing what to seal is the store's concern.
  */
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { decode, encode } from 'cborg';
 import { concatBytes, utf8, wipe } from '../protocol/bytes.js';
 import { LABEL_AT_REST, LABEL_RECEIVED_MARK } from './constants.js';
@@ -94,7 +95,7 @@ export class Vault {
 	 */
 	mark(parts: Uint8Array): string {
 		const h = hmacSha256(this.#dataKey(), concatBytes(LABEL_RECEIVED_MARK, parts));
-		return Array.from(h.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+		return bytesToHex(h.subarray(0, 16));
 	}
 
 	close(): void {

@@ -14,6 +14,7 @@
  * Queue keys (the `recipient` and `sender` key pairs) are X25519 key pairs (`generateDhKeyPair`)
  * since relay protocol 2; passing any other key pair fails with `ProtocolError('InvalidPublicKey')`.
  */
+import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import { equalBytes, toBase64url } from '../protocol/bytes.js';
 import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
 import type { DhKeyPair } from '../protocol/crypto/index.js';
@@ -105,7 +106,6 @@ interface Subscription {
 	readonly key: Uint8Array;
 }
 
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 export class RelayClient {
 	readonly #opts: RelayClientOptions;

@@ -51,7 +51,6 @@ class App {
 	/** Bumped on every change the engine reports; views that show engine data reload on it. */
 	changes = $state(0);
 	#engine: EngineRemote | null = null;
-	#tabs: BroadcastChannel | null = null;
 	/** This tab waits for the engine: true when it passed its invitation link to the tab that has it. */
 	handedOver = $state(false);
 
@@ -75,7 +74,7 @@ class App {
 		try {
 			// The worker loads while config.json is fetched.
 			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => this.#wait())]);
-			this.#tabs = listenForHandOver((hash) => this.go(hash));
+			listenForHandOver((hash) => this.go(hash));
 			this.#engine = engine;
 			performance.mark('parley:unlock');
 			const listening = listen(engine, (c) => {

@@ -9,7 +9,7 @@ interface ConfigFile {
 	readonly relays?: unknown;
 }
 
-export class ConfigError extends Error {
+class ConfigError extends Error {
 	override readonly name = 'ConfigError';
 }
 

@@ -24,14 +24,13 @@ export function handOver(hash: string): boolean {
 }
 
 /** In the engine's tab: opens what waiting tabs hand over. Only `#/join/…` addresses are accepted. */
-export function listenForHandOver(open: (hash: string) => void): BroadcastChannel | null {
-	if (typeof BroadcastChannel === 'undefined') return null;
-	const channel = new BroadcastChannel(CHANNEL_NAME);
-	channel.onmessage = (e: MessageEvent<{ open?: unknown }>) => {
+export function listenForHandOver(open: (hash: string) => void): void {
+	if (typeof BroadcastChannel === 'undefined') return;
+	// A channel with a listener stays open for the life of the page.
+	new BroadcastChannel(CHANNEL_NAME).onmessage = (e: MessageEvent<{ open?: unknown }>) => {
 		const hash = e.data?.open;
 		if (typeof hash === 'string' && hash.startsWith('#/join/')) open(hash);
 	};
-	return channel;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
@@ -227,11 +228,13 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		alice.client.close();
 	});
 
-	it('serves /healthz and /stats', async () => {
+	it('serves /healthz, /stats and /relay-key', async () => {
 		const health = await fetch(`http://127.0.0.1:${relay.address.port}/healthz`);
 		expect(await health.json()).toEqual({ status: 'ok' });
 		const stats = await (await fetch(`http://127.0.0.1:${relay.address.port}/stats`)).json();
 		expect(stats).toEqual({ queues: 0, pendingMessages: 0, connections: 0 });
+		const key = await (await fetch(`http://127.0.0.1:${relay.address.port}/relay-key`)).text();
+		expect(key).toBe(toBase64url(relay.address.publicKey));
 	});
 
 	it('closes a connection that sends a frame of the wrong size, and only that one', async () => {
