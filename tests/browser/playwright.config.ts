@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.js';
 
-const PORT = 4317;
+/** Ports the browser tests serve on; PARLEY_TEST_PORT moves both (so two checkouts can test at once). */
+const PORT = Number(process.env.PARLEY_TEST_PORT ?? 4317);
 /** The app and relay, served as `npm start` serves them. */
-export const APP_PORT = 4318;
+export const APP_PORT = PORT + 1;
 
 export default defineConfig({
 	testDir: '.',
