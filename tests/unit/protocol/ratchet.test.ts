@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_SKIP, MAX_SKIPPED_CHAINS } from '../../../src/lib/protocol/constants.js';
 import { generateKemKeyPair, paddedLength } from '../../../src/lib/protocol/crypto/index.js';
 import {
+	MIN_MESSAGE_LENGTH,
 	deserializeRatchetState,
 	ratchetDecrypt,
 	ratchetEncrypt,
@@ -56,7 +57,7 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		for (const len of [0, 100, 1024, 5000]) {
 			const m = ratchetEncrypt(a.state, new Uint8Array(len), random).message;
 			expect(m.length).toBe(1 + 24 + 2312 + 16 + paddedLength(len) + 16);
-			expect(m[0]).toBe(1);
+			expect(m[0]).toBe(2);
 		}
 	});
 
@@ -110,11 +111,14 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 	it('rejects short messages and other versions with typed errors, before any cryptography', () => {
 		const [a, b] = pair();
 		const m = a.send('x');
-		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 17)))).not.toBe('accepted');
+		expect(m.length).toBe(MIN_MESSAGE_LENGTH);
+		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 1)))).toBe('InvalidLength');
 		expect(errorKindOf(() => b.receive(m.subarray(0, 100)))).toBe('InvalidLength');
-		const v2 = m.slice();
-		v2[0] = 2;
-		expect(errorKindOf(() => b.receive(v2))).toBe('UnsupportedVersion');
+		for (const version of [1, 3]) {
+			const other = m.slice();
+			other[0] = version;
+			expect(errorKindOf(() => b.receive(other))).toBe('UnsupportedVersion');
+		}
 		expect(b.receive(m)).toBe('x');
 	});
 
