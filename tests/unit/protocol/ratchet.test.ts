@@ -100,6 +100,25 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(lost[MAX_SKIPPED_CHAINS]!)).toBe(`lost ${MAX_SKIPPED_CHAINS}`);
 	});
 
+	it('advances the receiving chain key: a captured state with its counter rewound re-derives no earlier key', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.receive(b.send('turn'));
+		const chain = [a.send('0'), a.send('1'), a.send('2'), a.send('3')];
+		const beforeChain = b.state;
+		// 3 first (keys 0–2 are skipped), then 0 and 1 from the skipped keys; 2 stays skipped.
+		for (const i of [3, 0, 1]) expect(b.receive(chain[i]!)).toBe(String(i));
+		expect(b.state.skipped.map((k) => k.n)).toEqual([2]);
+		// The captured chain key must be past every received message: rewinding the counter (and
+		// dropping the skipped keys) must not make any of them readable again.
+		for (let nr = 0; nr <= 3; nr++) {
+			const rewound: RatchetState = { ...b.state, nr, skipped: [] };
+			for (let i = nr; i < 4; i++) expect(errorKindOf(() => ratchetDecrypt(rewound, chain[i]!, random))).toBe('AuthenticationFailed');
+		}
+		// The same rewinding works on the state captured before the chain arrived, so the test can fail.
+		expect(dec(ratchetDecrypt(beforeChain, chain[2]!, random).plaintext)).toBe('2');
+	});
+
 	it('binds the associated data: a state with another transcript hash cannot read the message', () => {
 		const [a, b] = pair();
 		const m = a.send('bound');
