@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SKIP, MAX_SKIPPED_CHAINS } from '../../../src/lib/protocol/constants.js';
+import { MAX_SKIP, MAX_SKIPPED_CHAINS, MAX_SKIPPED_KEYS } from '../../../src/lib/protocol/constants.js';
 import { generateKemKeyPair, paddedLength } from '../../../src/lib/protocol/crypto/index.js';
 import {
 	MIN_MESSAGE_LENGTH,
@@ -9,6 +9,7 @@ import {
 	serializeRatchetState,
 	type RatchetState
 } from '../../../src/lib/protocol/ratchet/index.js';
+import { kdfChain } from '../../../src/lib/protocol/ratchet/kdf.js';
 import { errorKindOf } from './helpers/error-kind.js';
 import { ratchetPair } from './helpers/ratchet-pair.js';
 import { seededRandom } from './helpers/seeded-random.js';
@@ -30,6 +31,13 @@ class Side {
 		this.state = out.state;
 		return dec(out.plaintext);
 	}
+}
+
+/** The sender's state after `n` messages that never arrive: its chain advanced without sending. */
+function lose(s: RatchetState, n: number): RatchetState {
+	let cks = s.cks as Uint8Array;
+	for (let i = 0; i < n; i++) cks = kdfChain(cks).chainKey;
+	return { ...s, cks, ns: s.ns + n };
 }
 
 function pair(): [Side, Side] {
@@ -84,6 +92,61 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(messages[MAX_SKIP]!)).toBe(`m${MAX_SKIP}`);
 		expect(b.state.skipped.length).toBe(MAX_SKIP);
 		expect(b.receive(messages[7]!)).toBe('m7');
+	});
+
+	it('bounds a new chain\'s PN gap and its N gap separately: both at MAX_SKIP in one message store 2 × MAX_SKIP keys (§5.7)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.state = lose(a.state, MAX_SKIP); // PN will be 1 + MAX_SKIP, a gap of MAX_SKIP after Nr = 1
+		a.receive(b.send('turn'));
+		a.state = lose(a.state, MAX_SKIP);
+		const far = a.send('far');
+		expect(b.receive(far)).toBe('far');
+		expect(b.state.skipped).toHaveLength(2 * MAX_SKIP);
+		expect(b.state.nr).toBe(MAX_SKIP + 1);
+	});
+
+	it('refuses a PN gap or an N gap of MAX_SKIP + 1 at a new chain, storing nothing (§5.7)', () => {
+		for (const [pnGap, nGap] of [
+			[MAX_SKIP + 1, 0],
+			[0, MAX_SKIP + 1]
+		] as const) {
+			const [a, b] = pair();
+			b.receive(a.send('start'));
+			a.state = lose(a.state, pnGap);
+			a.receive(b.send('turn'));
+			a.state = lose(a.state, nGap);
+			const m = a.send('too far');
+			const before = serializeRatchetState(b.state);
+			expect(errorKindOf(() => b.receive(m))).toBe('TooManySkippedMessages');
+			expect(serializeRatchetState(b.state)).toEqual(before);
+		}
+	});
+
+	it('ignores PN while there is no receiving chain, and bounds N there by MAX_SKIP (§5.6 SkipMessageKeys)', () => {
+		const [a, b] = pair();
+		a.state = lose({ ...a.state, pn: 0xffffffff }, MAX_SKIP);
+		const at = ratchetEncrypt(a.state, enc('first'), random).message;
+		const past = ratchetEncrypt(lose(a.state, 1), enc('too far'), random).message;
+		expect(errorKindOf(() => b.receive(past))).toBe('TooManySkippedMessages');
+		expect(b.receive(at)).toBe('first');
+		expect(b.state.skipped).toHaveLength(MAX_SKIP);
+	});
+
+	it(`keeps at most ${MAX_SKIPPED_KEYS} skipped keys, deleting the oldest first; their messages fail as duplicates (§5.7)`, () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		const early = [a.send('early 1'), a.send('early 2'), a.send('early 3')];
+		a.state = lose(a.state, MAX_SKIP - 3);
+		a.receive(b.send('turn'));
+		a.state = lose(a.state, MAX_SKIP);
+		b.receive(a.send('far')); // 2 × MAX_SKIP = MAX_SKIPPED_KEYS keys stored, early 1–3 the oldest
+		a.state = lose(a.state, 2);
+		b.receive(a.send('two more')); // two more keys: early 1 and early 2 are deleted
+		expect(b.state.skipped).toHaveLength(MAX_SKIPPED_KEYS);
+		expect(errorKindOf(() => b.receive(early[0]!))).toBe('DuplicateMessage');
+		expect(errorKindOf(() => b.receive(early[1]!))).toBe('DuplicateMessage');
+		expect(b.receive(early[2]!)).toBe('early 3');
 	});
 
 	it(`keeps skipped keys of at most ${MAX_SKIPPED_CHAINS} old chains; older ones fail as duplicates`, () => {
