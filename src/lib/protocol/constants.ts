@@ -34,7 +34,7 @@ export const KDF_F_PREFIX = new Uint8Array(32).fill(0xff);
 export const LABEL_HANDSHAKE = utf8('Parley v1 hybrid handshake');
 export const LABEL_TRANSCRIPT = utf8('Parley v1 transcript');
 export const LABEL_RATCHET_ROOT = utf8('Parley v1 ratchet root');
-export const LABEL_MESSAGE_KEYS = utf8('Parley v1 message keys');
+export const LABEL_MESSAGE_KEYS = utf8('Parley v2 message keys');
 export const LABEL_SAFETY_CODE = utf8('Parley v1 safety code');
 export const LABEL_LINK_CHECKSUM = utf8('Parley v1 link checksum');
 export const NOISE_PROLOGUE_RELAY = utf8('Parley v1 relay transport');
@@ -64,7 +64,7 @@ export const AD_DOMAIN_BODY = 0x02;
 /** PROTOCOL.md §3, §4, §5: format versions. */
 export const INVITATION_VERSION = 1;
 export const ENVELOPE_VERSION = 1;
-export const RATCHET_VERSION = 1;
+export const RATCHET_VERSION = 2;
 export const RATCHET_STATE_VERSION = 1;
 export const CHAT_EVENT_VERSION = 1;
 

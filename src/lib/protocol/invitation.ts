@@ -39,6 +39,12 @@ export const JOIN_FRAGMENT_PREFIX = '#/join/';
 /** Smallest possible link payload: version, shortest relay address, ids, keys, checksum. */
 const MIN_LINK_BYTES = 1 + (1 + 2 + 1 + 1 + 1 + X25519_KEY_LENGTH) + QUEUE_ID_LENGTH + X25519_KEY_LENGTH + MLKEM768_PUBLIC_KEY_LENGTH + LINK_CHECKSUM_LENGTH;
 
+/**
+ * base64url length of MIN_LINK_BYTES: ⌈1283 × 4 / 3⌉ = 1711 characters. Text this long decodes
+ * strictly to at least 1283 bytes, so no separate byte-length check is needed.
+ */
+const MIN_LINK_CHARACTERS = Math.ceil((MIN_LINK_BYTES * 4) / 3);
+
 const LOW_ORDER_PROBE = new Uint8Array(X25519_KEY_LENGTH).fill(1);
 
 /** PROTOCOL.md §4.1: the checksummed part of the link, also hashed into the transcript. */
@@ -64,15 +70,15 @@ export function parseInvitationLink(text: string): Invitation {
 	if (at < 0) throw new InvalidLinkError('not-a-link', 'this is not a Parley invitation link');
 	const encoded = trimmed.slice(at + JOIN_FRAGMENT_PREFIX.length);
 	if (!/^[A-Za-z0-9_-]*$/.test(encoded)) throw new InvalidLinkError('corrupt', 'the invitation link contains characters that do not belong in it');
-	// §4.3: a link cut off anywhere (even mid-character-group) is incomplete, not damaged.
-	if (encoded.length < Math.floor((MIN_LINK_BYTES * 4) / 3)) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
+	// §4.3: under the length of the shortest link (1711 characters) a link is incomplete, wherever it
+	// was cut; strict base64url would otherwise call some such cuts damaged.
+	if (encoded.length < MIN_LINK_CHARACTERS) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
 	let bytes: Uint8Array;
 	try {
 		bytes = fromBase64url(encoded, 'invitation');
 	} catch {
 		throw new InvalidLinkError('corrupt', 'the invitation link is damaged (it does not decode)');
 	}
-	if (bytes.length < MIN_LINK_BYTES) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
 	if (bytes[0] !== INVITATION_VERSION) {
 		throw new InvalidLinkError('unsupported-version', `invitation version ${bytes[0]} is not supported by this version of Parley`);
 	}

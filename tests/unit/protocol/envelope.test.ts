@@ -36,6 +36,24 @@ describe('envelope (PROTOCOL.md §4.4)', () => {
 		expect(MIN_RATCHET_MESSAGE_LENGTH).toBe(2625);
 	});
 
+	it('checks the minimums at their boundaries: 2627 bytes for any envelope, 3747 for a confirmation (§4.4)', () => {
+		const min = new Uint8Array(MIN_RATCHET_MESSAGE_LENGTH);
+		const messageEnvelope = encodeEnvelope({ type: 'message', message: min });
+		expect(messageEnvelope.length).toBe(2627);
+		expect(decodeEnvelope(messageEnvelope)).toEqual({ type: 'message', message: min });
+		expect(errorKindOf(() => decodeEnvelope(messageEnvelope.subarray(0, 2626)))).toBe('InvalidLength');
+		const confirmation = encodeEnvelope({ type: 'confirmation', dhPublicKey, kemCiphertext, message: min });
+		expect(confirmation.length).toBe(3747);
+		expect(decodeEnvelope(confirmation)).toEqual({ type: 'confirmation', dhPublicKey, kemCiphertext, message: min });
+		expect(errorKindOf(() => decodeEnvelope(confirmation.subarray(0, 3746)))).toBe('InvalidLength');
+	});
+
+	it('checks length, then version, then type', () => {
+		const short = Uint8Array.of(2, 3);
+		expect(errorKindOf(() => decodeEnvelope(short))).toBe('InvalidLength');
+		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(2, 3), message)))).toBe('UnsupportedVersion');
+	});
+
 	it('rejects short input, other versions, unknown types and short confirmations with typed errors', () => {
 		const ok = encodeEnvelope({ type: 'message', message });
 		expect(errorKindOf(() => decodeEnvelope(ok.subarray(0, 2 + MIN_RATCHET_MESSAGE_LENGTH - 1)))).toBe('InvalidLength');

@@ -8,6 +8,7 @@ import {
 	serializeRatchetState,
 	type RatchetState
 } from '../../../src/lib/protocol/ratchet/index.js';
+import type { RandomSource } from '../../../src/lib/protocol/random.js';
 import { errorKindOf } from './helpers/error-kind.js';
 import { ratchetPair } from './helpers/ratchet-pair.js';
 import { seededRandom } from './helpers/seeded-random.js';
@@ -70,28 +71,53 @@ describe('ratchet properties (fast-check)', () => {
 		);
 	});
 
-	it('rejects any flipped bit in header or body, leaving the state unchanged and the real message readable', () => {
-		const random = seededRandom('tamper');
-		const { sender, receiver } = ratchetPair(random);
-		let a = sender;
-		let b = ratchetDecrypt(receiver, ratchetEncrypt(a, enc('open'), random).message, random).state;
-		a = ratchetEncrypt(a, enc('open'), random).state;
-		const reply = ratchetEncrypt(b, enc('turn'), random);
-		b = reply.state;
-		a = ratchetDecrypt(a, reply.message, random).state;
-		const sent = ratchetEncrypt(a, enc('target'), random).message;
-		const before = serializeRatchetState(b);
-		fc.assert(
-			fc.property(fc.nat(sent.length * 8 - 1), (bit) => {
-				const bad = sent.slice();
-				bad[bit >> 3]! ^= 1 << (bit & 7);
-				expect(errorKindOf(() => ratchetDecrypt(b, bad, random))).not.toBe('accepted');
-				expect(serializeRatchetState(b)).toEqual(before);
-			}),
-			{ numRuns: 200, seed: 7 }
-		);
-		expect(dec(ratchetDecrypt(b, sent, random).plaintext)).toBe('target');
-	});
+	/**
+	 * Three places a message can land: a new chain (a DH + KEM ratchet step), the current chain,
+	 * and a number whose key was skipped. `b` is the receiver's state just before `target`.
+	 */
+	const TAMPER_CASES: Record<string, (random: RandomSource) => { b: RatchetState; target: Uint8Array }> = {
+		'a message that starts a new chain': (random) => {
+			const { sender, receiver } = ratchetPair(random);
+			const first = ratchetEncrypt(sender, enc('open'), random);
+			const reply = ratchetEncrypt(ratchetDecrypt(receiver, first.message, random).state, enc('turn'), random);
+			const a = ratchetDecrypt(first.state, reply.message, random).state;
+			return { b: reply.state, target: ratchetEncrypt(a, enc('target'), random).message };
+		},
+		'a message in the current chain': (random) => {
+			const { sender, receiver } = ratchetPair(random);
+			const first = ratchetEncrypt(sender, enc('open'), random);
+			const b = ratchetDecrypt(receiver, first.message, random).state;
+			return { b, target: ratchetEncrypt(first.state, enc('target'), random).message };
+		},
+		'a message whose key was skipped': (random) => {
+			const { sender, receiver } = ratchetPair(random);
+			const first = ratchetEncrypt(sender, enc('target'), random);
+			const second = ratchetEncrypt(first.state, enc('second'), random);
+			const b = ratchetDecrypt(receiver, second.message, random).state;
+			expect(b.skipped).toHaveLength(1);
+			return { b, target: first.message };
+		}
+	};
+
+	it.each(Object.keys(TAMPER_CASES))(
+		'rejects any flipped bit of %s (version byte: UnsupportedVersion, any other: AuthenticationFailed), state unchanged',
+		(name) => {
+			const random = seededRandom(`tamper ${name}`);
+			const { b, target } = TAMPER_CASES[name]!(random);
+			const before = serializeRatchetState(b);
+			const bodyStart = target.length - 272;
+			fc.assert(
+				fc.property(fc.oneof(fc.nat(target.length * 8 - 1), fc.integer({ min: bodyStart * 8, max: target.length * 8 - 1 })), (bit) => {
+					const bad = target.slice();
+					bad[bit >> 3]! ^= 1 << (bit & 7);
+					expect(errorKindOf(() => ratchetDecrypt(b, bad, random))).toBe(bit < 8 ? 'UnsupportedVersion' : 'AuthenticationFailed');
+					expect(serializeRatchetState(b)).toEqual(before);
+				}),
+				{ numRuns: 120, seed: 7 }
+			);
+			expect(dec(ratchetDecrypt(b, target, random).plaintext)).toBe('target');
+		}
+	);
 
 	it('forward secrecy: a state captured after receiving a message cannot decrypt it or any earlier one', () => {
 		fc.assert(
@@ -113,7 +139,7 @@ describe('ratchet properties (fast-check)', () => {
 				}
 				const captured = deserializeRatchetState(serializeRatchetState(b));
 				expect(captured.skipped).toHaveLength(0);
-				for (const m of received) expect(errorKindOf(() => ratchetDecrypt(captured, m, random))).not.toBe('accepted');
+				for (const m of received) expect(errorKindOf(() => ratchetDecrypt(captured, m, random))).toBe('DuplicateMessage');
 			}),
 			SETTINGS
 		);

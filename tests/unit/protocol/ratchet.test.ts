@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SKIP, MAX_SKIPPED_CHAINS } from '../../../src/lib/protocol/constants.js';
+import { MAX_SKIP, MAX_SKIPPED_CHAINS, MAX_SKIPPED_KEYS } from '../../../src/lib/protocol/constants.js';
 import { generateKemKeyPair, paddedLength } from '../../../src/lib/protocol/crypto/index.js';
 import {
+	MIN_MESSAGE_LENGTH,
 	deserializeRatchetState,
 	ratchetDecrypt,
 	ratchetEncrypt,
 	serializeRatchetState,
 	type RatchetState
 } from '../../../src/lib/protocol/ratchet/index.js';
+import { kdfChain } from '../../../src/lib/protocol/ratchet/kdf.js';
 import { errorKindOf } from './helpers/error-kind.js';
 import { ratchetPair } from './helpers/ratchet-pair.js';
 import { seededRandom } from './helpers/seeded-random.js';
@@ -29,6 +31,13 @@ class Side {
 		this.state = out.state;
 		return dec(out.plaintext);
 	}
+}
+
+/** The sender's state after `n` messages that never arrive: its chain advanced without sending. */
+function lose(s: RatchetState, n: number): RatchetState {
+	let cks = s.cks as Uint8Array;
+	for (let i = 0; i < n; i++) cks = kdfChain(cks).chainKey;
+	return { ...s, cks, ns: s.ns + n };
 }
 
 function pair(): [Side, Side] {
@@ -56,7 +65,7 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		for (const len of [0, 100, 1024, 5000]) {
 			const m = ratchetEncrypt(a.state, new Uint8Array(len), random).message;
 			expect(m.length).toBe(1 + 24 + 2312 + 16 + paddedLength(len) + 16);
-			expect(m[0]).toBe(1);
+			expect(m[0]).toBe(2);
 		}
 	});
 
@@ -85,6 +94,61 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(messages[7]!)).toBe('m7');
 	});
 
+	it('bounds a new chain\'s PN gap and its N gap separately: both at MAX_SKIP in one message store 2 × MAX_SKIP keys (§5.7)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.state = lose(a.state, MAX_SKIP); // PN will be 1 + MAX_SKIP, a gap of MAX_SKIP after Nr = 1
+		a.receive(b.send('turn'));
+		a.state = lose(a.state, MAX_SKIP);
+		const far = a.send('far');
+		expect(b.receive(far)).toBe('far');
+		expect(b.state.skipped).toHaveLength(2 * MAX_SKIP);
+		expect(b.state.nr).toBe(MAX_SKIP + 1);
+	});
+
+	it('refuses a PN gap or an N gap of MAX_SKIP + 1 at a new chain, storing nothing (§5.7)', () => {
+		for (const [pnGap, nGap] of [
+			[MAX_SKIP + 1, 0],
+			[0, MAX_SKIP + 1]
+		] as const) {
+			const [a, b] = pair();
+			b.receive(a.send('start'));
+			a.state = lose(a.state, pnGap);
+			a.receive(b.send('turn'));
+			a.state = lose(a.state, nGap);
+			const m = a.send('too far');
+			const before = serializeRatchetState(b.state);
+			expect(errorKindOf(() => b.receive(m))).toBe('TooManySkippedMessages');
+			expect(serializeRatchetState(b.state)).toEqual(before);
+		}
+	});
+
+	it('ignores PN while there is no receiving chain, and bounds N there by MAX_SKIP (§5.6 SkipMessageKeys)', () => {
+		const [a, b] = pair();
+		a.state = lose({ ...a.state, pn: 0xffffffff }, MAX_SKIP);
+		const at = ratchetEncrypt(a.state, enc('first'), random).message;
+		const past = ratchetEncrypt(lose(a.state, 1), enc('too far'), random).message;
+		expect(errorKindOf(() => b.receive(past))).toBe('TooManySkippedMessages');
+		expect(b.receive(at)).toBe('first');
+		expect(b.state.skipped).toHaveLength(MAX_SKIP);
+	});
+
+	it(`keeps at most ${MAX_SKIPPED_KEYS} skipped keys, deleting the oldest first; their messages fail as duplicates (§5.7)`, () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		const early = [a.send('early 1'), a.send('early 2'), a.send('early 3')];
+		a.state = lose(a.state, MAX_SKIP - 3);
+		a.receive(b.send('turn'));
+		a.state = lose(a.state, MAX_SKIP);
+		b.receive(a.send('far')); // 2 × MAX_SKIP = MAX_SKIPPED_KEYS keys stored, early 1–3 the oldest
+		a.state = lose(a.state, 2);
+		b.receive(a.send('two more')); // two more keys: early 1 and early 2 are deleted
+		expect(b.state.skipped).toHaveLength(MAX_SKIPPED_KEYS);
+		expect(errorKindOf(() => b.receive(early[0]!))).toBe('DuplicateMessage');
+		expect(errorKindOf(() => b.receive(early[1]!))).toBe('DuplicateMessage');
+		expect(b.receive(early[2]!)).toBe('early 3');
+	});
+
 	it(`keeps skipped keys of at most ${MAX_SKIPPED_CHAINS} old chains; older ones fail as duplicates`, () => {
 		const [a, b] = pair();
 		b.receive(a.send('start'));
@@ -99,6 +163,25 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(lost[MAX_SKIPPED_CHAINS]!)).toBe(`lost ${MAX_SKIPPED_CHAINS}`);
 	});
 
+	it('advances the receiving chain key: a captured state with its counter rewound re-derives no earlier key', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.receive(b.send('turn'));
+		const chain = [a.send('0'), a.send('1'), a.send('2'), a.send('3')];
+		const beforeChain = b.state;
+		// 3 first (keys 0–2 are skipped), then 0 and 1 from the skipped keys; 2 stays skipped.
+		for (const i of [3, 0, 1]) expect(b.receive(chain[i]!)).toBe(String(i));
+		expect(b.state.skipped.map((k) => k.n)).toEqual([2]);
+		// The captured chain key must be past every received message: rewinding the counter (and
+		// dropping the skipped keys) must not make any of them readable again.
+		for (let nr = 0; nr <= 3; nr++) {
+			const rewound: RatchetState = { ...b.state, nr, skipped: [] };
+			for (let i = nr; i < 4; i++) expect(errorKindOf(() => ratchetDecrypt(rewound, chain[i]!, random))).toBe('AuthenticationFailed');
+		}
+		// The same rewinding works on the state captured before the chain arrived, so the test can fail.
+		expect(dec(ratchetDecrypt(beforeChain, chain[2]!, random).plaintext)).toBe('2');
+	});
+
 	it('binds the associated data: a state with another transcript hash cannot read the message', () => {
 		const [a, b] = pair();
 		const m = a.send('bound');
@@ -110,11 +193,14 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 	it('rejects short messages and other versions with typed errors, before any cryptography', () => {
 		const [a, b] = pair();
 		const m = a.send('x');
-		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 17)))).not.toBe('accepted');
+		expect(m.length).toBe(MIN_MESSAGE_LENGTH);
+		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 1)))).toBe('InvalidLength');
 		expect(errorKindOf(() => b.receive(m.subarray(0, 100)))).toBe('InvalidLength');
-		const v2 = m.slice();
-		v2[0] = 2;
-		expect(errorKindOf(() => b.receive(v2))).toBe('UnsupportedVersion');
+		for (const version of [1, 3]) {
+			const other = m.slice();
+			other[0] = version;
+			expect(errorKindOf(() => b.receive(other))).toBe('UnsupportedVersion');
+		}
 		expect(b.receive(m)).toBe('x');
 	});
 

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { VECTORS, conversationVector } from './conversation.js';
 
-for (const [file, { seed, texts }] of Object.entries(VECTORS)) {
-	writeFileSync(new URL(file, import.meta.url), JSON.stringify(conversationVector(seed, texts), null, '\t') + '\n');
+for (const [file, { seed, texts, delivery }] of Object.entries(VECTORS)) {
+	writeFileSync(new URL(file, import.meta.url), JSON.stringify(conversationVector(seed, texts, delivery), null, '\t') + '\n');
 	console.log(`wrote ${file}`);
 }

@@ -3,7 +3,11 @@
  *
  * - root:   (rk, dh_out, kem_ss) → (rk', ck, nhk)      Double Ratchet §5.2 KDF_RK_HE, plus the KEM secret
  * - chain:  ck → (mk, ck')                             Double Ratchet §5.2 KDF_CK (HMAC-SHA256, bytes 0x01 / 0x02)
- * - body:   mk → (key, nonce)                          one AEAD key and nonce per message key
+ * - body:   (mk, header_nonce) → (key, nonce)          one AEAD key and nonce per message
+ *
+ * The body key and nonce depend on the header's random nonce as well as the message key, so a
+ * message key used twice (a sender whose stored state went back in time) never repeats a
+ * (key, nonce) pair.
  */
 import {
 	AEAD_KEY_LENGTH,
@@ -39,8 +43,9 @@ export function kdfChain(chainKey: Uint8Array): { messageKey: Uint8Array; chainK
 
 const ZERO_SALT = new Uint8Array(SHA256_LENGTH);
 
-/** key ‖ nonce = HKDF-SHA256(ikm = mk, salt = 0^32, info = LABEL_MESSAGE_KEYS, 56). */
-export function bodyKeys(messageKey: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-	const okm = hkdfSha256(messageKey, ZERO_SALT, LABEL_MESSAGE_KEYS, AEAD_KEY_LENGTH + XCHACHA_NONCE_LENGTH);
+/** key ‖ nonce = HKDF-SHA256(ikm = mk, salt = 0^32, info = LABEL_MESSAGE_KEYS ‖ header_nonce, 56). */
+export function bodyKeys(messageKey: Uint8Array, headerNonce: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
+	const info = concatBytes(LABEL_MESSAGE_KEYS, headerNonce);
+	const okm = hkdfSha256(messageKey, ZERO_SALT, info, AEAD_KEY_LENGTH + XCHACHA_NONCE_LENGTH);
 	return { key: okm.subarray(0, AEAD_KEY_LENGTH), nonce: okm.subarray(AEAD_KEY_LENGTH) };
 }
