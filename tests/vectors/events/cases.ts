@@ -52,6 +52,17 @@ export const VALID: Record<string, { comment: string; event: ChatEvent }> = {
 	}
 };
 
+/** Valid events with keys the receiver ignores: decoding gives `event`; encoding it gives other bytes. */
+export const IGNORED_KEYS: Record<string, { comment: string; expect: 'success'; ignoredKeys: number[]; hex: string; event: ChatEvent }> = {
+	'unknown-keys-ignored.json': {
+		comment: 'a delete with keys 20 (null), 21 (a nested map) and 100 (2^64 − 1): unknown keys of any CBOR type are ignored',
+		expect: 'success',
+		ignoredKeys: [20, 21, 100],
+		hex: head(5, 8) + '0001' + '0103' + '0250' + '01'.repeat(16) + '0300' + '0650' + '02'.repeat(16) + '14f6' + '15a10000' + '18641bffffffffffffffff',
+		event: { id: id(1), sentAt: 0, type: 'delete', target: id(2) }
+	}
+};
+
 /** Hand-made inputs: `hex` of the input, what the decoder must do. */
 export const UNSUPPORTED: Record<string, { comment: string; expect: 'unsupported'; version: number; code: number; hex: string }> = {
 	'unknown-type.json': {
@@ -138,6 +149,16 @@ export const MALFORMED: Record<string, { comment: string; expect: 'malformed'; h
 		comment: 'an extra key "a": every key must be an unsigned integer',
 		expect: 'malformed',
 		hex: common(6, 1) + '04626869' + '616100'
+	},
+	'tag-under-unknown-key.json': {
+		comment: 'unknown key 100 holding tag 1 (epoch time) on 0: no tags anywhere',
+		expect: 'malformed',
+		hex: common(6, 1) + '04626869' + '1864c100'
+	},
+	'simple-value.json': {
+		comment: 'unknown key 100 holding simple value 16: only false, true and null are allowed',
+		expect: 'malformed',
+		hex: common(6, 1) + '04626869' + '1864f0'
 	},
 	'float-under-unknown-key.json': {
 		comment: 'unknown key 100 holding the float 1.5: no floats anywhere, even where the receiver ignores the value',
