@@ -22,6 +22,8 @@ const str = (s: string) => textHex(Buffer.from(s, 'utf8').toString('hex'));
 const common = (pairs: number, code: number) => head(5, pairs) + '0001' + '01' + head(0, code) + '0250' + '01'.repeat(16) + '0300';
 /** A text event whose body is the text string `bodyHex` (already CBOR). */
 const textEvent = (bodyHex: string) => common(5, 1) + '04' + bodyHex;
+/** A malformed text event "hi" with one more key–value pair, `pairHex`, after key 4. */
+const withExtraPair = (comment: string, pairHex: string) => ({ comment, expect: 'malformed' as const, hex: common(6, 1) + '04626869' + pairHex });
 /** A profile event whose name is `name`. */
 const profileEvent = (name: string) => common(5, 6) + '0b' + str(name);
 
@@ -140,31 +142,11 @@ export const MALFORMED: Record<string, { comment: string; expect: 'malformed'; h
 		expect: 'malformed',
 		hex: 'a5' + '0001' + '0101' + '0250' + '01'.repeat(16) + '031b0020000000000000' + '04626869'
 	},
-	'negative-key.json': {
-		comment: 'an extra key −1 (0x20): every key must be an unsigned integer, even one the receiver would ignore',
-		expect: 'malformed',
-		hex: common(6, 1) + '04626869' + '2000'
-	},
-	'text-key.json': {
-		comment: 'an extra key "a": every key must be an unsigned integer',
-		expect: 'malformed',
-		hex: common(6, 1) + '04626869' + '616100'
-	},
-	'tag-under-unknown-key.json': {
-		comment: 'unknown key 100 holding tag 1 (epoch time) on 0: no tags anywhere',
-		expect: 'malformed',
-		hex: common(6, 1) + '04626869' + '1864c100'
-	},
-	'simple-value.json': {
-		comment: 'unknown key 100 holding simple value 16: only false, true and null are allowed',
-		expect: 'malformed',
-		hex: common(6, 1) + '04626869' + '1864f0'
-	},
-	'float-under-unknown-key.json': {
-		comment: 'unknown key 100 holding the float 1.5: no floats anywhere, even where the receiver ignores the value',
-		expect: 'malformed',
-		hex: common(6, 1) + '04626869' + '1864f93e00'
-	},
+	'negative-key.json': withExtraPair('an extra key −1 (0x20): every key must be an unsigned integer, even one the receiver would ignore', '2000'),
+	'text-key.json': withExtraPair('an extra key "a": every key must be an unsigned integer', '616100'),
+	'tag-under-unknown-key.json': withExtraPair('unknown key 100 holding tag 1 (epoch time) on 0: no tags anywhere', '1864c100'),
+	'simple-value.json': withExtraPair('unknown key 100 holding simple value 16: only false, true and null are allowed', '1864f0'),
+	'float-under-unknown-key.json': withExtraPair('unknown key 100 holding the float 1.5: no floats anywhere, even where the receiver ignores the value', '1864f93e00'),
 	'utf8-invalid-byte.json': { comment: 'body bytes ff fe: not UTF-8', expect: 'malformed', hex: textEvent(textHex('fffe')) },
 	'utf8-overlong.json': { comment: 'body c0 af: an overlong encoding of "/"', expect: 'malformed', hex: textEvent(textHex('c0af')) },
 	'utf8-surrogate.json': { comment: 'body ed a0 80: an encoded surrogate (U+D800, CESU-8)', expect: 'malformed', hex: textEvent(textHex('eda080')) },
