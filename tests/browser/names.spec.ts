@@ -2,7 +2,7 @@
  * Display names cannot fake trust (issue 8, item 11): a contact who calls themselves `Bob ✔︎` is
  * not shown as verified; the verified mark is an element with role img and name "Verified", found
  * only beside contacts whose safety code was marked verified; a name with a text-direction control
- * is refused where a person types it.
+ * is refused where a person types it; a name that looks like HTML is shown as text.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { APP_URL, invite, newPerson, openChat } from './support/people.js';
@@ -60,4 +60,13 @@ test('only the contact marked verified carries the Verified badge; "Bob ✔︎" 
 	await expect(alice.getByRole('checkbox', { name: 'Mark as verified' })).not.toBeChecked();
 	await expect(alice.getByRole('img', { name: 'Verified' })).toHaveCount(1);
 	await alice.screenshot({ path: 'test-results/names-bob-unverified.png' });
+});
+
+test('a name is shown as text, never as HTML', async () => {
+	const markup = '<img src=x alt=pwned><b>Bob</b>';
+	await alice.getByRole('textbox', { name: 'Contact name' }).fill(markup);
+	await alice.getByRole('button', { name: 'Rename' }).click();
+	await expect(detailsHeading()).toHaveText(markup);
+	await expect(chatLink('<img').locator('bdi')).toHaveText(markup);
+	await expect(alice.locator('bdi img, bdi b')).toHaveCount(0);
 });
