@@ -19,6 +19,7 @@ import { formatRelayAddress, parseRelayAddress, type QueueAddress } from '../pro
 import { toBase64url, utf8, concatBytes } from '../protocol/bytes.js';
 import { MAX_TEXT_BYTES, MESSAGE_ID_LENGTH } from '../protocol/constants.js';
 import { generateDhKeyPair } from '../protocol/crypto/index.js';
+import { displayNameProblem, MAX_NAME_CODE_POINTS } from '../protocol/display-name.js';
 import { decodeEnvelope, decodePayload, encodeEnvelope, encodePayload, type Payload } from '../protocol/envelope.js';
 import { isProtocolError } from '../protocol/errors.js';
 import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type DecodedChatEvent } from '../protocol/events.js';
@@ -36,12 +37,14 @@ import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
 const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
-const MAX_NAME_LENGTH = 64;
 
+/** A name a person types (profile, rename): white space collapsed, then the §8.2 display-name rule. */
 function cleanName(name: string): string {
 	const n = name.replace(/\s+/g, ' ').trim();
-	if (!n) throw new EngineError('not-allowed', 'Please enter a name.');
-	if (n.length > MAX_NAME_LENGTH) throw new EngineError('too-long', `A name can be at most ${MAX_NAME_LENGTH} characters.`);
+	const problem = displayNameProblem(n);
+	if (problem === 'empty') throw new EngineError('not-allowed', 'Please enter a name.');
+	if (problem === 'too-long') throw new EngineError('too-long', `A name can be at most ${MAX_NAME_CODE_POINTS} characters.`);
+	if (problem) throw new EngineError('not-allowed', 'A name cannot contain invisible, control or text-direction characters.');
 	return n;
 }
 
@@ -485,7 +488,7 @@ export class Engine implements EngineApi {
 				return this.#incoming(contactId, contact, { key, message, isNew: true });
 			}
 			case 'profile':
-				return { contact: { ...contact, name: event.name.slice(0, MAX_NAME_LENGTH) }, messages: [], outbox: [] };
+				return { contact: { ...contact, name: event.name }, messages: [], outbox: [] };
 			case 'receipt': {
 				const messages = [];
 				for (const target of event.targets) {

@@ -4,9 +4,10 @@
  * An event is a deterministic CBOR map (RFC 8949 §4.2.1) with small integer keys. Each event type
  * is described by one schema row, and one generic encoder and decoder serve them all.
  *
- * Guarantees: `decodeChatEvent` accepts only the deterministic encoding of a map whose known fields
- * have the right types and lengths, and throws `ProtocolError('MalformedInput')` naming the field
- * otherwise. An event of an unknown type or a newer version is not an error: it comes back as
+ * Guarantees: `decodeChatEvent` accepts only the deterministic encoding of a map with unsigned
+ * integer keys, well-formed UTF-8 text and no floats, whose known fields have the right types and
+ * ranges (integers at most 2^53 − 1, display names as `display-name.ts` says), and throws
+ * `ProtocolError('MalformedInput')` naming the field otherwise. An event of an unknown type or a newer version is not an error: it comes back as
  * `unsupported` with its exact bytes, so it can be kept and decoded again after an upgrade.
  * Unknown extra keys in a known event are ignored. What an event means to a conversation (who may
  * edit what) is the engine's concern.
@@ -14,6 +15,7 @@
 import { decode, encode } from 'cborg';
 import { CHAT_EVENT_VERSION, MAX_CHAT_EVENT_LENGTH, MAX_TEXT_BYTES } from './constants.js';
 import { equalBytes, utf8 } from './bytes.js';
+import { displayNameProblem } from './display-name.js';
 import { ProtocolError } from './errors.js';
 
 export const EVENT_ID_LENGTH = 16;
@@ -126,12 +128,31 @@ const BASE_FIELDS: readonly Field[] = [
 	{ key: K.sentAt, name: 'sentAt', kind: { t: 'uint', max: Number.MAX_SAFE_INTEGER } }
 ];
 
-// A display name: 1..64 characters, no control characters (C0, DEL, C1).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
 function malformed(field: string, why: string): ProtocolError {
 	return new ProtocolError('MalformedInput', `chat event field ${field}: ${why}`);
+}
+
+/** §8.2: every integer field, version and type included, is at most 2^53 − 1 (a JavaScript number). */
+function isSafeUint(v: unknown): v is number {
+	return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/**
+ * §8.1: every map key, at any depth, is an unsigned integer, and no value is a float. (cborg
+ * already refuses tags, `undefined`, NaN and infinities; a float that equals an integer fails the
+ * re-encoding check, so only fractional floats are left to find here.)
+ */
+function checkDataModel(v: unknown): void {
+	if (typeof v === 'number' && !Number.isInteger(v)) throw new ProtocolError('MalformedInput', 'chat event holds a float');
+	if (Array.isArray(v)) v.forEach(checkDataModel);
+	if (v instanceof Map) {
+		for (const [key, value] of v) {
+			if (!((typeof key === 'number' && Number.isInteger(key) && key >= 0) || (typeof key === 'bigint' && key >= 0n))) {
+				throw new ProtocolError('MalformedInput', 'chat event has a map key that is not an unsigned integer');
+			}
+			checkDataModel(value);
+		}
+	}
 }
 
 /** Checks one value against its field kind; returns the value in its TypeScript form. */
@@ -150,11 +171,12 @@ function check(f: Field, v: unknown): unknown {
 		case 'text': {
 			if (typeof v !== 'string' || v.length === 0) throw malformed(f.name, 'must be a non-empty string');
 			if (utf8(v).length > k.maxBytes) throw malformed(f.name, `must be at most ${k.maxBytes} bytes`);
-			if (k.name && ([...v].length > 64 || CONTROL.test(v))) throw malformed(f.name, 'must be 1..64 characters without control characters');
+			const problem = k.name ? displayNameProblem(v) : null;
+			if (problem) throw malformed(f.name, `is not a display name (${problem})`);
 			return v;
 		}
 		case 'uint':
-			if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > k.max) throw malformed(f.name, `must be an integer 0..${k.max}`);
+			if (!isSafeUint(v) || v > k.max) throw malformed(f.name, `must be an integer 0..${k.max}`);
 			return v;
 		case 'bool':
 			if (typeof v !== 'boolean') throw malformed(f.name, 'must be a boolean');
@@ -163,7 +185,7 @@ function check(f: Field, v: unknown): unknown {
 			if (!Array.isArray(v) || v.length === 0 || v.length > k.max) throw malformed(f.name, `must hold 1..${k.max} ids`);
 			return v.map((id) => check({ ...f, kind: ID }, id));
 		case 'enum':
-			if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= k.values.length) throw malformed(f.name, 'unknown value');
+			if (!isSafeUint(v) || v >= k.values.length) throw malformed(f.name, 'unknown value');
 			return k.values[v];
 	}
 }
@@ -204,11 +226,14 @@ export function decodeChatEvent(bytes: Uint8Array): DecodedChatEvent {
 	}
 	// §8.1: only the deterministic encoding of a value is accepted (key order, minimal integers,
 	// no floats standing in for integers): it must re-encode to exactly the bytes received.
+	// The comparison also rejects text strings that are not well-formed UTF-8: the decoder replaces
+	// each bad sequence with U+FFFD, whose encoding differs from the bytes it replaced.
 	if (!(map instanceof Map) || !equalBytes(encode(map), bytes)) throw new ProtocolError('MalformedInput', 'chat event is not a deterministic CBOR map');
+	checkDataModel(map);
 	const version = map.get(K.version);
 	const code = map.get(K.type);
-	if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) throw malformed('version', 'must be an unsigned integer');
-	if (typeof code !== 'number' || !Number.isInteger(code) || code < 0) throw malformed('type', 'must be an unsigned integer');
+	if (!isSafeUint(version)) throw malformed('version', `must be an unsigned integer 0..${Number.MAX_SAFE_INTEGER}`);
+	if (!isSafeUint(code)) throw malformed('type', `must be an unsigned integer 0..${Number.MAX_SAFE_INTEGER}`);
 	const type = TYPE_BY_CODE.get(code);
 	if (version !== CHAT_EVENT_VERSION || type === undefined) return { type: 'unsupported', version, code, raw: bytes.slice() };
 	const out: Record<string, unknown> = { type };

@@ -21,12 +21,17 @@ export async function createProfile(page: Page, name: string): Promise<void> {
 	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
 }
 
-/** Creates an invitation and returns its link, as shown in the "Invitation link" box. */
+/**
+ * Creates an invitation and returns its link, as shown in the "Invitation link" box (which still
+ * shows the previous invitation's link until the new one is made).
+ */
 export async function invite(page: Page): Promise<string> {
 	await page.getByRole('button', { name: 'New contact' }).click();
-	await page.getByRole('button', { name: 'Create invitation' }).click();
 	const box = page.getByRole('textbox', { name: 'Invitation link' });
+	const previous = await box.inputValue();
+	await page.getByRole('button', { name: 'Create invitation' }).click();
 	await expect(box).toHaveValue(/#\/join\//, { timeout: 20_000 });
+	await expect(box).not.toHaveValue(previous);
 	return box.inputValue();
 }
 

@@ -113,6 +113,21 @@ describe('engine', () => {
 		await Promise.all([alice.close(), bob.close(), carol.close()]);
 	});
 
+	it('a name cannot hold format or control characters, at profile creation or rename (§8.2)', async () => {
+		const { engine: fresh } = await person(null);
+		for (const name of ['Bob \u202e\u2714', 'Bo\u200bb', '\u2067Bob', 'Bob\u0007']) {
+			await expect(fresh.createProfile(name)).rejects.toMatchObject({ kind: 'not-allowed', message: expect.stringContaining('invisible') });
+		}
+		await expect(fresh.createProfile('😀'.repeat(65))).rejects.toMatchObject({ kind: 'too-long' });
+		expect((await fresh.createProfile('😀'.repeat(64))).name).toBe('😀'.repeat(64));
+		const { engine: bob } = await person('Bob');
+		const { aId } = await connect(fresh, bob);
+		await expect(fresh.renameContact(aId, 'Bob\u200f ✔︎')).rejects.toMatchObject({ kind: 'not-allowed' });
+		await fresh.renameContact(aId, 'Bob ✔︎');
+		expect((await fresh.contact(aId)).name).toBe('Bob ✔︎');
+		await Promise.all([fresh.close(), bob.close()]);
+	});
+
 	it('garbage on an invitation queue is dropped alone; the other conversation goes on', async () => {
 		const { engine: alice } = await person('Alice');
 		const { engine: bob } = await person('Bob');

@@ -1,7 +1,7 @@
 /** Writes this folder's vector files: `npx tsx tests/vectors/events/generate.ts`. */
 import { writeFileSync } from 'node:fs';
 import { encodeChatEvent } from '../../../src/lib/protocol/events.js';
-import { OTHER, VALID } from './cases.js';
+import { IGNORED_KEYS, MALFORMED, UNSUPPORTED, VALID } from './cases.js';
 
 const toJson = (v: unknown) =>
 	JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? { $bytes: Buffer.from(x).toString('hex') } : x), '\t') + '\n';
@@ -9,5 +9,6 @@ const toJson = (v: unknown) =>
 for (const [file, { comment, event }] of Object.entries(VALID)) {
 	writeFileSync(new URL(file, import.meta.url), toJson({ expect: 'success', comment, hex: Buffer.from(encodeChatEvent(event)).toString('hex'), event }));
 }
-for (const [file, c] of Object.entries(OTHER)) writeFileSync(new URL(file, import.meta.url), toJson(c));
-console.log(`wrote ${Object.keys(VALID).length + Object.keys(OTHER).length} vectors`);
+const other = { ...IGNORED_KEYS, ...UNSUPPORTED, ...MALFORMED };
+for (const [file, c] of Object.entries(other)) writeFileSync(new URL(file, import.meta.url), toJson(c));
+console.log(`wrote ${Object.keys(VALID).length + Object.keys(other).length} vectors`);

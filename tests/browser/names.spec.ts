@@ -1,0 +1,72 @@
+/**
+ * Display names cannot fake trust (issue 8, item 11): a contact who calls themselves `Bob ✔︎` is
+ * not shown as verified; the verified mark is an element with role img and name "Verified", found
+ * only beside contacts whose safety code was marked verified; a name with a text-direction control
+ * is refused where a person types it; a name that looks like HTML is shown as text.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { APP_URL, invite, newPerson, openChat } from './support/people.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const FAKE = 'Bob ✔︎';
+let alice: Page;
+
+/** A new person named `name` answers one of Alice's invitations. */
+async function joinAlice(page: Page, name: string): Promise<void> {
+	const link = await invite(alice);
+	await page.goto(link);
+	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await page.getByRole('button', { name: 'Connect' }).click();
+	await expect(alice.getByRole('status').filter({ hasText: `${name} connected` })).toBeVisible({ timeout: 30_000 });
+}
+
+const chatLink = (name: string) => alice.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(`^${name}`) });
+const detailsHeading = () => alice.getByRole('heading', { level: 2 });
+
+test.beforeAll(async ({ browser }) => {
+	alice = await newPerson(browser, 'Alice');
+	await joinAlice(await (await browser.newContext()).newPage(), FAKE);
+	await joinAlice(await (await browser.newContext()).newPage(), 'Carol');
+});
+
+test('a name holding a text-direction control is refused at profile creation', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${APP_URL}/`);
+	await page.getByRole('textbox', { name: 'Display name' }).fill('Mallory \u202e\u2714');
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await expect(page.getByRole('alert')).toHaveText(/cannot contain invisible, control or text-direction characters/);
+	await expect(page.getByRole('button', { name: 'New contact' })).toHaveCount(0);
+});
+
+test('only the contact marked verified carries the Verified badge; "Bob ✔︎" does not', async () => {
+	await openChat(alice, 'Carol');
+	await alice.getByRole('link', { name: 'Contact details' }).click();
+	await alice.getByRole('checkbox', { name: 'Mark as verified' }).check();
+	await expect(detailsHeading().getByRole('img', { name: 'Verified' })).toBeVisible();
+	await expect(chatLink('Carol').getByRole('img', { name: 'Verified' })).toBeVisible();
+	await expect(chatLink(FAKE)).toBeVisible();
+	await expect(chatLink(FAKE).getByRole('img', { name: 'Verified' })).toHaveCount(0);
+	// The name is isolated text: the check mark is part of it, not an element of its own.
+	await expect(chatLink(FAKE).locator('bdi')).toHaveText(FAKE);
+	await detailsHeading().scrollIntoViewIfNeeded();
+	await alice.screenshot({ path: 'test-results/names-carol-verified.png' });
+
+	await openChat(alice, FAKE);
+	await expect(detailsHeading().getByRole('img', { name: 'Verified' })).toHaveCount(0);
+	await alice.getByRole('link', { name: 'Contact details' }).click();
+	await expect(detailsHeading()).toHaveText(FAKE);
+	await expect(alice.getByRole('checkbox', { name: 'Mark as verified' })).not.toBeChecked();
+	await expect(alice.getByRole('img', { name: 'Verified' })).toHaveCount(1);
+	await alice.screenshot({ path: 'test-results/names-bob-unverified.png' });
+});
+
+test('a name is shown as text, never as HTML', async () => {
+	const markup = '<img src=x alt=pwned><b>Bob</b>';
+	await alice.getByRole('textbox', { name: 'Contact name' }).fill(markup);
+	await alice.getByRole('button', { name: 'Rename' }).click();
+	await expect(detailsHeading()).toHaveText(markup);
+	await expect(chatLink('<img').locator('bdi')).toHaveText(markup);
+	await expect(alice.locator('bdi img, bdi b')).toHaveCount(0);
+});
