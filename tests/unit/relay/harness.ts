@@ -1,5 +1,5 @@
 /** Starts a relay on a free loopback port for a test, and makes clients for it. */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
@@ -18,17 +18,20 @@ export interface TestRelay {
 	stop(): Promise<void>;
 }
 
-export async function startRelay(opts: { dbPath?: string; limits?: Partial<RelayLimits> } = {}): Promise<TestRelay> {
+export async function startRelay(
+	opts: { dbPath?: string; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string } = {}
+): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
 	const relay = new RelayServer({
 		store: new SqliteStore(opts.dbPath ?? ':memory:'),
 		identity,
 		limits: opts.limits,
+		trustedProxies: opts.trustedProxies,
+		statsToken: opts.statsToken,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
 	});
-	const server = createServer();
-	relay.attach(server);
+	const server = relay.createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
