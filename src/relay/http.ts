@@ -76,8 +76,11 @@ export interface HttpSurfaceOptions {
 
 const STATUS: Partial<Record<RelayErrorCode, number>> = { AUTH: 403, QUOTA: 507, INTERNAL: 500 };
 
+/** A request handler that also counts the requests it is handling. */
+export type HttpSurface = RequestHandler & { readonly inFlight: number };
+
 /** The request handler for the relay's routes; it answers every request, and never throws or rejects. */
-export function httpSurface(opts: HttpSurfaceOptions): RequestHandler {
+export function httpSurface(opts: HttpSurfaceOptions): HttpSurface {
 	const keyLine = toBase64url(opts.relayPublicKey);
 	const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
 		const reply = (status: number, body: string, type = 'text/plain', extra: Record<string, string> = {}) => {
@@ -121,11 +124,16 @@ export function httpSurface(opts: HttpSurfaceOptions): RequestHandler {
 			return reply(STATUS[code] ?? 400, code);
 		}
 	};
-	return (req, res) => {
-		route(req, res).catch((e: unknown) => {
-			opts.log('http_failed', { error: e instanceof Error ? e.name : 'unknown' });
-			if (res.headersSent) res.destroy();
-			else res.writeHead(500, { 'content-type': 'text/plain' }).end('INTERNAL');
-		});
+	let inFlight = 0;
+	const handle = (req: IncomingMessage, res: ServerResponse) => {
+		inFlight += 1;
+		route(req, res)
+			.catch((e: unknown) => {
+				opts.log('http_failed', { error: e instanceof Error ? e.name : 'unknown' });
+				if (res.headersSent) res.destroy();
+				else res.writeHead(500, { 'content-type': 'text/plain' }).end('INTERNAL');
+			})
+			.finally(() => (inFlight -= 1));
 	};
+	return Object.defineProperty(handle, 'inFlight', { get: () => inFlight }) as HttpSurface;
 }

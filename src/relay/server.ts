@@ -41,7 +41,7 @@ import {
 import { deliveryKey, sealDelivery } from '../lib/protocol/relay-delivery.js';
 import { openSealed, SEALED_SESSION_ID } from '../lib/protocol/sealed-command.js';
 import { clientAddress, normalizeAddress, RateBuckets, Slots } from './admission.js';
-import { httpSurface, type RequestHandler } from './http.js';
+import { httpSurface, type HttpSurface, type RequestHandler } from './http.js';
 import type { QueueRecord, RelayStore } from './store.js';
 
 export interface RelayLimits {
@@ -164,6 +164,7 @@ export class RelayServer {
 	readonly #sendRate: RateBuckets;
 	readonly #trustedProxies: ReadonlySet<string>;
 	readonly #statsToken: string | undefined;
+	#http: HttpSurface | undefined;
 	readonly #subscribers = new Map<string, Connection>();
 	readonly #expiry: ReturnType<typeof setInterval>;
 
@@ -222,7 +223,9 @@ export class RelayServer {
 				const address = clientAddress(req, this.#trustedProxies);
 				const release = this.#slots.take(address);
 				if (!release) {
-					socket.end(this.#slots.total >= this.#limits.maxConnections ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 429 Too Many Requests\r\n\r\n');
+					const global = this.#slots.total >= this.#limits.maxConnections;
+					this.#log('connection_refused', { reason: global ? 'global-cap' : 'per-address-cap' });
+					socket.end(global ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 429 Too Many Requests\r\n\r\n');
 					return;
 				}
 				socket.once('close', release);
@@ -232,9 +235,7 @@ export class RelayServer {
 				socket.destroy();
 			}
 		});
-		server.on(
-			'request',
-			httpSurface({
+		this.#http = httpSurface({
 				relayPublicKey: this.#identity.publicKey,
 				stats: () => this.stats(),
 				statsToken: this.#statsToken,
@@ -247,8 +248,13 @@ export class RelayServer {
 				errorCode: (e) => this.#errorCode(e),
 				log: this.#log,
 				otherRequests
-			})
-		);
+			});
+		server.on('request', this.#http);
+	}
+
+	/** HTTP requests being handled now (a request whose body is still arriving counts). */
+	get httpRequestsInFlight(): number {
+		return this.#http?.inFlight ?? 0;
 	}
 
 	async stats(): Promise<{ queues: number; pendingMessages: number; connections: number }> {

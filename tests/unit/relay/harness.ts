@@ -77,10 +77,27 @@ export async function securedQueue(recipient: RelayClient, sender: RelayClient) 
 	return { ...ids, recipientKey, dh, senderKey };
 }
 
-export async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
 	const end = Date.now() + ms;
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 5));
+	}
+}
+
+/** Proof that the relay still serves: two fresh clients create a queue, send, receive and acknowledge one message. */
+export async function roundTrip(address: RelayAddress): Promise<void> {
+	const bob = client(address);
+	const alice = client(address);
+	try {
+		const q = await securedQueue(bob.client, alice.client);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		const messageId = systemRandom(16);
+		await alice.client.send(q.senderId, q.senderKey, messageId, new TextEncoder().encode('still here'));
+		await until(() => bob.inbox.length === 1, 'the round trip');
+		await bob.client.ack(q.recipientId, q.recipientKey, messageId);
+	} finally {
+		bob.client.close();
+		alice.client.close();
 	}
 }
