@@ -33,7 +33,9 @@ const { values } = parseArgs({
 	}
 });
 if (!values.data) {
-	console.error('usage: npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/] [--static ./build]');
+	console.error(
+		'usage: npm run relay -- --port 8443 --data ./relay-data [--host 0.0.0.0] [--public-url wss://relay.example.org/] [--max-connections-per-ip 1000] [--max-connections 20000] [--trusted-proxy ADDRESS ...] [--stats-token TOKEN] [--static ./build]'
+	);
 	process.exit(2);
 }
 function count(flag: string, value: string | undefined, min: number, max: number): number | undefined {
