@@ -66,6 +66,16 @@ describe('the relay survives hostile HTTP clients', () => {
 		await roundTrip(r.address);
 	});
 
+	it('answers 408 and closes a POST /send whose body stalls past the body deadline', async () => {
+		const r = await start({ limits: { bodyTimeoutMs: 300 } });
+		const { socket, closed, received } = await rawSocket(r);
+		socket.write(partialPost);
+		await closed;
+		expect(received()).toMatch(/^HTTP\/1\.1 408 /);
+		expect(r.logs).toContain(JSON.stringify({ event: 'send_body_refused', reason: 'timeout' }));
+		await roundTrip(r.address);
+	});
+
 	it('closes a connection whose headers arrive one byte at a time, past the header deadline, while serving others', async () => {
 		const r = await start({ limits: { headersTimeoutMs: 500 } });
 		const { socket, closed } = await rawSocket(r);
