@@ -10,12 +10,14 @@
  * the policy of its own CSP meta tag plus `frame-ancestors 'none'` (which a meta tag cannot carry),
  * anything else's (a worker script takes its policy from its own response) is ASSET_CSP. Text
  * assets are sent brotli- or gzip-compressed when the client accepts it, compressed once per file
- * version and kept in memory (files up to MAX_COMPRESSED_FILE).
+ * version off the event loop (zlib's thread pool, so the relay keeps serving meanwhile) and kept in
+ * memory (files up to MAX_COMPRESSED_FILE).
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -39,6 +41,9 @@ export const MAX_COMPRESSED_FILE = 4 * 1024 * 1024;
 
 const SPA_FALLBACK = '200.html';
 
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
 /** The app's policy (svelte.config.js `kit.csp.directives`) without the page-only hashes, for workers and other assets. */
 export const ASSET_CSP =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -51,6 +56,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 	'x-content-type-options': 'nosniff',
 	'permissions-policy': 'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()'
 };
+
+/** Headers for any answer that is not a page with its own policy. */
+const ASSET_HEADERS = { ...SECURITY_HEADERS, 'content-security-policy': ASSET_CSP };
 
 const META_CSP = /<meta\s+http-equiv="content-security-policy"\s+content="([^"]*)"/i;
 
@@ -81,7 +89,7 @@ interface CachedFile {
 	readonly version: string;
 	readonly identity: Buffer;
 	readonly csp: string;
-	readonly encoded: Map<Exclude<Encoding, 'identity'>, Buffer>;
+	readonly encoded: Map<Exclude<Encoding, 'identity'>, Promise<Buffer>>;
 }
 
 function fileAt(root: string, urlPath: string): string | undefined {
@@ -118,25 +126,33 @@ export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResp
 		}
 		return entry;
 	};
-	const encode = (entry: CachedFile, encoding: Exclude<Encoding, 'identity'>): Buffer => {
+	const encode = (entry: CachedFile, encoding: Exclude<Encoding, 'identity'>): Promise<Buffer> => {
 		let body = entry.encoded.get(encoding);
 		if (!body) {
-			body = encoding === 'br' ? brotliCompressSync(entry.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } }) : gzipSync(entry.identity, { level: 9 });
+			body = encoding === 'br' ? brotli(entry.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } }) : gzipAsync(entry.identity, { level: 9 });
+			body.catch(() => entry.encoded.delete(encoding));
 			entry.encoded.set(encoding, body);
 		}
 		return body;
 	};
 
 	return (req, res) => {
+		void serve(req, res).catch(() => {
+			if (res.headersSent) res.destroy();
+			else res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...ASSET_HEADERS }).end('failed');
+		});
+	};
+
+	async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.writeHead(405, { allow: 'GET, HEAD', ...SECURITY_HEADERS, 'content-security-policy': ASSET_CSP }).end();
+			res.writeHead(405, { allow: 'GET, HEAD', ...ASSET_HEADERS }).end();
 			return;
 		}
 		const urlPath = (req.url ?? '/').split('?')[0] as string;
 		const navigation = (req.headers.accept ?? '').includes('text/html');
 		const file = fileAt(root, urlPath) ?? (navigation ? fileAt(root, `/${SPA_FALLBACK}`) : undefined);
 		if (!file) {
-			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...SECURITY_HEADERS, 'content-security-policy': ASSET_CSP }).end('not found');
+			res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', ...ASSET_HEADERS }).end('not found');
 			return;
 		}
 		const stat = statSync(file);
@@ -146,14 +162,14 @@ export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResp
 			...SECURITY_HEADERS
 		};
 		if (!COMPRESSIBLE.has(extname(file)) || stat.size > MAX_COMPRESSED_FILE) {
-			res.writeHead(200, { ...headers, 'content-security-policy': ASSET_CSP, 'content-length': stat.size });
+			res.writeHead(200, { ...headers, ...ASSET_HEADERS, 'content-length': stat.size });
 			if (req.method === 'HEAD') res.end();
-			else createReadStream(file).pipe(res);
+			else createReadStream(file).on('error', () => res.destroy()).pipe(res);
 			return;
 		}
 		const entry = cached(file, `${stat.mtimeMs}:${stat.size}`);
 		const encoding = chooseEncoding(req.headers['accept-encoding']);
-		const body = encoding === 'identity' ? entry.identity : encode(entry, encoding);
+		const body = encoding === 'identity' ? entry.identity : await encode(entry, encoding);
 		res.writeHead(200, {
 			...headers,
 			'content-security-policy': entry.csp,
@@ -162,5 +178,5 @@ export function staticFiles(dir: string): (req: IncomingMessage, res: ServerResp
 			'content-length': body.length
 		});
 		res.end(req.method === 'HEAD' ? undefined : body);
-	};
+	}
 }
