@@ -73,6 +73,9 @@ describe('connection admission', () => {
 		const direct = await start({ connectionsPerIp: 1 });
 		expect((await silentSocket(direct, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(101);
 		expect((await silentSocket(direct, { 'x-forwarded-for': '198.51.100.2' })).status).toBe(429);
+		const logs = [...behindProxy.logs, ...direct.logs].join('\n');
+		expect(logs).toContain('connection_refused');
+		expect(logs).not.toMatch(/198\.51\.100|127\.0\.0\.1/);
 	});
 });
 
