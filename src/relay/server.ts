@@ -8,23 +8,24 @@
  * the store made it durable; delivered bodies are re-encrypted to the recipient's queue key; one
  * subscriber per queue, one message in flight until acknowledged. A malformed or unauthorized
  * command gets a coarse error and touches nothing; a frame that breaks the session closes only
- * that connection. Logs name no queue id, key or address.
+ * that connection. A connection slot is taken only within the global and per-address caps
+ * (admission.ts) and given back when the socket closes, however it closes; a socket that has not
+ * finished the Noise handshake by the handshake deadline, or sends nothing for the idle timeout,
+ * is closed. Logs name no queue id, key or address.
  */
-import { toBase64url } from '../lib/protocol/bytes.js';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
 	FRAME_SIZE,
-	NOISE_MAX_MESSAGE_LENGTH,
 	NOISE_PROLOGUE_RELAY,
-	NOISE_PROLOGUE_SEALED,
 	QUEUE_ID_LENGTH,
 	RELAY_PROTOCOL_VERSION,
 	X25519_KEY_LENGTH
 } from '../lib/protocol/constants.js';
 import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { isProtocolError } from '../lib/protocol/errors.js';
-import { NOISE_SUITE, nRespond, nkRespond, type NoiseSuite, type NoiseTransport } from '../lib/protocol/noise.js';
+import { NOISE_SUITE, nkRespond, type NoiseSuite, type NoiseTransport } from '../lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
 import { relayAuthKey, verifyAuthenticator } from '../lib/protocol/relay-auth.js';
 import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
@@ -38,6 +39,9 @@ import {
 	type RelayReply
 } from '../lib/protocol/relay-commands.js';
 import { deliveryKey, sealDelivery } from '../lib/protocol/relay-delivery.js';
+import { openSealed, SEALED_SESSION_ID } from '../lib/protocol/sealed-command.js';
+import { clientAddress, normalizeAddress, RateBuckets, Slots } from './admission.js';
+import { httpSurface, type HttpSurface, type RequestHandler } from './http.js';
 import type { QueueRecord, RelayStore } from './store.js';
 
 export interface RelayLimits {
@@ -50,6 +54,19 @@ export interface RelayLimits {
 	readonly commandBurst: number;
 	/** Concurrent WebSocket connections from one IP address. */
 	readonly connectionsPerIp: number;
+	/** Concurrent WebSocket connections in all: behind a proxy every client may share one address. */
+	readonly maxConnections: number;
+	/** A socket must finish the Noise handshake within this after its upgrade, or it is closed. */
+	readonly handshakeTimeoutMs: number;
+	/** A session that sends no frame for this long is closed (clients keep alive with PING). */
+	readonly idleTimeoutMs: number;
+	/** HTTP request headers must arrive within this (a slow client cannot hold a request open). */
+	readonly headersTimeoutMs: number;
+	/** A `POST /send` body must arrive within this. */
+	readonly bodyTimeoutMs: number;
+	/** Token bucket per client address for `POST /send`: sustained sends per second and burst. */
+	readonly sealedSendsPerSecond: number;
+	readonly sealedSendBurst: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -57,18 +74,17 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	messageTtlMs: 21 * 24 * 3600 * 1000,
 	commandsPerSecond: 100,
 	commandBurst: 400,
-	connectionsPerIp: 1000
+	connectionsPerIp: 1000,
+	maxConnections: 20_000,
+	handshakeTimeoutMs: 10_000,
+	idleTimeoutMs: 300_000,
+	headersTimeoutMs: 10_000,
+	bodyTimeoutMs: 10_000,
+	sealedSendsPerSecond: 10,
+	sealedSendBurst: 50
 };
 
 export type RelayLog = (event: string, fields?: Record<string, string | number>) => void;
-
-/**
- * §7.6: a sealed command cannot bind the Noise N handshake hash (the hash covers the ciphertext of
- * the authenticated command itself), so its SESSION_ID is 32 zero bytes and its session key the
- * relay's static key. Such an authenticator is replayable; only SEND, which is idempotent by
- * message id, is accepted this way.
- */
-export const SEALED_SESSION_ID = new Uint8Array(32);
 
 /** Authenticator keys a connection keeps (§7.3); past this many, the cache starts over. */
 const AUTH_KEY_CACHE_SIZE = 1024;
@@ -144,7 +160,11 @@ export class RelayServer {
 	readonly #noise: NoiseSuite;
 	readonly #wss = new WebSocketServer({ noServer: true, maxPayload: FRAME_SIZE });
 	readonly #connections = new Set<Connection>();
-	readonly #perIp = new Map<string, number>();
+	readonly #slots: Slots;
+	readonly #sendRate: RateBuckets;
+	readonly #trustedProxies: ReadonlySet<string>;
+	readonly #statsToken: string | undefined;
+	#http: HttpSurface | undefined;
 	readonly #subscribers = new Map<string, Connection>();
 	readonly #expiry: ReturnType<typeof setInterval>;
 
@@ -158,6 +178,10 @@ export class RelayServer {
 		crypto?: RelayCryptoSuite;
 		/** The Noise suite; defaults to the protocol's (pure TypeScript). */
 		noiseSuite?: NoiseSuite;
+		/** TCP peers (e.g. a TLS-terminating proxy) whose `X-Forwarded-For` names the client; no one else's is believed. */
+		trustedProxies?: readonly string[];
+		/** `GET /stats` answers `Authorization: Bearer <statsToken>` from anywhere; without it, loopback only. */
+		statsToken?: string;
 	}) {
 		this.#store = opts.store;
 		this.#identity = opts.identity;
@@ -166,6 +190,10 @@ export class RelayServer {
 		this.#random = opts.random ?? systemRandom;
 		this.#crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
 		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
+		this.#slots = new Slots(this.#limits.maxConnections, this.#limits.connectionsPerIp);
+		this.#sendRate = new RateBuckets(this.#limits.sealedSendsPerSecond, this.#limits.sealedSendBurst);
+		this.#trustedProxies = new Set((opts.trustedProxies ?? []).map(normalizeAddress));
+		this.#statsToken = opts.statsToken || undefined;
 		this.#expiry = setInterval(() => void this.expire(), 3600_000);
 		this.#expiry.unref();
 	}
@@ -174,20 +202,59 @@ export class RelayServer {
 		return this.#identity.publicKey;
 	}
 
+	/** A Node HTTP server serving this relay (see `attach`), checking its header deadline at least every second. */
+	createServer(otherRequests?: RequestHandler): Server {
+		const server = createServer({ connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(this.#limits.headersTimeoutMs / 4))) });
+		this.attach(server, otherRequests);
+		return server;
+	}
+
 	/**
 	 * Serves WebSocket upgrades and the relay's HTTP routes on `server`; any other request goes to
-	 * `otherRequests` (e.g. the static app) or gets a 404.
+	 * `otherRequests` (e.g. the static app) or gets a 404. Node enforces the header deadline set here
+	 * only at the server's `connectionsCheckingInterval` (30 s by default): `createServer` sets it.
 	 */
-	attach(server: Server, otherRequests?: (req: IncomingMessage, res: ServerResponse) => void): void {
-		server.on('upgrade', (req, socket, head) => {
-			const ip = req.socket.remoteAddress ?? '';
-			if ((this.#perIp.get(ip) ?? 0) >= this.#limits.connectionsPerIp) {
-				socket.end('HTTP/1.1 429 Too Many Requests\r\n\r\n');
-				return;
+	attach(server: Server, otherRequests?: RequestHandler): void {
+		server.headersTimeout = this.#limits.headersTimeoutMs;
+		server.requestTimeout = this.#limits.headersTimeoutMs + this.#limits.bodyTimeoutMs;
+		server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+			socket.on('error', () => socket.destroy());
+			try {
+				const address = clientAddress(req, this.#trustedProxies);
+				const release = this.#slots.take(address);
+				if (!release) {
+					const global = this.#slots.total >= this.#limits.maxConnections;
+					this.#log('connection_refused', { reason: global ? 'global-cap' : 'per-address-cap' });
+					socket.end(global ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 429 Too Many Requests\r\n\r\n');
+					return;
+				}
+				socket.once('close', release);
+				this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, address));
+			} catch (e) {
+				this.#log('upgrade_failed', { error: e instanceof Error ? e.name : 'unknown' });
+				socket.destroy();
 			}
-			this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, ip));
 		});
-		server.on('request', (req, res) => void this.#http(req, res, otherRequests));
+		this.#http = httpSurface({
+				relayPublicKey: this.#identity.publicKey,
+				stats: () => this.stats(),
+				statsToken: this.#statsToken,
+				trustedProxies: this.#trustedProxies,
+				sendRate: this.#sendRate,
+				bodyTimeoutMs: this.#limits.bodyTimeoutMs,
+				sealedMaxAheadMs: this.#limits.messageTtlMs,
+				open: (body) => openSealed(this.#noise, this.#identity, body),
+				run: ({ corrId, body }) => this.#command(body, corrId, SEALED_SESSION_ID),
+				errorCode: (e) => this.#errorCode(e),
+				log: this.#log,
+				otherRequests
+			});
+		server.on('request', this.#http);
+	}
+
+	/** HTTP requests being handled now (a request whose body is still arriving counts). */
+	get httpRequestsInFlight(): number {
+		return this.#http?.inFlight ?? 0;
 	}
 
 	async stats(): Promise<{ queues: number; pendingMessages: number; connections: number }> {
@@ -213,8 +280,17 @@ export class RelayServer {
 	#accept(ws: WebSocket, ip: string): void {
 		const conn = new Connection(ws, ip, this.#limits);
 		this.#connections.add(conn);
-		this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
+		const handshakeDeadline = setTimeout(() => {
+			if (conn.transport) return;
+			this.#log('handshake_timeout');
+			ws.terminate();
+		}, this.#limits.handshakeTimeoutMs);
+		const idle = setTimeout(() => {
+			this.#log('idle_timeout');
+			ws.terminate();
+		}, this.#limits.idleTimeoutMs);
 		ws.on('message', (data: RawData, isBinary: boolean) => {
+			idle.refresh();
 			const frame = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
 			if (!isBinary || frame.length !== FRAME_SIZE) {
 				ws.close(1002, 'frames must be binary and of the fixed size');
@@ -223,10 +299,9 @@ export class RelayServer {
 			conn.chain = conn.chain.then(() => this.#frame(conn, new Uint8Array(frame.buffer, frame.byteOffset, frame.length)));
 		});
 		ws.on('close', () => {
+			clearTimeout(handshakeDeadline);
+			clearTimeout(idle);
 			this.#connections.delete(conn);
-			const left = (this.#perIp.get(ip) ?? 1) - 1;
-			if (left > 0) this.#perIp.set(ip, left);
-			else this.#perIp.delete(ip);
 			for (const key of conn.subscriptions.keys()) if (this.#subscribers.get(key) === conn) this.#subscribers.delete(key);
 		});
 		ws.on('error', () => ws.terminate());
@@ -392,37 +467,5 @@ export class RelayServer {
 		sub.inFlight = hex(m.messageId);
 		const { nonce, sealedBody } = sealDelivery(this.#crypto, sub.key, sub.queue.recipientId, m.messageId, m.body, this.#random);
 		conn.send(0, { type: 'MSG', recipientId: sub.queue.recipientId, messageId: m.messageId, receivedAt: m.receivedAt, nonce, sealedBody });
-	}
-
-	async #http(req: IncomingMessage, res: ServerResponse, otherRequests?: (req: IncomingMessage, res: ServerResponse) => void): Promise<void> {
-		const reply = (status: number, body: string, type = 'text/plain') => {
-			res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
-			res.end(body);
-		};
-		const path = (req.url ?? '/').split('?')[0];
-		if (req.method === 'GET' && path === '/healthz') return reply(200, JSON.stringify({ status: 'ok' }), 'application/json');
-		if (req.method === 'GET' && path === '/stats') return reply(200, JSON.stringify(await this.stats()), 'application/json');
-		// The public key, so an app served beside this relay can use it (config.json "same-origin", PROTOCOL.md §9.4).
-		if (req.method === 'GET' && path === '/relay-key') return reply(200, toBase64url(this.#identity.publicKey));
-		if (req.method === 'POST' && path === '/send') {
-			const chunks: Buffer[] = [];
-			let size = 0;
-			for await (const chunk of req as AsyncIterable<Buffer>) {
-				size += chunk.length;
-				if (size > NOISE_MAX_MESSAGE_LENGTH) return reply(413, 'LARGE');
-				chunks.push(chunk);
-			}
-			try {
-				const opened = nRespond(this.#noise, this.#identity, NOISE_PROLOGUE_SEALED, new Uint8Array(Buffer.concat(chunks)));
-				const { corrId, body } = decodeCommand(opened.payload);
-				const out = await this.#command(body, corrId, SEALED_SESSION_ID);
-				return reply(200, out.type);
-			} catch (e) {
-				const code = this.#errorCode(e);
-				return reply(code === 'AUTH' ? 403 : code === 'QUOTA' ? 507 : code === 'INTERNAL' ? 500 : 400, code);
-			}
-		}
-		if (otherRequests) otherRequests(req, res);
-		else reply(404, 'not found');
 	}
 }

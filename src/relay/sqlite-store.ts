@@ -11,6 +11,7 @@
  * every write to a queue): the lookups of every SEND and ACK skip SQLite.
  */
 import Database from 'better-sqlite3';
+import { ensurePrivateFile } from './private-file.js';
 import type { AddResult, QueueRecord, RelayStore, StoredMessage } from './store.js';
 
 const SCHEMA = `
@@ -128,6 +129,7 @@ export class SqliteStore implements RelayStore {
 	}
 
 	constructor(path: string) {
+		if (path !== ':memory:') ensurePrivateFile(path);
 		this.#db = new Database(path);
 		this.#db.pragma('journal_mode = WAL');
 		this.#db.pragma('synchronous = FULL');

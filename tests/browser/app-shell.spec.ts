@@ -20,3 +20,34 @@ test('the built app loads from the relay server under its strict CSP, with no co
 	expect((await page.request.get(`${APP}/healthz`)).ok()).toBe(true);
 	expect((await page.request.get(`${APP}/_app/missing.js`)).status()).toBe(404);
 });
+
+test('the page and its worker script arrive with the security headers, compressed, and the app works under them', async ({ page }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (e) => errors.push(e.message));
+	page.on('console', (m) => {
+		if (m.type() === 'error') errors.push(m.text());
+	});
+	const workerScript = page.waitForResponse((r) => /\/workers\/engine\.worker-[^/]+\.js$/.test(new URL(r.url()).pathname));
+	const navigation = await page.goto(`${APP}/`);
+	const worker = await workerScript;
+	for (const [what, res] of [
+		['page', navigation!],
+		['worker script', worker]
+	] as const) {
+		const headers = await res.allHeaders();
+		expect(headers['content-security-policy'], what).toContain("frame-ancestors 'none'");
+		expect(headers['content-security-policy'], what).toContain("object-src 'none'");
+		expect(headers['x-frame-options'], what).toBe('DENY');
+		expect(headers['cross-origin-opener-policy'], what).toBe('same-origin');
+		expect(headers['cross-origin-resource-policy'], what).toBe('same-origin');
+		expect(headers['referrer-policy'], what).toBe('no-referrer');
+		expect(headers['x-content-type-options'], what).toBe('nosniff');
+		expect(headers['permissions-policy'], what).toContain('camera=()');
+		expect(headers['content-encoding'], what).toBe('br');
+	}
+	expect((await navigation!.allHeaders())['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
+	await page.getByRole('textbox', { name: 'Display name' }).fill('Under CSP');
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });
+	expect(errors).toEqual([]);
+});

@@ -2,14 +2,14 @@ import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
-import { FRAME_SIZE, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
+import { FRAME_SIZE } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { isProtocolError } from '../../../src/lib/protocol/errors.js';
-import { NOISE_SUITE, nInitiate } from '../../../src/lib/protocol/noise.js';
+import { NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
-import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
-import { encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import type { ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { sealSend } from '../../../src/lib/protocol/sealed-command.js';
 import { RelayClientError } from '../../../src/lib/relay-client/client.js';
 import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
@@ -205,14 +205,10 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		const alice = client(relay.address);
 		const q = await securedQueue(bob.client, alice.client);
 		const id = msgId();
-		// A sealed command's session key is the relay's static key and its SESSION_ID 32 zero bytes (PROTOCOL.md §7.6).
-		const sealedSend = (command: ClientCommand & { type: 'SEND' }) => {
-			const sessionId = new Uint8Array(32);
-			const key = relayAuthKey(RELAY_CRYPTO_SUITE, q.senderKey.secretKey, relay.identity.publicKey, sessionId);
-			const authenticator = authenticate(RELAY_CRYPTO_SUITE, key, sessionId, 1, command);
-			return nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, encodeCommand(1, { ...command, authenticator }), systemRandom).message;
-		};
-		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker'), authenticator: new Uint8Array(0) });
+		// A sealed command's session key is the relay's static key, its SESSION_ID 32 zero bytes and its corr_id its expiry (PROTOCOL.md §7.6).
+		const sealedSend = (command: Omit<ClientCommand & { type: 'SEND' }, 'authenticator'>) =>
+			sealSend({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, relay.identity.publicKey, q.senderKey.secretKey, command, Date.now() + 60_000);
+		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker') });
 		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body: Buffer.from(body) });
 		const res = await post(message);
 		expect(res.status).toBe(200);

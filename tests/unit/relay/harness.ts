@@ -1,5 +1,5 @@
 /** Starts a relay on a free loopback port for a test, and makes clients for it. */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
@@ -18,17 +18,20 @@ export interface TestRelay {
 	stop(): Promise<void>;
 }
 
-export async function startRelay(opts: { dbPath?: string; limits?: Partial<RelayLimits> } = {}): Promise<TestRelay> {
+export async function startRelay(
+	opts: { dbPath?: string; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string } = {}
+): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
 	const relay = new RelayServer({
 		store: new SqliteStore(opts.dbPath ?? ':memory:'),
 		identity,
 		limits: opts.limits,
+		trustedProxies: opts.trustedProxies,
+		statsToken: opts.statsToken,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
 	});
-	const server = createServer();
-	relay.attach(server);
+	const server = relay.createServer();
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
 	return {
@@ -74,10 +77,27 @@ export async function securedQueue(recipient: RelayClient, sender: RelayClient) 
 	return { ...ids, recipientKey, dh, senderKey };
 }
 
-export async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
 	const end = Date.now() + ms;
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 5));
+	}
+}
+
+/** Proof that the relay still serves: two fresh clients create a queue, send, receive and acknowledge one message. */
+export async function roundTrip(address: RelayAddress): Promise<void> {
+	const bob = client(address);
+	const alice = client(address);
+	try {
+		const q = await securedQueue(bob.client, alice.client);
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		const messageId = systemRandom(16);
+		await alice.client.send(q.senderId, q.senderKey, messageId, new TextEncoder().encode('still here'));
+		await until(() => bob.inbox.length === 1, 'the round trip');
+		await bob.client.ack(q.recipientId, q.recipientKey, messageId);
+	} finally {
+		bob.client.close();
+		alice.client.close();
 	}
 }
