@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import type { NoiseSuite } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
@@ -18,13 +19,14 @@ export interface TestRelay {
 	stop(): Promise<void>;
 }
 
-export async function startRelay(opts: { dbPath?: string; limits?: Partial<RelayLimits> } = {}): Promise<TestRelay> {
+export async function startRelay(opts: { dbPath?: string; limits?: Partial<RelayLimits>; noiseSuite?: NoiseSuite } = {}): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
 	const relay = new RelayServer({
 		store: new SqliteStore(opts.dbPath ?? ':memory:'),
 		identity,
 		limits: opts.limits,
+		noiseSuite: opts.noiseSuite,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
 	});
 	const server = createServer();
