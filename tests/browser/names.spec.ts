@@ -2,7 +2,8 @@
  * Display names cannot fake trust (issue 8, item 11): a contact who calls themselves `Bob ✔︎` is
  * not shown as verified; the verified mark is an element with role img and name "Verified", found
  * only beside contacts whose safety code was marked verified; a name with a text-direction control
- * is refused where a person types it; a name that looks like HTML is shown as text.
+ * is refused where a person types it; a name that looks like HTML is shown as text; a name of 64
+ * characters (code points, §8.2) is not cut by the input, whatever its UTF-16 length.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { APP_URL, invite, newPerson, openChat } from './support/people.js';
@@ -69,4 +70,23 @@ test('a name is shown as text, never as HTML', async () => {
 	await expect(detailsHeading()).toHaveText(markup);
 	await expect(chatLink('<img').locator('bdi')).toHaveText(markup);
 	await expect(alice.locator('bdi img, bdi b')).toHaveCount(0);
+});
+
+test('a name of 64 characters outside the BMP is taken whole; at 65 the reason is shown', async ({ browser }) => {
+	// 🙂 is one character (code point) but two UTF-16 units: an input's maxlength would cut 64 of them to 32.
+	const longest = '🙂'.repeat(64);
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${APP_URL}/`);
+	const box = page.getByRole('textbox', { name: 'Display name' });
+	await box.fill(`${longest}🙂`);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await expect(page.getByRole('alert')).toHaveText('A name can be at most 64 characters.');
+	await box.fill(longest);
+	await expect(box).toHaveValue(longest);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
+
+	await alice.getByRole('textbox', { name: 'Contact name' }).fill(longest);
+	await alice.getByRole('button', { name: 'Rename' }).click();
+	await expect(detailsHeading()).toHaveText(longest);
 });

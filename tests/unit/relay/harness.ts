@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import type { NoiseSuite } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
@@ -19,7 +20,7 @@ export interface TestRelay {
 }
 
 export async function startRelay(
-	opts: { dbPath?: string; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string } = {}
+	opts: { dbPath?: string; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string; noiseSuite?: NoiseSuite } = {}
 ): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
@@ -29,6 +30,7 @@ export async function startRelay(
 		limits: opts.limits,
 		trustedProxies: opts.trustedProxies,
 		statsToken: opts.statsToken,
+		noiseSuite: opts.noiseSuite,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
 	});
 	const server = relay.createServer();
