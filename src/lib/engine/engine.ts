@@ -35,6 +35,9 @@ import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
+/** A delivery the rules refuse (undecodable, unauthenticated, out of place), as opposed to a failure of this device. */
+const isRefusal = (e: unknown): boolean => isProtocolError(e) || (e instanceof EngineError && e.kind === 'not-allowed');
+
 const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
 const MAX_NAME_LENGTH = 64;
 
@@ -421,7 +424,7 @@ export class Engine implements EngineApi {
 			} catch (e) {
 				// A delivery that cannot be decrypted or understood (tampered, replayed, a duplicate of a
 				// processed message) is dropped alone: acknowledged, so it does not block the queue.
-				if (!isProtocolError(e) && !(e instanceof EngineError && e.kind === 'not-allowed')) throw e;
+				if (!isRefusal(e)) throw e;
 				w = { messages: [], outbox: [] };
 			}
 			await store.markReceived(mark);
@@ -437,12 +440,23 @@ export class Engine implements EngineApi {
 		if (!contact.ratchet) throw new EngineError('not-allowed', 'message before the connection exists');
 		const { state, plaintext } = ratchetDecrypt(deserializeRatchetState(contact.ratchet), envelope.message, systemRandom);
 		const next = { ...contact, ratchet: serializeRatchetState(state) };
+		try {
+			return await this.#onPayload(contactId, next, plaintext);
+		} catch (e) {
+			// The message authenticated, so its key is used up: the advanced ratchet is kept even
+			// though the payload is refused, or the key would stay derivable among the skipped ones.
+			if (!isRefusal(e)) throw e;
+			return { contact: next, messages: [], outbox: [] };
+		}
+	}
+
+	async #onPayload(contactId: string, contact: StoredContact, plaintext: Uint8Array): Promise<Writes> {
 		const payload = decodePayload(plaintext);
 		if (payload.type === 'conn-info') {
 			// §4.7 step 4: the inviter's answer on my queue; it secured the queue itself (SKEY).
-			return { contact: next.status === 'joining' ? { ...next, status: 'connected' } : next, messages: [], outbox: [] };
+			return { contact: contact.status === 'joining' ? { ...contact, status: 'connected' } : contact, messages: [], outbox: [] };
 		}
-		return this.#onEvent(contactId, next, decodeChatEvent(payload.event));
+		return this.#onEvent(contactId, contact, decodeChatEvent(payload.event));
 	}
 
 	/** §4.7 step 3, inviter side. */

@@ -9,9 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/lib/engine/api.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
 import { EngineError } from '../../../src/lib/engine/errors.js';
+import { Store } from '../../../src/lib/engine/store.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { encodeEnvelope, encodePayload } from '../../../src/lib/protocol/envelope.js';
+import { encodeChatEvent } from '../../../src/lib/protocol/events.js';
+import { acceptInvitation } from '../../../src/lib/protocol/handshake.js';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
+import { deserializeRatchetState, ratchetEncrypt, type RatchetState } from '../../../src/lib/protocol/ratchet/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { client, startRelay, type TestRelay } from '../relay/harness.js';
@@ -47,6 +52,42 @@ async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string
 	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
 	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
 	return { aId, bId };
+}
+
+/**
+ * A peer written with the protocol functions alone, so it can send what a real engine never
+ * would: it answers `link` (claiming the inviter's queue, with a reply queue of its own) and then
+ * sends any payload, authenticated by the ratchet.
+ */
+async function rawPeer(link: string): Promise<{ sendPayload: (payload: Uint8Array) => Promise<void> }> {
+	const invitation = parseInvitationLink(link);
+	const relayClient = client(relay.address).client;
+	const senderKey = generateDhKeyPair(systemRandom);
+	const reply = await relayClient.createQueue(generateDhKeyPair(systemRandom), generateDhKeyPair(systemRandom));
+	await relayClient.secureAsSender(invitation.queue.senderId, senderKey);
+	const hello = encodePayload({ type: 'conn-info', senderKey: senderKey.publicKey, replyQueue: { relay: relay.address, senderId: reply.senderId } });
+	const accepted = acceptInvitation(invitation, hello, systemRandom);
+	await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), accepted.confirmation);
+	let ratchet: RatchetState = accepted.ratchet;
+	return {
+		async sendPayload(payload) {
+			const { state, message } = ratchetEncrypt(ratchet, payload, systemRandom);
+			ratchet = state;
+			await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), encodeEnvelope({ type: 'message', message }));
+		}
+	};
+}
+
+const textPayload = (body: string) => encodePayload({ type: 'chat-event', event: encodeChatEvent({ type: 'text', id: systemRandom(16), sentAt: Date.now(), body }) });
+
+/** The ratchet states stored in a closed profile, read with the store itself. */
+async function storedRatchets(profile: string): Promise<RatchetState[]> {
+	const store = await Store.open(profile);
+	try {
+		return [...(await store.contacts()).values()].flatMap((c) => (c.ratchet ? [deserializeRatchetState(c.ratchet)] : []));
+	} finally {
+		store.close();
+	}
 }
 
 beforeAll(async () => {
@@ -130,6 +171,21 @@ describe('engine', () => {
 		const pending = (await alice.chats()).find((c) => c.status === 'invited');
 		expect(pending).toBeDefined();
 		await Promise.all([alice.close(), bob.close()]);
+	});
+
+	it('a message that authenticates but whose payload is refused still uses up its key', async () => {
+		const alice = await person('Alice');
+		const { contactId, link } = await alice.engine.createInvitation();
+		const peer = await rawPeer(link);
+		await peer.sendPayload(Uint8Array.of(0xee, 1, 2, 3));
+		await peer.sendPayload(textPayload('after the refused one'));
+		const page = await until(() => alice.engine.conversation(contactId), (p) => p.messages.length > 0);
+		expect(texts(page.messages, false)).toEqual(['after the refused one']);
+		await alice.engine.close();
+		const [state] = await storedRatchets(alice.profile);
+		// Both message keys were consumed in order: none was set aside as skipped.
+		expect(state?.nr).toBe(3);
+		expect(state?.skipped).toEqual([]);
 	});
 
 	it('a full inbox is reported to the sender, and every queued message goes out once there is room', async () => {
