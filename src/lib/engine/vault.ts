@@ -17,7 +17,7 @@ import { concatBytes, utf8, wipe } from '../protocol/bytes.js';
 import { LABEL_AT_REST, LABEL_RECEIVED_MARK } from './constants.js';
 import { hmacSha256, xchachaOpen, xchachaSeal } from '../protocol/crypto/index.js';
 import { systemRandom } from '../protocol/random.js';
-import { EngineError } from './errors.js';
+import { EngineError, NEEDS_SECURE_CONNECTION } from './errors.js';
 
 const NONCE_LENGTH = 24;
 const DATA_KEY_LENGTH = 32;
@@ -35,7 +35,7 @@ export interface StoredKeys {
 /** WebCrypto exists only in secure contexts (HTTPS, localhost). */
 function subtle(): SubtleCrypto {
 	if (!globalThis.crypto?.subtle) {
-		throw new EngineError('storage', 'Parley needs a secure connection: open it over HTTPS (or on localhost).');
+		throw new EngineError('storage', NEEDS_SECURE_CONNECTION);
 	}
 	return globalThis.crypto.subtle;
 }
