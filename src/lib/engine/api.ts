@@ -68,6 +68,11 @@ export interface ConversationPage {
 export interface RelayView {
 	readonly address: string;
 	readonly status: RelayStatus;
+	/**
+	 * Another device or browser keeps taking my queues on this relay (it ended my subscription
+	 * twice): messages that arrive there are read there, not here.
+	 */
+	readonly readElsewhere: boolean;
 }
 
 /** What changed, so the page reloads only what it shows. `contactId` null: the chat list. */

@@ -73,6 +73,10 @@ export class Engine implements EngineApi {
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
 	readonly #sendProblems = new Map<string, string>();
+	/** hex(recipient id) of my queues whose subscription another connection took (END), and how often. */
+	readonly #ended = new Map<string, number>();
+	/** Relays where another connection took one of my queues again after I took it back. */
+	readonly #readElsewhere = new Set<string>();
 	#watched: string | null = null;
 	#pushes: Promise<void> = Promise.resolve();
 	readonly #relays: RelayPool;
@@ -91,7 +95,8 @@ export class Engine implements EngineApi {
 				onStatus: (_relay, status) => {
 					if (status === 'open') this.#kickOutbox();
 					this.#emit(null);
-				}
+				},
+				onEnd: (relay, recipientId) => this.#onEnd(relay, recipientId)
 			},
 			options.relay
 		);
@@ -187,7 +192,7 @@ export class Engine implements EngineApi {
 	}
 
 	async relays(): Promise<RelayView[]> {
-		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address) }));
+		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) }));
 	}
 
 	async reconnect(): Promise<void> {
@@ -690,6 +695,26 @@ export class Engine implements EngineApi {
 			.get(q.relay)
 			.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey)
 			.catch(() => {});
+	}
+
+	/**
+	 * Another connection subscribed to one of my queues (END). The first time, it may be a stale
+	 * connection of mine (a tab that reloaded): take the queue back once. The second time, someone
+	 * else reads this inbox (a copy of the profile): say so, and stop fighting over it.
+	 */
+	#onEnd(relay: string, recipientId: Uint8Array): void {
+		const id = hex(recipientId);
+		const contactId = this.#byQueue.get(id);
+		const contact = contactId ? this.#contacts.get(contactId) : undefined;
+		if (!contact || this.#closed) return;
+		const times = (this.#ended.get(id) ?? 0) + 1;
+		this.#ended.set(id, times);
+		if (times === 1) {
+			this.#subscribe(contact.recv);
+			return;
+		}
+		this.#readElsewhere.add(relay);
+		this.#emit(null);
 	}
 
 	#blankContact(role: StoredContact['role'], recv: ReceiveQueue): StoredContact {

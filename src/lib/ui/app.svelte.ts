@@ -116,6 +116,11 @@ class App {
 		return !this.online || (this.relays.length > 0 && this.relays.every((r) => r.status === 'closed'));
 	}
 
+	/** Another device or browser keeps taking this profile's queues (the engine gave up taking them back). */
+	get readElsewhere(): boolean {
+		return this.relays.some((r) => r.readElsewhere);
+	}
+
 	go(hash: string): void {
 		location.hash = hash;
 	}

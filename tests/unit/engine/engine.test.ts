@@ -188,6 +188,21 @@ describe('engine', () => {
 		expect(state?.skipped).toEqual([]);
 	});
 
+	it('a queue taken by another connection is taken back once; taken again, the person is told', async () => {
+		const alice = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(alice.engine, bob);
+		// A copy of Alice's profile opened elsewhere subscribes to the same queues.
+		const copy = await person(null, alice.profile);
+		const warned = await until(() => Promise.all([alice.engine.relays(), copy.engine.relays()]), (views) => views.some((v) => v.some((r) => r.readElsewhere)));
+		// Exactly one side gave up: the one whose queue was taken a second time.
+		expect(warned.map((v) => v.some((r) => r.readElsewhere)).sort()).toEqual([false, true]);
+		const holder = warned[0]?.some((r) => r.readElsewhere) ? copy.engine : alice.engine;
+		await bob.sendText(bId, 'who reads this?');
+		await until(() => holder.conversation(aId), (p) => texts(p.messages, false).includes('who reads this?'));
+		await Promise.all([alice.engine.close(), copy.engine.close(), bob.close()]);
+	});
+
 	it('a full inbox is reported to the sender, and every queued message goes out once there is room', async () => {
 		const small = await startRelay({ limits: { queueQuota: 3 } });
 		const saved = relays;
