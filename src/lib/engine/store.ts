@@ -55,7 +55,10 @@ class ProfileDb extends Dexie {
 	received!: Table<ReceivedRow, string>;
 
 	constructor(name: string) {
-		super(name);
+		// Strict: a commit is reported only once it is on disk. Every read-write transaction here
+		// either advances a ratchet or records a delivery before its ACK, so a relaxed commit lost
+		// to a power cut would roll a sending chain back (PROTOCOL.md §9.3).
+		super(name, { chromeTransactionDurability: 'strict' });
 		this.version(1).stores({
 			meta: 'k',
 			contacts: 'id',
