@@ -8,6 +8,12 @@ import { utf8 } from '../protocol/bytes.js';
 export const LABEL_AT_REST = utf8('Parley v1 at rest');
 /** §9.1: HMAC label of the keyed name kept for each processed relay delivery. */
 export const LABEL_RECEIVED_MARK = utf8('Parley v1 received');
+/** §9.1: HMAC label of a message's key in its table (a keyed name of contact id and event id). */
+export const LABEL_MESSAGE_KEY = utf8('Parley v2 message key');
+/** §9.1: HKDF info of the subkey that seals records (XChaCha20-Poly1305). */
+export const INFO_SEAL_KEY = utf8('Parley v2 at rest: seal key');
+/** §9.1: HKDF info of the subkey of keyed marks (HMAC-SHA256): delivery marks and message keys. */
+export const INFO_MARK_KEY = utf8('Parley v2 at rest: mark key');
 
 /** Messages of a conversation loaded per page: one screen and some scrollback. */
 export const PAGE_SIZE = 50;

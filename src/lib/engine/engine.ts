@@ -38,7 +38,6 @@ import { Store } from './store.js';
 /** A delivery the rules refuse (undecodable, unauthenticated, out of place), as opposed to a failure of this device. */
 const isRefusal = (e: unknown): boolean => isProtocolError(e) || (e instanceof EngineError && e.kind === 'not-allowed');
 
-const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
 const MAX_NAME_LENGTH = 64;
 
 function cleanName(name: string): string {
@@ -172,14 +171,15 @@ export class Engine implements EngineApi {
 			const page = await store.messages(contactId, beforeSeq);
 			const messages: MessageView[] = [];
 			for (const { seq, key, message } of page.messages) {
-				const target = message.replyTo ? await store.message(messageKey(contactId, message.replyTo)) : null;
+				const replyKey = message.replyTo ? store.messageKey(contactId, hexToBytes(message.replyTo)) : null;
+				const target = replyKey ? await store.message(replyKey) : null;
 				messages.push({
 					key,
 					seq,
 					mine: message.mine,
 					body: message.body,
 					sentAt: message.sentAt,
-					replyTo: target ? { key: messageKey(contactId, message.replyTo as string), body: preview(target), mine: target.mine } : null,
+					replyTo: target && replyKey ? { key: replyKey, body: preview(target), mine: target.mine } : null,
 					edited: message.edited,
 					deleted: message.deleted,
 					reactions: message.reactions,
@@ -275,7 +275,7 @@ export class Engine implements EngineApi {
 				const replyId = replyTo ? (await this.#message(contactId, replyTo)).eventId : undefined;
 				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
 				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
-				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message, isNew: true });
+				await this.#sendEvent(contactId, event, { key: this.#requireStore().messageKey(contactId, event.id), message, isNew: true });
 			})
 		);
 	}
@@ -490,25 +490,25 @@ export class Engine implements EngineApi {
 		const store = this.#requireStore();
 		if (event.type === 'unsupported') {
 			const id = systemRandom(EVENT_ID_LENGTH);
-			return this.#incoming(contactId, contact, { key: messageKey(contactId, id), message: unsupportedMessage(id, Date.now()), isNew: true });
+			return this.#incoming(contact, { key: store.messageKey(contactId, id), message: unsupportedMessage(id, Date.now()), isNew: true });
 		}
 		switch (event.type) {
 			case 'text':
 			case 'file':
 			case 'timer': {
 				// An event id already in this conversation (theirs or mine) is never overwritten.
-				const key = messageKey(contactId, event.id);
+				const key = store.messageKey(contactId, event.id);
 				if (await store.message(key)) return { contact, messages: [], outbox: [] };
 				const message =
 					event.type === 'text' ? newMessage(event.id, false, event.body, event.sentAt, event.replyTo ? hex(event.replyTo) : null) : unsupportedMessage(event.id, event.sentAt);
-				return this.#incoming(contactId, contact, { key, message, isNew: true });
+				return this.#incoming(contact, { key, message, isNew: true });
 			}
 			case 'profile':
 				return { contact: { ...contact, name: event.name.slice(0, MAX_NAME_LENGTH) }, messages: [], outbox: [] };
 			case 'receipt': {
 				const messages = [];
 				for (const target of event.targets) {
-					const key = messageKey(contactId, target);
+					const key = store.messageKey(contactId, target);
 					const m = await store.message(key);
 					const updated = m && applyStatus(m, event.kind);
 					if (updated) messages.push({ key, message: updated });
@@ -516,7 +516,7 @@ export class Engine implements EngineApi {
 				return { contact, messages, outbox: [] };
 			}
 			default: {
-				const key = messageKey(contactId, event.target);
+				const key = store.messageKey(contactId, event.target);
 				const m = await store.message(key);
 				const updated =
 					m &&
@@ -528,8 +528,8 @@ export class Engine implements EngineApi {
 	}
 
 	/** A new received message: counts as unread, and a delivery receipt will go back (§9.3). */
-	#incoming(contactId: string, contact: StoredContact, m: Writes['messages'][number]): Writes {
-		const eventHex = m.key.slice(contactId.length + 1);
+	#incoming(contact: StoredContact, m: Writes['messages'][number]): Writes {
+		const eventHex = hex(m.message.eventId);
 		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
 		const next: StoredContact = {
 			...contact,
