@@ -32,6 +32,12 @@ export const RECEIPT_BATCH = 128;
  * PROTOCOL.md §7.2), so a redelivery is always recognized.
  */
 export const RECEIVED_MARK_TTL_MS = 30 * 24 * 3600 * 1000;
+/**
+ * An unanswered invitation expires after this long: its relay queue is deleted and its secrets
+ * dropped, so a link left in an old chat or a screenshot cannot be answered months later.
+ * Seven days leaves a week for the link to reach the person.
+ */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Deleting old delivery marks waits this long after start, so it does not compete with the first screen. */
 export const PRUNE_DELAY_MS = 5000;
 /** The name of the database of the default profile; one database per profile. */

@@ -28,12 +28,15 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DEFAULT_PROFILE, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
+
+/** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
+const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
 
 /** A delivery the rules refuse (undecodable, unauthenticated, out of place), as opposed to a failure of this device. */
 const isRefusal = (e: unknown): boolean => isProtocolError(e) || (e instanceof EngineError && e.kind === 'not-allowed');
@@ -60,6 +63,8 @@ export interface EngineOptions {
 	readonly profile?: string;
 	/** Relay client options: Node passes `ws`'s WebSocket. */
 	readonly relay?: RelayPoolClientOptions;
+	/** The clock invitations expire by (ms); tests move it. Defaults to `Date.now`. */
+	readonly now?: () => number;
 }
 
 export class Engine implements EngineApi {
@@ -84,10 +89,13 @@ export class Engine implements EngineApi {
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
+	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #now: () => number;
 	#closed = false;
 
 	constructor(options: EngineOptions = {}) {
 		this.#options = options;
+		this.#now = options.now ?? Date.now;
 		this.#relays = new RelayPool(
 			{
 				onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
@@ -134,9 +142,10 @@ export class Engine implements EngineApi {
 		// Housekeeping waits until the first screen is up.
 		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
 		for (const [id, c] of await store.contacts()) this.#remember(id, c);
-		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
+		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#subscribe(c.recv);
 		this.#kickOutbox();
 		this.#scheduleReceipts();
+		this.#scheduleExpiry();
 	}
 
 	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
@@ -145,6 +154,7 @@ export class Engine implements EngineApi {
 		this.#relays.close();
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
 		if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
+		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
 		this.#store?.close();
 		this.#store = null;
 		this.#listeners.clear();
@@ -204,7 +214,7 @@ export class Engine implements EngineApi {
 	// ---- connecting ------------------------------------------------------------------------
 
 	/** PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it. */
-	async createInvitation(): Promise<{ contactId: string; link: string }> {
+	async createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }> {
 		return this.#guard(async () => {
 			this.#requireProfile();
 			const recv = await this.#newReceiveQueue();
@@ -217,7 +227,8 @@ export class Engine implements EngineApi {
 			};
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
 			this.#subscribe(recv);
-			return { contactId, link };
+			this.#scheduleExpiry();
+			return { contactId, link, expiresAt: expiresAt(contact) as number };
 		});
 	}
 
@@ -239,7 +250,7 @@ export class Engine implements EngineApi {
 			} catch (e) {
 				void this.#relays.get(recv.relay).deleteQueue(recv.recipientId, recv.recipientKey).catch(() => {});
 				if (e instanceof RelayClientError && e.code === 'AUTH') {
-					throw new EngineError('link-used', 'This invitation was already used. Ask your contact for a new one.');
+					throw new EngineError('link-used', 'This invitation was already used, or it expired. Ask your contact for a new one.');
 				}
 				throw e;
 			}
@@ -262,6 +273,42 @@ export class Engine implements EngineApi {
 			this.#kickOutbox();
 			return { contactId };
 		});
+	}
+
+	/** Wakes up when the next unanswered invitation expires (PROTOCOL.md §9.3). */
+	#scheduleExpiry(): void {
+		if (this.#closed) return;
+		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+		this.#expiryTimer = null;
+		const due = [...this.#contacts.values()].filter((c) => c.status === 'invited').map((c) => expiresAt(c) as number);
+		if (due.length === 0) return;
+		// Past due: at the outbox's retry pace (the relay may be unreachable). setTimeout holds at
+		// most 2^31 - 1 ms; a longer wait just checks again then.
+		const wait = Math.min(Math.max(OUTBOX_RETRY_MS, Math.min(...due) - this.#now()), 2 ** 31 - 1);
+		this.#expiryTimer = setTimeout(() => {
+			this.#expiryTimer = null;
+			void this.#serial(() => this.#expireInvitations())
+				.catch(() => {})
+				.finally(() => this.#scheduleExpiry());
+		}, wait);
+	}
+
+	/**
+	 * Every invitation past its time: its queue is deleted on the relay, then the contact is kept
+	 * as `expired`, without the link's secrets. A relay that cannot be reached leaves the
+	 * invitation as it is until the next check; an answer that arrives meanwhile still connects.
+	 */
+	async #expireInvitations(): Promise<void> {
+		for (const [id, c] of this.#contacts) {
+			if (c.status !== 'invited' || (expiresAt(c) as number) > this.#now()) continue;
+			try {
+				await this.#relays.get(c.recv.relay).deleteQueue(c.recv.recipientId, c.recv.recipientKey);
+			} catch (e) {
+				// A queue the relay no longer knows is as good as deleted; otherwise try again later.
+				if (!(e instanceof RelayClientError && e.code === 'AUTH')) return;
+			}
+			await this.#commit(id, { contact: { ...c, status: 'expired', invitation: null }, messages: [], outbox: [] });
+		}
 	}
 
 	// ---- sending ---------------------------------------------------------------------------
@@ -734,7 +781,7 @@ export class Engine implements EngineApi {
 			unread: [],
 			unreadCount: 0,
 			toAcknowledge: [],
-			createdAt: Date.now()
+			createdAt: this.#now()
 		};
 	}
 
@@ -759,7 +806,7 @@ export class Engine implements EngineApi {
 	}
 
 	#summary(id: string, c: StoredContact): ChatSummary {
-		const fallback = c.status === 'invited' ? 'Invitation not answered yet' : c.status === 'joining' ? 'Connecting…' : 'Contact';
+		const fallback = { invited: 'Invitation not answered yet', expired: 'Expired invitation', joining: 'Connecting…', connected: 'Contact' }[c.status];
 		return {
 			id,
 			name: c.alias ?? (c.name || fallback),
@@ -781,6 +828,7 @@ export class Engine implements EngineApi {
 			safetyCode: c.safetyCode,
 			readReceipts: c.readReceipts,
 			invitationLink: c.invitation?.link ?? null,
+			invitationExpiresAt: expiresAt(c),
 			sendProblem: this.#sendProblems.get(id) ?? null
 		};
 	}

@@ -26,8 +26,8 @@ let relays: string[];
 const APP = 'https://parley.example/';
 let profiles = 0;
 
-async function person(name: string | null, profile = `p${profiles++}`): Promise<{ engine: Engine; profile: string }> {
-	const engine = new Engine({ profile, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
+async function person(name: string | null, profile = `p${profiles++}`, now?: () => number): Promise<{ engine: Engine; profile: string }> {
+	const engine = new Engine({ profile, now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
 	const existing = await engine.start({ relays, appUrl: APP });
 	if (!existing && name) await engine.createProfile(name);
 	return { engine, profile };
@@ -152,6 +152,25 @@ describe('engine', () => {
 		const flipped = link.slice(0, -10) + (link.at(-10) === 'A' ? 'B' : 'A') + link.slice(-9);
 		await expect(carol.acceptInvitation(flipped)).rejects.toBeInstanceOf(EngineError);
 		await Promise.all([alice.close(), bob.close(), carol.close()]);
+	});
+
+	it('an unanswered invitation expires after 7 days: its queue is deleted and it shows as expired', async () => {
+		const week = 7 * 24 * 3600 * 1000;
+		let later = 0;
+		const now = () => Date.now() + later;
+		const alice = await person('Alice', undefined, now);
+		const { engine: bob } = await person('Bob');
+		const { contactId, link, expiresAt } = await alice.engine.createInvitation();
+		const pending = await alice.engine.contact(contactId);
+		expect(expiresAt - pending.createdAt).toBe(week);
+		expect(pending).toMatchObject({ status: 'invited', invitationExpiresAt: expiresAt, invitationLink: link });
+		await alice.engine.close();
+		later = week + 60_000;
+		const again = await person(null, alice.profile, now);
+		const expired = await until(() => again.engine.contact(contactId), (c) => c.status === 'expired');
+		expect(expired).toMatchObject({ name: 'Expired invitation', invitationExpiresAt: expiresAt, invitationLink: null });
+		await expect(bob.acceptInvitation(link)).rejects.toMatchObject({ kind: 'link-used', message: expect.stringContaining('expired') });
+		await Promise.all([again.engine.close(), bob.close()]);
 	});
 
 	it('garbage on an invitation queue is dropped alone; the other conversation goes on', async () => {
