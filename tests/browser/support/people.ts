@@ -58,3 +58,12 @@ export async function bodies(page: Page): Promise<{ mine: string[]; theirs: stri
 
 /** The log's list item holding `text`. */
 export const messageItem = (page: Page, text: string) => messageLog(page).getByRole('listitem').filter({ hasText: text });
+
+/** What the status line under my messages can say (Conversation.svelte), read as a person reads it. */
+const STATUS_TEXT = /^(queued|sent|delivered|delivered · read|not sent)$/;
+
+/** The delivery status shown with my message holding `text`. */
+export const statusOf = (page: Page, text: string) => messageItem(page, text).getByText(STATUS_TEXT);
+
+/** Every delivery status shown in the message log whose text matches `shown`. */
+export const statusesShown = (page: Page, shown: RegExp) => messageLog(page).getByText(shown);
