@@ -51,3 +51,13 @@ test('the page and its worker script arrive with the security headers, compresse
 	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });
 	expect(errors).toEqual([]);
 });
+
+test('over plain HTTP on a network address, the app says it needs a secure connection', async ({ page }) => {
+	// A name that is not localhost makes http:// an insecure context (no WebCrypto, no Web Locks),
+	// as a LAN address would; the requests are answered by the test server.
+	const insecure = 'http://parley.test';
+	await page.route(`${insecure}/**`, async (route) => route.fulfill({ response: await route.fetch({ url: route.request().url().replace(insecure, APP) }) }));
+	await page.goto(`${insecure}/`);
+	expect(await page.evaluate(() => isSecureContext)).toBe(false);
+	await expect(page.getByRole('alert')).toHaveText('Parley needs a secure connection: open it over HTTPS (or on localhost).');
+});

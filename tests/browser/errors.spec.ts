@@ -3,6 +3,7 @@
  * invitation, a damaged link, and a relay that cannot be reached.
  */
 import { expect, test } from '@playwright/test';
+import { RELAY_KEY_CHANGED } from '../../src/lib/ui/config.js';
 import { APP_URL, createProfile, newPerson } from './support/people.js';
 
 test('a pasted non-link and a damaged link are explained', async ({ browser }) => {
@@ -39,4 +40,17 @@ test('an unreachable relay is named as such, and nothing is half-created', async
 	await expect(page.getByRole('alert')).toContainText('The relay cannot be reached', { timeout: 30_000 });
 	await expect(page.getByRole('navigation', { name: 'Chats' })).toContainText('No chats yet');
 	await context.close();
+});
+
+test('the same-origin relay key is pinned on first use; a different one later is refused with a warning', async ({ browser }) => {
+	const page = await newPerson(browser, 'Fay');
+	const realKey = (await (await page.request.get(`${APP_URL}/relay-key`)).text()).trim();
+	await page.route('**/relay-key', (route) => route.fulfill({ body: realKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }));
+	await page.reload();
+	await expect(page.getByRole('alert')).toHaveText(RELAY_KEY_CHANGED);
+	await expect(page.getByRole('button', { name: 'New contact' })).toHaveCount(0);
+	await page.unroute('**/relay-key');
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
+	await page.context().close();
 });

@@ -3,7 +3,7 @@
  * offline is stored and shown as queued, and goes out once, in order, when the network returns.
  */
 import { expect, test } from '@playwright/test';
-import { bodies, invite, messageItem, newPerson, openChat, send } from './support/people.js';
+import { bodies, invite, newPerson, openChat, send, statusOf } from './support/people.js';
 
 test('messages written offline are queued, then delivered once when the network returns', async ({ browser }) => {
 	const alice = await newPerson(browser, 'Offline Alice');
@@ -15,10 +15,10 @@ test('messages written offline are queued, then delivered once when the network 
 	await alice.context().setOffline(true);
 	await expect(alice.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
 	for (const t of ['first, offline', 'second, offline']) await send(alice, t);
-	await expect(messageItem(alice, 'first, offline').locator('.status')).toHaveText('queued');
-	await expect(messageItem(alice, 'second, offline').locator('.status')).toHaveText('queued');
+	await expect(statusOf(alice, 'first, offline')).toHaveText('queued');
+	await expect(statusOf(alice, 'second, offline')).toHaveText('queued');
 
 	await alice.context().setOffline(false);
-	await expect(messageItem(alice, 'second, offline').locator('.status')).toHaveText(/^delivered/, { timeout: 60_000 });
+	await expect(statusOf(alice, 'second, offline')).toHaveText(/^delivered/, { timeout: 60_000 });
 	await expect.poll(async () => (await bodies(bob)).theirs, { timeout: 30_000 }).toEqual(['first, offline', 'second, offline']);
 });

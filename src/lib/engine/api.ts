@@ -40,6 +40,8 @@ export interface ContactView extends ChatSummary {
 	readonly readReceipts: boolean;
 	/** The unanswered invitation's link (inviter, before anyone answers). */
 	readonly invitationLink: string | null;
+	/** When my invitation expires (status `invited`) or expired (status `expired`), ms; null otherwise. */
+	readonly invitationExpiresAt: number | null;
 	/** Why queued messages to this contact are not going out right now (inbox full, relay unreachable). */
 	readonly sendProblem: string | null;
 }
@@ -68,6 +70,11 @@ export interface ConversationPage {
 export interface RelayView {
 	readonly address: string;
 	readonly status: RelayStatus;
+	/**
+	 * Another device or browser keeps taking my queues on this relay (it ended my subscription
+	 * twice): messages that arrive there are read there, not here.
+	 */
+	readonly readElsewhere: boolean;
 }
 
 /** What changed, so the page reloads only what it shows. `contactId` null: the chat list. */
@@ -81,7 +88,8 @@ export interface EngineApi {
 	start(config: EngineConfig): Promise<ProfileView | null>;
 	createProfile(name: string): Promise<ProfileView>;
 	chats(): Promise<ChatSummary[]>;
-	createInvitation(): Promise<{ contactId: string; link: string }>;
+	/** A one-time link, valid until `expiresAt` (ms). */
+	createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }>;
 	acceptInvitation(link: string): Promise<{ contactId: string }>;
 	conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage>;
 	contact(contactId: string): Promise<ContactView>;

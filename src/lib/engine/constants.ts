@@ -8,6 +8,12 @@ import { utf8 } from '../protocol/bytes.js';
 export const LABEL_AT_REST = utf8('Parley v1 at rest');
 /** §9.1: HMAC label of the keyed name kept for each processed relay delivery. */
 export const LABEL_RECEIVED_MARK = utf8('Parley v1 received');
+/** §9.1: HMAC label of a message's key in its table (a keyed name of contact id and event id). */
+export const LABEL_MESSAGE_KEY = utf8('Parley v2 message key');
+/** §9.1: HKDF info of the subkey that seals records (XChaCha20-Poly1305). */
+export const INFO_SEAL_KEY = utf8('Parley v2 at rest: seal key');
+/** §9.1: HKDF info of the subkey of keyed marks (HMAC-SHA256): delivery marks and message keys. */
+export const INFO_MARK_KEY = utf8('Parley v2 at rest: mark key');
 
 /** Messages of a conversation loaded per page: one screen and some scrollback. */
 export const PAGE_SIZE = 50;
@@ -26,6 +32,12 @@ export const RECEIPT_BATCH = 128;
  * PROTOCOL.md §7.2), so a redelivery is always recognized.
  */
 export const RECEIVED_MARK_TTL_MS = 30 * 24 * 3600 * 1000;
+/**
+ * An unanswered invitation expires after this long: its relay queue is deleted and its secrets
+ * dropped, so a link left in an old chat or a screenshot cannot be answered months later.
+ * Seven days leaves a week for the link to reach the person.
+ */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Deleting old delivery marks waits this long after start, so it does not compete with the first screen. */
 export const PRUNE_DELAY_MS = 5000;
 /** The name of the database of the default profile; one database per profile. */

@@ -29,14 +29,18 @@ import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
-import { DEFAULT_PROFILE, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DEFAULT_PROFILE, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
 
-const messageKey = (contactId: string, eventId: Uint8Array | string): string => `${contactId}/${typeof eventId === 'string' ? eventId : hex(eventId)}`;
+/** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
+const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
+
+/** A delivery the rules refuse (undecodable, unauthenticated, out of place), as opposed to a failure of this device. */
+const isRefusal = (e: unknown): boolean => isProtocolError(e) || (e instanceof EngineError && e.kind === 'not-allowed');
 
 /** A name a person types (profile, rename): white space collapsed, then the §8.2 display-name rule. */
 function cleanName(name: string): string {
@@ -61,6 +65,8 @@ export interface EngineOptions {
 	readonly profile?: string;
 	/** Relay client options: Node passes `ws`'s WebSocket. */
 	readonly relay?: RelayPoolClientOptions;
+	/** The clock invitations expire by (ms); tests move it. Defaults to `Date.now`. */
+	readonly now?: () => number;
 }
 
 export class Engine implements EngineApi {
@@ -73,6 +79,10 @@ export class Engine implements EngineApi {
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
 	readonly #sendProblems = new Map<string, string>();
+	/** hex(recipient id) of my queues whose subscription another connection took (END), and how often. */
+	readonly #ended = new Map<string, number>();
+	/** Relays where another connection took one of my queues again after I took it back. */
+	readonly #readElsewhere = new Set<string>();
 	#watched: string | null = null;
 	#pushes: Promise<void> = Promise.resolve();
 	readonly #relays: RelayPool;
@@ -81,17 +91,21 @@ export class Engine implements EngineApi {
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
+	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
+	readonly #now: () => number;
 	#closed = false;
 
 	constructor(options: EngineOptions = {}) {
 		this.#options = options;
+		this.#now = options.now ?? Date.now;
 		this.#relays = new RelayPool(
 			{
 				onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
 				onStatus: (_relay, status) => {
 					if (status === 'open') this.#kickOutbox();
 					this.#emit(null);
-				}
+				},
+				onEnd: (relay, recipientId) => this.#onEnd(relay, recipientId)
 			},
 			options.relay
 		);
@@ -130,9 +144,10 @@ export class Engine implements EngineApi {
 		// Housekeeping waits until the first screen is up.
 		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
 		for (const [id, c] of await store.contacts()) this.#remember(id, c);
-		for (const c of this.#contacts.values()) this.#subscribe(c.recv);
+		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#subscribe(c.recv);
 		this.#kickOutbox();
 		this.#scheduleReceipts();
+		this.#scheduleExpiry();
 	}
 
 	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
@@ -141,6 +156,7 @@ export class Engine implements EngineApi {
 		this.#relays.close();
 		if (this.#retryTimer) clearTimeout(this.#retryTimer);
 		if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
+		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
 		this.#store?.close();
 		this.#store = null;
 		this.#listeners.clear();
@@ -167,14 +183,15 @@ export class Engine implements EngineApi {
 			const page = await store.messages(contactId, beforeSeq);
 			const messages: MessageView[] = [];
 			for (const { seq, key, message } of page.messages) {
-				const target = message.replyTo ? await store.message(messageKey(contactId, message.replyTo)) : null;
+				const replyKey = message.replyTo ? store.messageKey(contactId, hexToBytes(message.replyTo)) : null;
+				const target = replyKey ? await store.message(replyKey) : null;
 				messages.push({
 					key,
 					seq,
 					mine: message.mine,
 					body: message.body,
 					sentAt: message.sentAt,
-					replyTo: target ? { key: messageKey(contactId, message.replyTo as string), body: preview(target), mine: target.mine } : null,
+					replyTo: target && replyKey ? { key: replyKey, body: preview(target), mine: target.mine } : null,
 					edited: message.edited,
 					deleted: message.deleted,
 					reactions: message.reactions,
@@ -187,7 +204,7 @@ export class Engine implements EngineApi {
 	}
 
 	async relays(): Promise<RelayView[]> {
-		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address) }));
+		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) }));
 	}
 
 	async reconnect(): Promise<void> {
@@ -199,7 +216,7 @@ export class Engine implements EngineApi {
 	// ---- connecting ------------------------------------------------------------------------
 
 	/** PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it. */
-	async createInvitation(): Promise<{ contactId: string; link: string }> {
+	async createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }> {
 		return this.#guard(async () => {
 			this.#requireProfile();
 			const recv = await this.#newReceiveQueue();
@@ -212,7 +229,8 @@ export class Engine implements EngineApi {
 			};
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
 			this.#subscribe(recv);
-			return { contactId, link };
+			this.#scheduleExpiry();
+			return { contactId, link, expiresAt: expiresAt(contact) as number };
 		});
 	}
 
@@ -234,7 +252,7 @@ export class Engine implements EngineApi {
 			} catch (e) {
 				void this.#relays.get(recv.relay).deleteQueue(recv.recipientId, recv.recipientKey).catch(() => {});
 				if (e instanceof RelayClientError && e.code === 'AUTH') {
-					throw new EngineError('link-used', 'This invitation was already used. Ask your contact for a new one.');
+					throw new EngineError('link-used', 'This invitation was already used, or it expired. Ask your contact for a new one.');
 				}
 				throw e;
 			}
@@ -259,6 +277,42 @@ export class Engine implements EngineApi {
 		});
 	}
 
+	/** Wakes up when the next unanswered invitation expires (PROTOCOL.md §9.3). */
+	#scheduleExpiry(): void {
+		if (this.#closed) return;
+		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+		this.#expiryTimer = null;
+		const due = [...this.#contacts.values()].filter((c) => c.status === 'invited').map((c) => expiresAt(c) as number);
+		if (due.length === 0) return;
+		// Past due: at the outbox's retry pace (the relay may be unreachable). setTimeout holds at
+		// most 2^31 - 1 ms; a longer wait just checks again then.
+		const wait = Math.min(Math.max(OUTBOX_RETRY_MS, Math.min(...due) - this.#now()), 2 ** 31 - 1);
+		this.#expiryTimer = setTimeout(() => {
+			this.#expiryTimer = null;
+			void this.#serial(() => this.#expireInvitations())
+				.catch(() => {})
+				.finally(() => this.#scheduleExpiry());
+		}, wait);
+	}
+
+	/**
+	 * Every invitation past its time: its queue is deleted on the relay, then the contact is kept
+	 * as `expired`, without the link's secrets. A relay that cannot be reached leaves the
+	 * invitation as it is until the next check; an answer that arrives meanwhile still connects.
+	 */
+	async #expireInvitations(): Promise<void> {
+		for (const [id, c] of this.#contacts) {
+			if (c.status !== 'invited' || (expiresAt(c) as number) > this.#now()) continue;
+			try {
+				await this.#relays.get(c.recv.relay).deleteQueue(c.recv.recipientId, c.recv.recipientKey);
+			} catch (e) {
+				// A queue the relay no longer knows is as good as deleted; otherwise try again later.
+				if (!(e instanceof RelayClientError && e.code === 'AUTH')) return;
+			}
+			await this.#commit(id, { contact: { ...c, status: 'expired', invitation: null }, messages: [], outbox: [] });
+		}
+	}
+
 	// ---- sending ---------------------------------------------------------------------------
 
 	async sendText(contactId: string, text: string, replyTo?: string): Promise<void> {
@@ -270,7 +324,7 @@ export class Engine implements EngineApi {
 				const replyId = replyTo ? (await this.#message(contactId, replyTo)).eventId : undefined;
 				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
 				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
-				await this.#sendEvent(contactId, event, { key: messageKey(contactId, event.id), message, isNew: true });
+				await this.#sendEvent(contactId, event, { key: this.#requireStore().messageKey(contactId, event.id), message, isNew: true });
 			})
 		);
 	}
@@ -424,7 +478,7 @@ export class Engine implements EngineApi {
 			} catch (e) {
 				// A delivery that cannot be decrypted or understood (tampered, replayed, a duplicate of a
 				// processed message) is dropped alone: acknowledged, so it does not block the queue.
-				if (!isProtocolError(e) && !(e instanceof EngineError && e.kind === 'not-allowed')) throw e;
+				if (!isRefusal(e)) throw e;
 				w = { messages: [], outbox: [] };
 			}
 			await store.markReceived(mark);
@@ -440,12 +494,23 @@ export class Engine implements EngineApi {
 		if (!contact.ratchet) throw new EngineError('not-allowed', 'message before the connection exists');
 		const { state, plaintext } = ratchetDecrypt(deserializeRatchetState(contact.ratchet), envelope.message, systemRandom);
 		const next = { ...contact, ratchet: serializeRatchetState(state) };
+		try {
+			return await this.#onPayload(contactId, next, plaintext);
+		} catch (e) {
+			// The message authenticated, so its key is used up: the advanced ratchet is kept even
+			// though the payload is refused, or the key would stay derivable among the skipped ones.
+			if (!isRefusal(e)) throw e;
+			return { contact: next, messages: [], outbox: [] };
+		}
+	}
+
+	async #onPayload(contactId: string, contact: StoredContact, plaintext: Uint8Array): Promise<Writes> {
 		const payload = decodePayload(plaintext);
 		if (payload.type === 'conn-info') {
 			// §4.7 step 4: the inviter's answer on my queue; it secured the queue itself (SKEY).
-			return { contact: next.status === 'joining' ? { ...next, status: 'connected' } : next, messages: [], outbox: [] };
+			return { contact: contact.status === 'joining' ? { ...contact, status: 'connected' } : contact, messages: [], outbox: [] };
 		}
-		return this.#onEvent(contactId, next, decodeChatEvent(payload.event));
+		return this.#onEvent(contactId, contact, decodeChatEvent(payload.event));
 	}
 
 	/** §4.7 step 3, inviter side. */
@@ -474,25 +539,25 @@ export class Engine implements EngineApi {
 		const store = this.#requireStore();
 		if (event.type === 'unsupported') {
 			const id = systemRandom(EVENT_ID_LENGTH);
-			return this.#incoming(contactId, contact, { key: messageKey(contactId, id), message: unsupportedMessage(id, Date.now()), isNew: true });
+			return this.#incoming(contact, { key: store.messageKey(contactId, id), message: unsupportedMessage(id, Date.now()), isNew: true });
 		}
 		switch (event.type) {
 			case 'text':
 			case 'file':
 			case 'timer': {
 				// An event id already in this conversation (theirs or mine) is never overwritten.
-				const key = messageKey(contactId, event.id);
+				const key = store.messageKey(contactId, event.id);
 				if (await store.message(key)) return { contact, messages: [], outbox: [] };
 				const message =
 					event.type === 'text' ? newMessage(event.id, false, event.body, event.sentAt, event.replyTo ? hex(event.replyTo) : null) : unsupportedMessage(event.id, event.sentAt);
-				return this.#incoming(contactId, contact, { key, message, isNew: true });
+				return this.#incoming(contact, { key, message, isNew: true });
 			}
 			case 'profile':
 				return { contact: { ...contact, name: event.name }, messages: [], outbox: [] };
 			case 'receipt': {
 				const messages = [];
 				for (const target of event.targets) {
-					const key = messageKey(contactId, target);
+					const key = store.messageKey(contactId, target);
 					const m = await store.message(key);
 					const updated = m && applyStatus(m, event.kind);
 					if (updated) messages.push({ key, message: updated });
@@ -500,7 +565,7 @@ export class Engine implements EngineApi {
 				return { contact, messages, outbox: [] };
 			}
 			default: {
-				const key = messageKey(contactId, event.target);
+				const key = store.messageKey(contactId, event.target);
 				const m = await store.message(key);
 				const updated =
 					m &&
@@ -512,8 +577,8 @@ export class Engine implements EngineApi {
 	}
 
 	/** A new received message: counts as unread, and a delivery receipt will go back (§9.3). */
-	#incoming(contactId: string, contact: StoredContact, m: Writes['messages'][number]): Writes {
-		const eventHex = m.key.slice(contactId.length + 1);
+	#incoming(contact: StoredContact, m: Writes['messages'][number]): Writes {
+		const eventHex = hex(m.message.eventId);
 		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
 		const next: StoredContact = {
 			...contact,
@@ -681,6 +746,26 @@ export class Engine implements EngineApi {
 			.catch(() => {});
 	}
 
+	/**
+	 * Another connection subscribed to one of my queues (END). The first time, it may be a stale
+	 * connection of mine (a tab that reloaded): take the queue back once. The second time, someone
+	 * else reads this inbox (a copy of the profile): say so, and stop fighting over it.
+	 */
+	#onEnd(relay: string, recipientId: Uint8Array): void {
+		const id = hex(recipientId);
+		const contactId = this.#byQueue.get(id);
+		const contact = contactId ? this.#contacts.get(contactId) : undefined;
+		if (!contact || this.#closed) return;
+		const times = (this.#ended.get(id) ?? 0) + 1;
+		this.#ended.set(id, times);
+		if (times === 1) {
+			this.#subscribe(contact.recv);
+			return;
+		}
+		this.#readElsewhere.add(relay);
+		this.#emit(null);
+	}
+
 	#blankContact(role: StoredContact['role'], recv: ReceiveQueue): StoredContact {
 		return {
 			role,
@@ -698,7 +783,7 @@ export class Engine implements EngineApi {
 			unread: [],
 			unreadCount: 0,
 			toAcknowledge: [],
-			createdAt: Date.now()
+			createdAt: this.#now()
 		};
 	}
 
@@ -723,7 +808,7 @@ export class Engine implements EngineApi {
 	}
 
 	#summary(id: string, c: StoredContact): ChatSummary {
-		const fallback = c.status === 'invited' ? 'Invitation not answered yet' : c.status === 'joining' ? 'Connecting…' : 'Contact';
+		const fallback = { invited: 'Invitation not answered yet', expired: 'Expired invitation', joining: 'Connecting…', connected: 'Contact' }[c.status];
 		return {
 			id,
 			name: c.alias ?? (c.name || fallback),
@@ -745,6 +830,7 @@ export class Engine implements EngineApi {
 			safetyCode: c.safetyCode,
 			readReceipts: c.readReceipts,
 			invitationLink: c.invitation?.link ?? null,
+			invitationExpiresAt: expiresAt(c),
 			sendProblem: this.#sendProblems.get(id) ?? null
 		};
 	}

@@ -42,6 +42,9 @@ export class EngineError extends Error {
 	}
 }
 
+/** What a page served over plain HTTP on a network address is told: WebCrypto and Web Locks exist only in secure contexts. */
+export const NEEDS_SECURE_CONNECTION = 'Parley needs a secure connection: open it over HTTPS (or on localhost).';
+
 const LINK_TEXT: Record<InvalidLinkError['problem'], string> = {
 	'not-a-link': 'This is not a Parley invitation link.',
 	truncated: 'The invitation link is incomplete: part of it was lost when it was copied.',

@@ -27,7 +27,9 @@ export type ContactStatus =
 	| 'invited'
 	/** I answered an invitation; the inviter has not confirmed yet. */
 	| 'joining'
-	| 'connected';
+	| 'connected'
+	/** My invitation was not answered in time (INVITATION_TTL_MS): its queue is deleted. */
+	| 'expired';
 
 export interface StoredContact {
 	readonly role: 'inviter' | 'joiner';

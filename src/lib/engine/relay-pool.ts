@@ -1,8 +1,8 @@
 /**
  * One relay client per relay address, shared by every queue the profile has there.
  *
- * Guarantees: a relay is connected lazily, on first use; every delivery is passed on with the
- * text address of the relay it came from; status changes are reported per relay. Which queue a
+ * Guarantees: a relay is connected lazily, on first use; every delivery, and every subscription
+ * the relay ended (END), is passed on with the text address of the relay it came from; status changes are reported per relay. Which queue a
  * delivery belongs to is the engine's concern.
  */
 import { parseRelayAddress } from '../protocol/address.js';
@@ -13,6 +13,8 @@ export type RelayStatus = 'connecting' | 'open' | 'closed';
 export interface RelayPoolEvents {
 	readonly onMessage: (relay: string, m: QueueMessage) => void;
 	readonly onStatus: (relay: string, status: RelayStatus) => void;
+	/** Another connection took the subscription of one of my queues on `relay`. */
+	readonly onEnd: (relay: string, recipientId: Uint8Array) => void;
 }
 
 /** Client options other than the address and callbacks (a WebSocket for Node, backoff). */
@@ -37,6 +39,7 @@ export class RelayPool {
 				...this.#options,
 				address: parseRelayAddress(relay),
 				onMessage: (m) => this.#events.onMessage(relay, m),
+				onEnd: (recipientId) => this.#events.onEnd(relay, recipientId),
 				onStatus: (s) => {
 					this.#status.set(relay, s);
 					this.#events.onStatus(relay, s);

@@ -2,7 +2,8 @@
  * The profile's database (PROTOCOL.md §9.2): one Dexie (IndexedDB) database per profile.
  *
  * In the clear it keeps only what indexes need: random local contact ids, a per-conversation
- * sequence number, keyed marks of processed deliveries, and the non-extractable wrapping key.
+ * sequence number, keyed names of messages and of processed deliveries, and the non-extractable
+ * wrapping key.
  * Everything else (names, message bodies, ratchet states, queue keys) is a sealed blob bound to
  * its table and key (vault.ts).
  *
@@ -18,6 +19,7 @@ import { toBase64url } from '../protocol/bytes.js';
 import { PAGE_SIZE } from './constants.js';
 import { EngineError } from './errors.js';
 import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
+import { upgradeToVersion2 } from './migrations.js';
 import { createKeys, openKeys, type StoredKeys, type Vault } from './vault.js';
 
 interface MetaRow {
@@ -32,7 +34,7 @@ interface ContactRow {
 interface MessageRow {
 	readonly seq?: number;
 	readonly contactId: string;
-	/** contactId '/' event id (hex): unique, and how other events refer to the message. */
+	/** contactId '/' keyed name of the event id (vault.messageKey): unique, and how the engine finds the message. */
 	readonly key: string;
 	readonly sealed: Uint8Array;
 }
@@ -55,14 +57,20 @@ class ProfileDb extends Dexie {
 	received!: Table<ReceivedRow, string>;
 
 	constructor(name: string) {
-		super(name);
-		this.version(1).stores({
-			meta: 'k',
-			contacts: 'id',
-			messages: '++seq, [contactId+seq], &key',
-			outbox: '++seq, contactId',
-			received: 'mark, at'
-		});
+		// Strict: a commit is reported only once it is on disk. Every read-write transaction here
+		// either advances a ratchet or records a delivery before its ACK, so a relaxed commit lost
+		// to a power cut would roll a sending chain back (PROTOCOL.md §9.3).
+		super(name, { chromeTransactionDurability: 'strict' });
+		// Version 2 keeps version 1's indexes; its upgrade re-keys the data (migrations.ts).
+		this.version(2)
+			.stores({
+				meta: 'k',
+				contacts: 'id',
+				messages: '++seq, [contactId+seq], &key',
+				outbox: '++seq, contactId',
+				received: 'mark, at'
+			})
+			.upgrade(upgradeToVersion2);
 	}
 }
 
@@ -156,6 +164,11 @@ export class Store {
 		await this.#db.contacts.delete(id);
 		await this.#db.messages.where('[contactId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
 		await this.#db.outbox.where('contactId').equals(id).delete();
+	}
+
+	/** The key of message `eventId` of a contact's conversation (a keyed name, §9.1). */
+	messageKey(contactId: string, eventId: Uint8Array): string {
+		return this.#vault.messageKey(contactId, eventId);
 	}
 
 	async message(key: string): Promise<StoredMessage | null> {

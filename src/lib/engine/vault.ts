@@ -1,23 +1,25 @@
 /**
  * At-rest encryption of the engine's records (PROTOCOL.md §9.1).
  *
- * A random 32-byte data key encrypts every secret or personal field with XChaCha20-Poly1305
- * under a random 24-byte nonce, with the record's table and key as associated data, so a sealed
- * value moved to another record or table does not open. The data key is stored only wrapped by a
+ * A random 32-byte data key is never used directly: HKDF derives one subkey that seals every
+ * secret or personal field (XChaCha20-Poly1305 under a random 24-byte nonce, with the record's
+ * table and key as associated data, so a sealed value moved to another record or table does not
+ * open) and another for keyed marks (HMAC-SHA256: names of processed deliveries and the message
+ * keys, so nothing kept in the clear matches what the relay or the peer's device holds). The data key is stored only wrapped by a
  * non-extractable WebCrypto AES-GCM key that lives in IndexedDB: script on the page can use that
  * key but cannot copy its bytes out, and a copy of the database files alone holds no usable key.
  *
- * Guarantees: `seal` and `open` are synchronous (so they can run inside one IndexedDB
+ * Guarantees: `seal`, `open` and the marks are synchronous (so they can run inside one IndexedDB
  * transaction); `open` throws `EngineError('storage')` on any tampering; `close` wipes the
- * unwrapped data key, after which both refuse. Choosing what to seal is the store's concern.
+ * subkeys, after which all refuse. Choosing what to seal is the store's concern.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decode, encode } from 'cborg';
 import { concatBytes, utf8, wipe } from '../protocol/bytes.js';
-import { LABEL_AT_REST, LABEL_RECEIVED_MARK } from './constants.js';
-import { hmacSha256, xchachaOpen, xchachaSeal } from '../protocol/crypto/index.js';
+import { INFO_MARK_KEY, INFO_SEAL_KEY, LABEL_AT_REST, LABEL_MESSAGE_KEY, LABEL_RECEIVED_MARK } from './constants.js';
+import { hkdfSha256, hmacSha256, xchachaOpen, xchachaSeal } from '../protocol/crypto/index.js';
 import { systemRandom } from '../protocol/random.js';
-import { EngineError } from './errors.js';
+import { EngineError, NEEDS_SECURE_CONNECTION } from './errors.js';
 
 const NONCE_LENGTH = 24;
 const DATA_KEY_LENGTH = 32;
@@ -35,7 +37,7 @@ export interface StoredKeys {
 /** WebCrypto exists only in secure contexts (HTTPS, localhost). */
 function subtle(): SubtleCrypto {
 	if (!globalThis.crypto?.subtle) {
-		throw new EngineError('storage', 'Parley needs a secure connection: open it over HTTPS (or on localhost).');
+		throw new EngineError('storage', NEEDS_SECURE_CONNECTION);
 	}
 	return globalThis.crypto.subtle;
 }
@@ -49,44 +51,65 @@ export async function createKeys(): Promise<{ stored: StoredKeys; vault: Vault }
 	return { stored: { wrappingKey, wrappedDataKey: concatBytes(iv, wrapped) }, vault: new Vault(dataKey) };
 }
 
-/** Unwraps the data key of an existing profile. */
-export async function openKeys(stored: StoredKeys): Promise<Vault> {
+/** Unwraps the data key of an existing profile (the vault's, or a migration's, §9.2). */
+export async function unwrapDataKey(stored: StoredKeys): Promise<Uint8Array> {
 	const iv = stored.wrappedDataKey.subarray(0, GCM_IV_LENGTH);
 	const ct = stored.wrappedDataKey.subarray(GCM_IV_LENGTH);
 	const webCrypto = subtle();
 	try {
-		const raw = await webCrypto.decrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, stored.wrappingKey, bs(ct));
-		return new Vault(new Uint8Array(raw));
+		return new Uint8Array(await webCrypto.decrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, stored.wrappingKey, bs(ct)));
 	} catch {
 		throw new EngineError('storage', 'the profile key in this browser is damaged; the profile cannot be opened');
 	}
 }
 
-export class Vault {
-	#key: Uint8Array | null;
+/** Unwraps the data key of an existing profile. */
+export async function openKeys(stored: StoredKeys): Promise<Vault> {
+	return new Vault(await unwrapDataKey(stored));
+}
 
+/** Seals a CBOR-encodable value under `key` as `nonce ‖ ciphertext`, bound to `table` and `id`. */
+export function sealWith(key: Uint8Array, table: string, id: string, value: unknown): Uint8Array {
+	const nonce = systemRandom(NONCE_LENGTH);
+	return concatBytes(nonce, xchachaSeal(key, nonce, encode(value), ad(table, id)));
+}
+
+/** Opens `nonce ‖ ciphertext` sealed under `key` for `table` and `id`; `EngineError('storage')` if it does not. */
+export function openSealed<T>(key: Uint8Array, table: string, id: string, sealed: Uint8Array): T {
+	try {
+		return decode(xchachaOpen(key, sealed.subarray(0, NONCE_LENGTH), sealed.subarray(NONCE_LENGTH), ad(table, id))) as T;
+	} catch {
+		throw new EngineError('storage', 'a stored record is damaged and was skipped');
+	}
+}
+
+interface Subkeys {
+	readonly seal: Uint8Array;
+	readonly mark: Uint8Array;
+}
+
+export class Vault {
+	#keys: Subkeys | null;
+
+	/** Derives the subkeys from `dataKey`, then wipes it. */
 	constructor(dataKey: Uint8Array) {
-		this.#key = dataKey;
+		const salt = new Uint8Array(0);
+		this.#keys = { seal: hkdfSha256(dataKey, salt, INFO_SEAL_KEY, DATA_KEY_LENGTH), mark: hkdfSha256(dataKey, salt, INFO_MARK_KEY, DATA_KEY_LENGTH) };
+		wipe(dataKey);
 	}
 
-	#dataKey(): Uint8Array {
-		if (!this.#key) throw new EngineError('locked', 'the profile is locked');
-		return this.#key;
+	#subkeys(): Subkeys {
+		if (!this.#keys) throw new EngineError('locked', 'the profile is locked');
+		return this.#keys;
 	}
 
 	/** Seals a CBOR-encodable value as `nonce ‖ ciphertext`, bound to `table` and `id`. */
 	seal(table: string, id: string, value: unknown): Uint8Array {
-		const nonce = systemRandom(NONCE_LENGTH);
-		return concatBytes(nonce, xchachaSeal(this.#dataKey(), nonce, encode(value), ad(table, id)));
+		return sealWith(this.#subkeys().seal, table, id, value);
 	}
 
 	open<T>(table: string, id: string, sealed: Uint8Array): T {
-		const key = this.#dataKey();
-		try {
-			return decode(xchachaOpen(key, sealed.subarray(0, NONCE_LENGTH), sealed.subarray(NONCE_LENGTH), ad(table, id))) as T;
-		} catch {
-			throw new EngineError('storage', 'a stored record is damaged and was skipped');
-		}
+		return openSealed<T>(this.#subkeys().seal, table, id, sealed);
 	}
 
 	/**
@@ -94,13 +117,27 @@ export class Vault {
 	 * recognize a redelivery without keeping relay ids in the clear.
 	 */
 	mark(parts: Uint8Array): string {
-		const h = hmacSha256(this.#dataKey(), concatBytes(LABEL_RECEIVED_MARK, parts));
-		return bytesToHex(h.subarray(0, 16));
+		return this.#keyedName(LABEL_RECEIVED_MARK, parts);
+	}
+
+	/**
+	 * A message's key in its table: `contactId '/' keyedName(contactId, eventId)`. The event id is
+	 * the same on both people's devices; this name is not, so two profiles cannot be matched.
+	 */
+	messageKey(contactId: string, eventId: Uint8Array): string {
+		return `${contactId}/${this.#keyedName(LABEL_MESSAGE_KEY, concatBytes(utf8(contactId), Uint8Array.of(0), eventId))}`;
+	}
+
+	#keyedName(label: Uint8Array, parts: Uint8Array): string {
+		return bytesToHex(hmacSha256(this.#subkeys().mark, concatBytes(label, parts)).subarray(0, 16));
 	}
 
 	close(): void {
-		if (this.#key) wipe(this.#key);
-		this.#key = null;
+		if (this.#keys) {
+			wipe(this.#keys.seal);
+			wipe(this.#keys.mark);
+		}
+		this.#keys = null;
 	}
 }
 

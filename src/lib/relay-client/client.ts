@@ -92,6 +92,8 @@ export interface RelayClientOptions {
 	readonly random?: RandomSource;
 	readonly onMessage?: (m: QueueMessage) => void;
 	readonly onStatus?: (status: 'connecting' | 'open' | 'closed') => void;
+	/** The relay ended a subscription of this client: another connection subscribed to the queue (END). */
+	readonly onEnd?: (recipientId: Uint8Array) => void;
 	readonly backoff?: { readonly minMs: number; readonly maxMs: number };
 	/** X25519, HMAC and XChaCha20-Poly1305 for authenticators (§7.3) and deliveries (§7.5); defaults to the protocol's (pure TypeScript). */
 	readonly crypto?: RelayCryptoSuite;
@@ -310,6 +312,7 @@ export class RelayClient {
 		}
 		if (body.type === 'END') {
 			this.#subscriptions.delete(hex(body.recipientId));
+			this.#opts.onEnd?.(body.recipientId);
 			return;
 		}
 		if (body.type !== 'MSG') return;

@@ -60,9 +60,9 @@ class App {
 	}
 
 	async start(): Promise<void> {
-		this.route = parseRoute(location.hash);
+		this.#follow();
 		window.addEventListener('hashchange', () => {
-			this.route = parseRoute(location.hash);
+			this.#follow();
 			this.notice = null;
 		});
 		this.online = navigator.onLine;
@@ -92,10 +92,20 @@ class App {
 		}
 	}
 
+	/**
+	 * Shows the screen the address names. An invitation link is read into the route, then removed
+	 * from the address bar and from history (the entry loses its hash, and no hashchange fires, so
+	 * the screen stays): it holds the link's secrets, and history is kept, synced and shown.
+	 */
+	#follow(): void {
+		this.route = parseRoute(location.hash);
+		if (this.route.name === 'join') history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+	}
+
 	/** Another tab has the engine: wait, and pass it an invitation this tab was opened with. */
 	#wait(): void {
 		this.phase = 'waiting';
-		if (this.route.name === 'join') this.handedOver = handOver(location.hash);
+		if (this.route.name === 'join') this.handedOver = handOver(new URL(this.route.link).hash);
 	}
 
 	async createProfile(name: string): Promise<void> {
@@ -114,6 +124,11 @@ class App {
 
 	get offline(): boolean {
 		return !this.online || (this.relays.length > 0 && this.relays.every((r) => r.status === 'closed'));
+	}
+
+	/** Another device or browser keeps taking this profile's queues (the engine gave up taking them back). */
+	get readElsewhere(): boolean {
+		return this.relays.some((r) => r.readElsewhere);
 	}
 
 	go(hash: string): void {

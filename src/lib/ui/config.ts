@@ -1,13 +1,21 @@
 /**
  * Reads the self-hoster's `config.json` (served beside the build) and turns it into the engine's
  * configuration. `"same-origin"` in `relays` names the relay that serves this app; its key comes
- * from that relay's `/relay-key`.
+ * from that relay's `/relay-key`, and is pinned on first use (in this origin's localStorage): a
+ * later, different key is refused with a plain warning, since it means either an attacker in the
+ * middle or a reinstalled server, and the page cannot tell which.
  */
 import type { EngineConfig } from '$lib/engine/api.js';
 
 interface ConfigFile {
 	readonly relays?: unknown;
 }
+
+/** Where the first relay key seen from `/relay-key` is kept (localStorage is per origin). */
+const PINNED_KEY = 'parley-relay-key';
+
+export const RELAY_KEY_CHANGED =
+	'Warning: the relay that serves this app now shows a different key from the one this browser first saw. Someone may be intercepting your connection, or the server was reinstalled. Parley will not connect. Ask the person who runs this server whether they changed its key.';
 
 class ConfigError extends Error {
 	override readonly name = 'ConfigError';
@@ -41,6 +49,9 @@ async function sameOriginRelay(): Promise<string> {
 	} catch {
 		throw new ConfigError('config.json names "same-origin", but this server does not run a relay (no /relay-key).');
 	}
+	const pinned = localStorage.getItem(PINNED_KEY);
+	if (pinned === null) localStorage.setItem(PINNED_KEY, key);
+	else if (pinned !== key) throw new ConfigError(RELAY_KEY_CHANGED);
 	const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 	return `${scheme}://${location.hostname}${location.port ? `:${location.port}` : ''}/#${key}`;
 }

@@ -6,6 +6,7 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineChange } from '$lib/engine/api.js';
+import { EngineError, NEEDS_SECURE_CONNECTION } from '$lib/engine/errors.js';
 import { installRpcErrors } from '$lib/engine/rpc.js';
 
 export type EngineRemote = Remote<EngineApi>;
@@ -35,9 +36,11 @@ export function listenForHandOver(open: (hash: string) => void): void {
 
 /**
  * Resolves with the engine once this tab holds the lock; calls `onWaiting` first if another tab
- * holds it. The lock is kept until the page goes away.
+ * holds it. The lock is kept until the page goes away. Outside a secure context (plain HTTP on a
+ * network address) there are no Web Locks: it rejects with the plain-language reason.
  */
 export function acquireEngine(onWaiting: () => void): Promise<EngineRemote> {
+	if (!globalThis.isSecureContext || !navigator.locks) return Promise.reject(new EngineError('storage', NEEDS_SECURE_CONNECTION));
 	installRpcErrors();
 	return new Promise((resolve, reject) => {
 		const hold = () =>

@@ -48,18 +48,30 @@ export async function send(page: Page, text: string): Promise<void> {
 
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
 
-/** The bodies in the message log, split by who wrote them. */
+/**
+ * The bodies in the message log, split by who wrote them, as a screen reader meets them: each
+ * message is a list item that starts with who wrote it ("You:" for mine), then its paragraphs —
+ * a quote ("In reply to …") if it replies, then the body, then the time and status.
+ */
 export async function bodies(page: Page): Promise<{ mine: string[]; theirs: string[]; all: string[] }> {
-	return messageLog(page).evaluate((log) => {
-		const items = [...log.querySelectorAll('li.message')];
-		const text = (li: Element) => li.querySelector('.body')?.textContent ?? '';
-		return {
-			mine: items.filter((li) => li.classList.contains('mine')).map(text),
-			theirs: items.filter((li) => !li.classList.contains('mine')).map(text),
-			all: items.map(text)
-		};
-	});
+	const out = { mine: [] as string[], theirs: [] as string[], all: [] as string[] };
+	for (const item of await messageLog(page).getByRole('listitem').all()) {
+		const body = (await item.getByRole('paragraph').allInnerTexts()).find((p) => !p.startsWith('In reply to'));
+		if (body === undefined) continue;
+		(/^\s*You:/.test(await item.innerText()) ? out.mine : out.theirs).push(body);
+		out.all.push(body);
+	}
+	return out;
 }
 
 /** The log's list item holding `text`. */
 export const messageItem = (page: Page, text: string) => messageLog(page).getByRole('listitem').filter({ hasText: text });
+
+/** What the status line under my messages can say (Conversation.svelte), read as a person reads it. */
+const STATUS_TEXT = /^(queued|sent|delivered|delivered · read|not sent)$/;
+
+/** The delivery status shown with my message holding `text`. */
+export const statusOf = (page: Page, text: string) => messageItem(page, text).getByText(STATUS_TEXT);
+
+/** Every delivery status shown in the message log whose text matches `shown`. */
+export const statusesShown = (page: Page, shown: RegExp) => messageLog(page).getByText(shown);

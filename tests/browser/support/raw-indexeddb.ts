@@ -1,9 +1,36 @@
 /**
  * Reads every record of every IndexedDB database of a page's origin, raw (without the app's
  * code), for the at-rest tests: every string, every byte blob as hex, every field path, and the
- * CryptoKeys found.
+ * CryptoKeys found; and what the other side of the at-rest promise knows (the relay's database and
+ * an invitation link), to search for.
  */
+import Database from 'better-sqlite3';
 import type { Page } from '@playwright/test';
+import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
+
+/** The test relay's database (playwright.config.ts runs the relay with `--data test-results/relay-data`). */
+const RELAY_DB = new URL('../../../test-results/relay-data/relay.sqlite', import.meta.url);
+
+/**
+ * Raw relay ids and queue public keys from the test relay's database (every queue, and the ids
+ * of messages it still remembers), and the ids and keys in invitation `link`.
+ */
+export function relayIdsAndKeys(link: string): { what: string; bytes: Uint8Array }[] {
+	const out: { what: string; bytes: Uint8Array }[] = [];
+	const db = new Database(RELAY_DB.pathname, { readonly: true, fileMustExist: true });
+	try {
+		const queues = db.prepare('SELECT recipient_id, sender_id, recipient_key, recipient_dh_key, sender_key FROM queues').all() as Record<string, Uint8Array | null>[];
+		for (const q of queues) {
+			for (const [column, bytes] of Object.entries(q)) if (bytes) out.push({ what: `${column.replaceAll('_', ' ')} of a queue`, bytes });
+		}
+		for (const m of db.prepare('SELECT message_id FROM messages').all() as { message_id: Uint8Array }[]) out.push({ what: 'message id (relay)', bytes: m.message_id });
+	} finally {
+		db.close();
+	}
+	const invitation = parseInvitationLink(link);
+	out.push({ what: 'sender id in the link', bytes: invitation.queue.senderId }, { what: 'X25519 key in the link', bytes: invitation.dhPublicKey }, { what: 'ML-KEM key in the link', bytes: invitation.kemPublicKey });
+	return out;
+}
 
 export interface RawDump {
 	readonly records: number;

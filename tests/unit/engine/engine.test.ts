@@ -9,9 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/lib/engine/api.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
 import { EngineError } from '../../../src/lib/engine/errors.js';
+import { Store } from '../../../src/lib/engine/store.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { encodeEnvelope, encodePayload } from '../../../src/lib/protocol/envelope.js';
+import { encodeChatEvent } from '../../../src/lib/protocol/events.js';
+import { acceptInvitation } from '../../../src/lib/protocol/handshake.js';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
+import { deserializeRatchetState, ratchetEncrypt, type RatchetState } from '../../../src/lib/protocol/ratchet/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { client, startRelay, type TestRelay } from '../relay/harness.js';
@@ -21,8 +26,8 @@ let relays: string[];
 const APP = 'https://parley.example/';
 let profiles = 0;
 
-async function person(name: string | null, profile = `p${profiles++}`): Promise<{ engine: Engine; profile: string }> {
-	const engine = new Engine({ profile, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
+async function person(name: string | null, profile = `p${profiles++}`, now?: () => number): Promise<{ engine: Engine; profile: string }> {
+	const engine = new Engine({ profile, now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
 	const existing = await engine.start({ relays, appUrl: APP });
 	if (!existing && name) await engine.createProfile(name);
 	return { engine, profile };
@@ -47,6 +52,42 @@ async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string
 	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
 	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
 	return { aId, bId };
+}
+
+/**
+ * A peer written with the protocol functions alone, so it can send what a real engine never
+ * would: it answers `link` (claiming the inviter's queue, with a reply queue of its own) and then
+ * sends any payload, authenticated by the ratchet.
+ */
+async function rawPeer(link: string): Promise<{ sendPayload: (payload: Uint8Array) => Promise<void> }> {
+	const invitation = parseInvitationLink(link);
+	const relayClient = client(relay.address).client;
+	const senderKey = generateDhKeyPair(systemRandom);
+	const reply = await relayClient.createQueue(generateDhKeyPair(systemRandom), generateDhKeyPair(systemRandom));
+	await relayClient.secureAsSender(invitation.queue.senderId, senderKey);
+	const hello = encodePayload({ type: 'conn-info', senderKey: senderKey.publicKey, replyQueue: { relay: relay.address, senderId: reply.senderId } });
+	const accepted = acceptInvitation(invitation, hello, systemRandom);
+	await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), accepted.confirmation);
+	let ratchet: RatchetState = accepted.ratchet;
+	return {
+		async sendPayload(payload) {
+			const { state, message } = ratchetEncrypt(ratchet, payload, systemRandom);
+			ratchet = state;
+			await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), encodeEnvelope({ type: 'message', message }));
+		}
+	};
+}
+
+const textPayload = (body: string) => encodePayload({ type: 'chat-event', event: encodeChatEvent({ type: 'text', id: systemRandom(16), sentAt: Date.now(), body }) });
+
+/** The ratchet states stored in a closed profile, read with the store itself. */
+async function storedRatchets(profile: string): Promise<RatchetState[]> {
+	const store = await Store.open(profile);
+	try {
+		return [...(await store.contacts()).values()].flatMap((c) => (c.ratchet ? [deserializeRatchetState(c.ratchet)] : []));
+	} finally {
+		store.close();
+	}
 }
 
 beforeAll(async () => {
@@ -128,6 +169,25 @@ describe('engine', () => {
 		await Promise.all([fresh.close(), bob.close()]);
 	});
 
+	it('an unanswered invitation expires after 7 days: its queue is deleted and it shows as expired', async () => {
+		const week = 7 * 24 * 3600 * 1000;
+		let later = 0;
+		const now = () => Date.now() + later;
+		const alice = await person('Alice', undefined, now);
+		const { engine: bob } = await person('Bob');
+		const { contactId, link, expiresAt } = await alice.engine.createInvitation();
+		const pending = await alice.engine.contact(contactId);
+		expect(expiresAt - pending.createdAt).toBe(week);
+		expect(pending).toMatchObject({ status: 'invited', invitationExpiresAt: expiresAt, invitationLink: link });
+		await alice.engine.close();
+		later = week + 60_000;
+		const again = await person(null, alice.profile, now);
+		const expired = await until(() => again.engine.contact(contactId), (c) => c.status === 'expired');
+		expect(expired).toMatchObject({ name: 'Expired invitation', invitationExpiresAt: expiresAt, invitationLink: null });
+		await expect(bob.acceptInvitation(link)).rejects.toMatchObject({ kind: 'link-used', message: expect.stringContaining('expired') });
+		await Promise.all([again.engine.close(), bob.close()]);
+	});
+
 	it('garbage on an invitation queue is dropped alone; the other conversation goes on', async () => {
 		const { engine: alice } = await person('Alice');
 		const { engine: bob } = await person('Bob');
@@ -145,6 +205,36 @@ describe('engine', () => {
 		const pending = (await alice.chats()).find((c) => c.status === 'invited');
 		expect(pending).toBeDefined();
 		await Promise.all([alice.close(), bob.close()]);
+	});
+
+	it('a message that authenticates but whose payload is refused still uses up its key', async () => {
+		const alice = await person('Alice');
+		const { contactId, link } = await alice.engine.createInvitation();
+		const peer = await rawPeer(link);
+		await peer.sendPayload(Uint8Array.of(0xee, 1, 2, 3));
+		await peer.sendPayload(textPayload('after the refused one'));
+		const page = await until(() => alice.engine.conversation(contactId), (p) => p.messages.length > 0);
+		expect(texts(page.messages, false)).toEqual(['after the refused one']);
+		await alice.engine.close();
+		const [state] = await storedRatchets(alice.profile);
+		// Both message keys were consumed in order: none was set aside as skipped.
+		expect(state?.nr).toBe(3);
+		expect(state?.skipped).toEqual([]);
+	});
+
+	it('a queue taken by another connection is taken back once; taken again, the person is told', async () => {
+		const alice = await person('Alice');
+		const { engine: bob } = await person('Bob');
+		const { aId, bId } = await connect(alice.engine, bob);
+		// A copy of Alice's profile opened elsewhere subscribes to the same queues.
+		const copy = await person(null, alice.profile);
+		const warned = await until(() => Promise.all([alice.engine.relays(), copy.engine.relays()]), (views) => views.some((v) => v.some((r) => r.readElsewhere)));
+		// Exactly one side gave up: the one whose queue was taken a second time.
+		expect(warned.map((v) => v.some((r) => r.readElsewhere)).sort()).toEqual([false, true]);
+		const holder = warned[0]?.some((r) => r.readElsewhere) ? copy.engine : alice.engine;
+		await bob.sendText(bId, 'who reads this?');
+		await until(() => holder.conversation(aId), (p) => texts(p.messages, false).includes('who reads this?'));
+		await Promise.all([alice.engine.close(), copy.engine.close(), bob.close()]);
 	});
 
 	it('a full inbox is reported to the sender, and every queued message goes out once there is room', async () => {

@@ -18,11 +18,13 @@ describe('at-rest vault (PROTOCOL.md §9.1)', () => {
 		const sealed = vault.seal('messages', 'a/1', { body: 'secret' });
 		expect(() => vault.open('messages', 'a/2', sealed)).toThrow(EngineError);
 		expect(() => vault.open('contacts', 'a/1', sealed)).toThrow(EngineError);
-		for (let i = 0; i < sealed.length; i += 7) {
+		// Every bit of nonce, ciphertext and tag.
+		for (let bit = 0; bit < sealed.length * 8; bit++) {
 			const bad = sealed.slice();
-			bad[i] = (bad[i] as number) ^ 1;
-			expect(() => vault.open('messages', 'a/1', bad)).toThrow(EngineError);
+			bad[bit >> 3] = (bad[bit >> 3] as number) ^ (1 << (bit & 7));
+			expect(() => vault.open('messages', 'a/1', bad), `bit ${bit}`).toThrow(EngineError);
 		}
+		expect(vault.open('messages', 'a/1', sealed)).toEqual({ body: 'secret' });
 	});
 
 	it('a damaged wrapped key is a clear storage error; a closed vault refuses as locked', async () => {
