@@ -92,7 +92,7 @@ function relayThroughput({ address, pid }: { address: RelayAddress; pid: number 
 			await pair.sender.send(pair.q.senderId, pair.sk, systemRandom(16), BODY);
 			const m = await got;
 			latencies.push(performance.now() - t0);
-			await pair.recipient.ack(pair.q.recipientId, pair.rk, m.messageId);
+			await pair.recipient.ack(pair.q.recipientId, pair.rk, m.deliveryId);
 		},
 		(pair) => {
 			pair.sender.close();

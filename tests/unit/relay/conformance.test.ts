@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('relay queue commands (PROTOCOL.md §7)', () => {
-	it('create → secure → send → subscribe → deliver in order → ack, with different bytes in and out', async () => {
+	it('create → secure → send → subscribe → deliver in order under relay-chosen delivery ids → ack, with different bytes in and out', async () => {
 		const bob = client(relay.address);
 		const alice = client(relay.address);
 		const q = await securedQueue(bob.client, alice.client);
@@ -48,8 +48,9 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		for (let i = 0; i < 3; i++) {
 			await until(() => bob.inbox.length === i + 1, `message ${i}`);
 			expect(bob.inbox[i]!.body).toEqual(bodies[i]);
-			expect(bob.inbox[i]!.messageId).toEqual(ids[i]);
-			await bob.client.ack(q.recipientId, q.recipientKey, ids[i]!);
+			// §7.5: nothing the sender chose reaches the recipient, the message id included.
+			expect(ids.some((id) => equalBytes(id, bob.inbox[i]!.deliveryId))).toBe(false);
+			await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[i]!.deliveryId);
 		}
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(3);
@@ -69,7 +70,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		await until(() => bob.inbox.length === 1, 'first live message');
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(1);
-		await bob.client.ack(q.recipientId, q.recipientKey, a);
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await until(() => bob.inbox.length === 2, 'second live message');
 		expect(bob.inbox[1]!.body).toEqual(text('live 2'));
 		alice.client.close();
@@ -86,11 +87,12 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect((await relay.relay.stats()).pendingMessages).toBe(1);
 		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
 		await until(() => bob.inbox.length === 1, 'delivery');
-		await bob.client.ack(q.recipientId, q.recipientKey, id);
+		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(1);
-		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
+		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId))).toBe('NO_MSG');
 		alice.client.close();
 		bob.client.close();
 	});

@@ -52,16 +52,16 @@ describe('relay crash safety', () => {
 
 		const TOTAL = 120;
 		const ids = Array.from({ length: TOTAL }, () => systemRandom(16));
+		const texts = ids.map((_, i) => `message ${i}`);
 		const acknowledged = new Set<string>();
-		const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 		let killed = false;
 		// Like an outbox: each message is retried with the same id until the relay acknowledges it.
 		const sendAll = async (lane: number) => {
 			for (let i = lane; i < TOTAL; i += 4) {
 				for (;;) {
 					try {
-						await alice.client.send(q.senderId, sender, ids[i]!, new TextEncoder().encode(`message ${i}`));
-						acknowledged.add(hex(ids[i]!));
+						await alice.client.send(q.senderId, sender, ids[i]!, new TextEncoder().encode(texts[i]));
+						acknowledged.add(texts[i]!);
 						break;
 					} catch {
 						await new Promise((r) => setTimeout(r, 50));
@@ -84,8 +84,8 @@ describe('relay crash safety', () => {
 		while (seen.length < TOTAL) {
 			await until(() => bob.inbox.length > seen.length, `delivery ${seen.length + 1}`, 10_000);
 			const m = bob.inbox[seen.length]!;
-			seen.push(hex(m.messageId));
-			await bob.client.ack(q.recipientId, recipient, m.messageId);
+			seen.push(new TextDecoder().decode(m.body));
+			await bob.client.ack(q.recipientId, recipient, m.deliveryId);
 		}
 		await new Promise((r) => setTimeout(r, 100));
 		expect(bob.inbox).toHaveLength(TOTAL);

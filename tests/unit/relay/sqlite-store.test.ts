@@ -19,11 +19,12 @@ function queue(): QueueRecord {
 		recipientDhKey: systemRandom(32),
 		relayDhSecret: systemRandom(32),
 		senderKey: systemRandom(32),
-		createdAt: Date.now()
+		createdAt: Date.now(),
+		usedAt: Date.now()
 	};
 }
 
-const message = () => ({ messageId: systemRandom(16), body: systemRandom(100), receivedAt: Date.now() });
+const message = () => ({ messageId: systemRandom(16), deliveryId: systemRandom(16), body: systemRandom(100), receivedAt: Date.now() });
 
 describe('SQLite store group commit (PROTOCOL.md §7.7)', () => {
 	it('a write that fails inside a batch is rejected alone; the others in the batch are durable', async () => {

@@ -52,7 +52,7 @@ describe('what the relay knows', () => {
 		await alice.client.subscribe(qa.recipientId, aliceQueueKeys.auth, aliceQueueKeys.dh, qa.relayDhKey);
 		await until(() => alice.inbox.length === 1, 'confirmation');
 		const confirmed = receiveConfirmation(invitation, inviterSecrets, alice.inbox[0]!.body, systemRandom);
-		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[0]!.messageId);
+		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[0]!.deliveryId);
 		const states: { alice: RatchetState; bob: RatchetState } = { alice: confirmed.ratchet, bob: joined.ratchet };
 		await alice.client.secureAsSender(qb.senderId, aliceSends);
 		await bob.client.subscribe(qb.recipientId, bobQueueKeys.auth, bobQueueKeys.dh, qb.relayDhKey);
@@ -78,11 +78,11 @@ describe('what the relay knows', () => {
 		await say('alice', { ...base(), type: 'profile', name: SECRET_TEXTS[2]! });
 		await until(() => bob.inbox.length === 1, 'Alice profile');
 		expect(read('bob', bob.inbox[0]!.body)).toMatchObject({ name: SECRET_TEXTS[2] });
-		await bob.client.ack(qb.recipientId, bobQueueKeys.auth, bob.inbox[0]!.messageId);
+		await bob.client.ack(qb.recipientId, bobQueueKeys.auth, bob.inbox[0]!.deliveryId);
 		await say('bob', { ...base(), type: 'profile', name: SECRET_TEXTS[3]! });
 		await until(() => alice.inbox.length === 2, 'Bob profile');
 		expect(read('alice', alice.inbox[1]!.body)).toMatchObject({ name: SECRET_TEXTS[3] });
-		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[1]!.messageId);
+		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[1]!.deliveryId);
 		await say('alice', { ...base(), type: 'text', body: SECRET_TEXTS[0]! });
 		await say('bob', { ...base(), type: 'text', body: SECRET_TEXTS[1]! });
 		await until(() => alice.inbox.length === 3 && bob.inbox.length === 2, 'both texts');
