@@ -1,30 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../../src/lib/protocol/constants.js';
+import { FRAME_SIZE } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
-import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
-import { BLOCK_SIZE, decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
-import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
-
-/** A hand-driven session, so the test can send anything at all. */
-async function rawSession(relay: TestRelay) {
-	const ws = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
-	ws.binaryType = 'arraybuffer';
-	const replies: RelayReply[] = [];
-	const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-	await new Promise((r) => ws.once('open', r));
-	const start = NkInitiator.start(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), systemRandom);
-	ws.send(start.message);
-	const { transport, payload } = await new Promise<{ transport: NoiseTransport; payload: Uint8Array }>((resolve) =>
-		ws.once('message', (data: ArrayBuffer) => resolve(start.handshake.finish(new Uint8Array(data))))
-	);
-	ws.on('message', (data: ArrayBuffer) => replies.push(decodeReply(transport.decrypt(new Uint8Array(data))).body));
-	return { ws, transport, sessionKey: decodeRelayHello(payload).sessionKey, replies, closed };
-}
+import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { client, rawSession, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 let relay: TestRelay;
 beforeAll(async () => {

@@ -9,9 +9,9 @@ import { NOISE_SUITE, nInitiate } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
-import { encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
-import { RelayClientError } from '../../../src/lib/relay-client/client.js';
-import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { RelayClientError, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { client, rawSession, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const msgId = () => systemRandom(16);
@@ -116,6 +116,90 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect((await relay.relay.stats()).queues).toBe(1);
 		bob.client.close();
 		mallory.client.close();
+	});
+
+	it('refuses an ACK with the wrong key on a real queue with a pending message, and keeps the message', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const mallory = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('pending'));
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'delivery');
+		const { deliveryId } = bob.inbox[0]!;
+		expect(await refusal(mallory.client.ack(q.recipientId, generateDhKeyPair(systemRandom), deliveryId))).toBe('AUTH');
+		expect(await refusal(mallory.client.ack(q.recipientId, q.dh, deliveryId))).toBe('AUTH');
+		expect((await relay.relay.stats()).pendingMessages).toBe(1);
+		await bob.client.ack(q.recipientId, q.recipientKey, deliveryId);
+		expect((await relay.relay.stats()).pendingMessages).toBe(0);
+	});
+
+	it('answers a repeated SUB on the same connection with OK and does not send the message in flight again (§7.2)', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('first'));
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('second'));
+		const s = await rawSession(relay);
+		s.ws.send(s.frame(1, { type: 'SUB', recipientId: q.recipientId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		s.ws.send(s.frame(2, { type: 'SUB', recipientId: q.recipientId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		const msgs = () => s.replies.flatMap((r) => (r.type === 'MSG' ? [r] : []));
+		await until(() => s.replies.filter((r) => r.type === 'OK').length === 2 && msgs().length >= 1, 'two OKs and the first delivery');
+		s.ws.send(s.frame(3, { type: 'ACK', recipientId: q.recipientId, deliveryId: msgs()[0]!.deliveryId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		await until(() => msgs().length >= 2, 'the next delivery');
+		// A second copy of the first message would have been sent before the ACK was even answered.
+		const delivered = msgs().map((m) => Buffer.from(m.deliveryId).toString('hex'));
+		expect(new Set(delivered).size).toBe(delivered.length);
+		expect(s.replies.filter((r) => r.type === 'ERR')).toEqual([]);
+		s.ws.close();
+	});
+
+	it('sends one SUB per queue per connection when subscribing while disconnected, and the message in flight arrives once', async () => {
+		// Counts the frames each socket the client opens sends (handshake, then commands).
+		const sockets: CountingWebSocket[] = [];
+		class CountingWebSocket extends WebSocket {
+			sent = 0;
+			constructor(url: string) {
+				super(url);
+				sockets.push(this);
+			}
+			override send(data: Uint8Array): void {
+				this.sent++;
+				super.send(data);
+			}
+		}
+		const statuses: string[] = [];
+		const bob = client(relay.address, { WebSocket: CountingWebSocket as unknown as WebSocketFactory, onStatus: (st) => statuses.push(st), backoff: { minMs: 60_000, maxMs: 60_000 } });
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('in flight'));
+		sockets[0]!.terminate();
+		await until(() => statuses.includes('closed'), 'the client to see its connection drop');
+		// The reconnect timer is a minute away: subscribe opens the next connection itself.
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'the delivery');
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('next'));
+		await until(() => bob.inbox.length >= 2, 'the next delivery');
+		expect(bob.inbox.map((m) => new TextDecoder().decode(m.body))).toEqual(['in flight', 'next']);
+		// The second connection sent its handshake, one SUB and one ACK.
+		expect(sockets).toHaveLength(2);
+		expect(sockets[1]!.sent).toBe(3);
+	});
+
+	it('echoes the corr_id in an ERR to a block it cannot parse whenever the length covers it; an unknown command code is SYNTAX', async () => {
+		const s = await rawSession(relay);
+		const unknown = new Uint8Array(BLOCK_SIZE);
+		unknown.set([0, 5, 0, 0, 0, 77, 0x09]);
+		const truncated = encodeCommand(78, { type: 'SUB', recipientId: systemRandom(24), authenticator: systemRandom(32) });
+		truncated[1] = 20;
+		const tooShort = new Uint8Array(BLOCK_SIZE);
+		tooShort.set([0, 3, 0, 0, 79]);
+		for (const b of [unknown, truncated, tooShort]) s.ws.send(s.transport.encrypt(b));
+		await until(() => s.replies.length === 3, 'three answers');
+		expect(s.replies).toEqual([0, 1, 2].map(() => ({ type: 'ERR', error: 'SYNTAX' })));
+		expect(s.corrIds).toEqual([77, 78, 0]);
+		s.ws.close();
 	});
 
 	it('lets the recipient secure its queue with the sender key (KEY), once', async () => {

@@ -3,11 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
+import { NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { NOISE_SUITE, NkInitiator, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
+import { decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
+import type { RelayStore } from '../../../src/relay/store.js';
 
 export interface TestRelay {
 	relay: RelayServer;
@@ -18,11 +24,11 @@ export interface TestRelay {
 	stop(): Promise<void>;
 }
 
-export async function startRelay(opts: { dbPath?: string; limits?: Partial<RelayLimits> } = {}): Promise<TestRelay> {
+export async function startRelay(opts: { dbPath?: string; store?: RelayStore; limits?: Partial<RelayLimits> } = {}): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
 	const relay = new RelayServer({
-		store: new SqliteStore(opts.dbPath ?? ':memory:'),
+		store: opts.store ?? new SqliteStore(opts.dbPath ?? ':memory:'),
 		identity,
 		limits: opts.limits,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
@@ -80,4 +86,34 @@ export async function until(check: () => boolean, what: string, ms = 5000): Prom
 		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 5));
 	}
+}
+
+/** A hand-driven session, so the test can send anything at all; `replies` in arrival order with their corr ids. */
+export async function rawSession(relay: { address: Pick<RelayAddress, 'port' | 'publicKey'> }) {
+	const ws = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
+	ws.binaryType = 'arraybuffer';
+	const replies: RelayReply[] = [];
+	const corrIds: number[] = [];
+	const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+	await new Promise((r) => ws.once('open', r));
+	const start = NkInitiator.start(NOISE_SUITE, relay.address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), systemRandom);
+	ws.send(start.message);
+	const { transport, payload } = await new Promise<{ transport: NoiseTransport; payload: Uint8Array }>((resolve) =>
+		ws.once('message', (data: ArrayBuffer) => resolve(start.handshake.finish(new Uint8Array(data))))
+	);
+	ws.on('message', (data: ArrayBuffer) => {
+		const block = decodeReply(transport.decrypt(new Uint8Array(data)));
+		replies.push(block.body);
+		corrIds.push(block.corrId);
+	});
+	const sessionKey = decodeRelayHello(payload).sessionKey;
+	/** The frame of `command` with corr id `corrId`, authenticated (§7.3) with `key` when given. */
+	const frame = (corrId: number, command: ClientCommand, key?: DhKeyPair) => {
+		const authenticated =
+			key && command.type !== 'PING'
+				? { ...command, authenticator: authenticate(RELAY_CRYPTO_SUITE, relayAuthKey(RELAY_CRYPTO_SUITE, key.secretKey, sessionKey, transport.handshakeHash), transport.handshakeHash, corrId, command) }
+				: command;
+		return transport.encrypt(encodeCommand(corrId, authenticated));
+	};
+	return { ws, transport, sessionKey, replies, corrIds, closed, frame };
 }
