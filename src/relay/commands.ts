@@ -9,7 +9,7 @@
  * under a delivery id the relay draws (§7.5). Framing, sessions and rates per connection are
  * connection.ts's concern; who receives a queue is subscriptions.ts's.
  */
-import { DELIVERY_ID_LENGTH, QUEUE_ID_LENGTH, X25519_KEY_LENGTH } from '../lib/protocol/constants.js';
+import { DELIVERY_ID_LENGTH, MAX_QUEUE_BODY_LENGTH, QUEUE_ID_LENGTH, X25519_KEY_LENGTH } from '../lib/protocol/constants.js';
 import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { isProtocolError } from '../lib/protocol/errors.js';
 import type { RandomSource } from '../lib/protocol/random.js';
@@ -111,7 +111,8 @@ export class Commands {
 				authorize(c.recipientKey);
 				const connection = conn as Connection;
 				if (connection.queuesCreated >= limits.queuesPerConnection || !this.#addressBucket(connection.ip).take()) throw new RelayError('RATE');
-				await this.#roomFor(0);
+				// A queue is only worth creating if a message fits.
+				await this.#roomFor(MAX_QUEUE_BODY_LENGTH);
 				const relayDh = this.newKeyPair();
 				const now = Date.now();
 				const q: QueueRecord = {
