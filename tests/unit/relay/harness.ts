@@ -1,6 +1,7 @@
-/** Starts a relay on a free loopback port for a test, and makes clients for it. */
+/** Starts a relay on a free loopback port for a test (in this process or as its own), and makes clients for it. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
 import { NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../../src/lib/protocol/constants.js';
@@ -116,4 +117,28 @@ export async function rawSession(relay: { address: Pick<RelayAddress, 'port' | '
 		return transport.encrypt(encodeCommand(corrId, authenticated));
 	};
 	return { ws, transport, sessionKey, replies, corrIds, closed, frame };
+}
+
+export async function freePort(): Promise<number> {
+	const s = createNetServer();
+	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+	const port = (s.address() as AddressInfo).port;
+	await new Promise((r) => s.close(r));
+	return port;
+}
+
+/** `npm run relay` as a child process on `port` (0: any) with its data in `data`; resolves with its printed address. */
+export function startRelayProcess(port: number, data: string): Promise<{ child: ChildProcess; address: string }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts', '--port', String(port), '--host', '127.0.0.1', '--data', data], {
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (d: Buffer) => {
+			out += d.toString();
+			const m = /relay address: (\S+)/.exec(out);
+			if (m) resolve({ child, address: m[1] as string });
+		});
+		child.once('exit', (code) => reject(new Error(`relay exited early (${code})`)));
+	});
 }
