@@ -66,6 +66,17 @@ const cacheKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffse
 
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
 
+/** Runs `deleteBatch` until it deletes fewer than `batchSize` rows, yielding to the event loop between batches; returns the total. */
+async function inBatches(batchSize: number, deleteBatch: () => number): Promise<number> {
+	let total = 0;
+	for (;;) {
+		const n = deleteBatch();
+		total += n;
+		if (n < batchSize) return total;
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
+
 function toQueue(row: QueueRow | undefined): QueueRecord | undefined {
 	if (!row) return undefined;
 	return {
@@ -236,23 +247,17 @@ export class SqliteStore implements RelayStore {
 	}
 
 	async expire(c: ExpiryCutoffs): Promise<{ messages: number; queues: number }> {
-		const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
-		let messages = 0;
-		for (let n = c.batchSize; n === c.batchSize; await yieldToEventLoop()) {
-			n = this.#q.expireMessages.run(c.messagesBefore, c.batchSize).changes;
-			messages += n;
-		}
+		const messages = await inBatches(c.batchSize, () => this.#q.expireMessages.run(c.messagesBefore, c.batchSize).changes);
 		let queues = 0;
 		for (const [statement, before] of [
 			[this.#q.expireUnused, c.unusedBefore],
 			[this.#q.expireUnsecured, c.unsecuredBefore]
 		] as const) {
-			for (let n = c.batchSize; n === c.batchSize; await yieldToEventLoop()) {
+			queues += await inBatches(c.batchSize, () => {
 				const ids = statement.pluck().all(before, c.batchSize) as Buffer[];
 				for (const id of ids) this.#uncache(cacheKey(id));
-				n = ids.length;
-				queues += n;
-			}
+				return ids.length;
+			});
 		}
 		return { messages, queues };
 	}
