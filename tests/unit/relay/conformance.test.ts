@@ -11,20 +11,10 @@ import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
 import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { RelayClientError, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
-import { client, rawSession, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const msgId = () => systemRandom(16);
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-	try {
-		await p;
-		return 'accepted';
-	} catch (e) {
-		if (e instanceof RelayClientError) return e.code ?? e.kind;
-		throw e;
-	}
-}
 
 let relay: TestRelay;
 beforeEach(async () => {

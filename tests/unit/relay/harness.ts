@@ -11,7 +11,7 @@ import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
 import { decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
-import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { RelayClient, RelayClientError, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
 import type { RelayStore } from '../../../src/relay/store.js';
@@ -141,4 +141,15 @@ export function startRelayProcess(port: number, data: string): Promise<{ child: 
 		});
 		child.once('exit', (code) => reject(new Error(`relay exited early (${code})`)));
 	});
+}
+
+/** 'accepted', or the relay's error code (or the client error's kind) that refused `p`. */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+		return 'accepted';
+	} catch (e) {
+		if (e instanceof RelayClientError) return e.code ?? e.kind;
+		throw e;
+	}
 }

@@ -7,23 +7,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { RelayClientError } from '../../../src/lib/relay-client/client.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
 import type { RelayStore } from '../../../src/relay/store.js';
-import { client, rawSession, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const none = new Uint8Array(0);
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-	try {
-		await p;
-		return 'accepted';
-	} catch (e) {
-		if (e instanceof RelayClientError) return e.code ?? e.kind;
-		throw e;
-	}
-}
 
 const relays: TestRelay[] = [];
 afterEach(async () => {

@@ -4,22 +4,16 @@
  * (VmRSS from /proc) is sampled throughout. Before the per-connection limits it grew by about
  * 420 MiB; the bound here is 64 MiB over the relay's RSS with one ordinary client connected.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRelayAddress } from '../../../src/lib/protocol/address.js';
-import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { client, rawSession, startRelayProcess, until } from './harness.js';
+import { residentBytes } from '../../../bench/lib/processes.js';
+import { client, rawSession, securedQueue, startRelayProcess, until } from './harness.js';
 
 const BOUND_BYTES = 64 * 2 ** 20;
-
-function residentBytes(pid: number): number {
-	const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-	if (!m) throw new Error('no VmRSS');
-	return Number(m[1]) * 1024;
-}
 
 describe('relay memory under a client that never reads', () => {
 	it('keeps the relay process within 64 MiB of its baseline while one connection floods 20,000 PINGs, and serves another client', async () => {
@@ -30,12 +24,8 @@ describe('relay memory under a client that never reads', () => {
 			const address = parseRelayAddress(relay.address.replace('localhost', '127.0.0.1'));
 			const bob = client(address, { timeoutMs: 30_000 });
 			const alice = client(address, { timeoutMs: 30_000 });
-			const recipient = generateDhKeyPair(systemRandom);
-			const dh = generateDhKeyPair(systemRandom);
-			const sender = generateDhKeyPair(systemRandom);
-			const q = await bob.client.createQueue(recipient, dh);
-			await alice.client.secureAsSender(q.senderId, sender);
-			await bob.client.subscribe(q.recipientId, recipient, dh, q.relayDhKey);
+			const q = await securedQueue(bob.client, alice.client);
+			await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
 			const baseline = residentBytes(pid);
 
 			const s = await rawSession({ address });
@@ -51,7 +41,7 @@ describe('relay memory under a client that never reads', () => {
 				if (sent % 64 === 0) await new Promise((r) => setImmediate(r));
 			}
 			// Ordinary traffic goes on during and after the flood.
-			await alice.client.send(q.senderId, sender, systemRandom(16), new TextEncoder().encode('meanwhile'));
+			await alice.client.send(q.senderId, q.senderKey, systemRandom(16), new TextEncoder().encode('meanwhile'));
 			await until(() => bob.inbox.length === 1, 'a delivery to the other client', 30_000);
 			clearInterval(sampler);
 			peak = Math.max(peak, residentBytes(pid));
