@@ -11,7 +11,8 @@
  * (§7.2: more wait their turn); commands in flight at a disconnect fail with
  * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
  * Deliveries are opened (§7.5) before they reach `onMessage`, under the relay's delivery id;
- * acknowledging that id is the caller's job, after it has stored the message. Which queues exist and what is in them is the engine's concern.
+ * acknowledging that id is the caller's job, after it has stored the message. Which queues exist
+ * and what is in them is the engine's concern.
  *
  * Queue keys (the `recipient` and `sender` key pairs) are X25519 key pairs (`generateDhKeyPair`)
  * since relay protocol 2; passing any other key pair fails with `ProtocolError('InvalidPublicKey')`.
@@ -332,7 +333,7 @@ export class RelayClient {
 			const plain = openDelivery(this.#crypto, sub.key, body.recipientId, body.deliveryId, body.nonce, body.sealedBody);
 			this.#opts.onMessage?.({ recipientId: body.recipientId, deliveryId: body.deliveryId, receivedAt: body.receivedAt, body: plain });
 		} catch {
-			// A delivery that does not open is left unacknowledged; the relay will offer it again.
+			// A delivery that does not open is left unacknowledged; the relay offers it again on the next connection (§7.2).
 		}
 	}
 

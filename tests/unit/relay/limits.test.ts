@@ -5,8 +5,11 @@
  * are still served.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
+import { RELAY_MAX_UNANSWERED_COMMANDS } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
+import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
 import type { RelayStore } from '../../../src/relay/store.js';
 import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
@@ -34,18 +37,23 @@ async function stillServes(relay: TestRelay): Promise<void> {
 	await until(() => bob.inbox.length === 1, 'a delivery to another client');
 }
 
+/** A store whose SEND writes wait until `release()`, so every frame after a SEND stays unanswered. */
+function heldStore(): { store: RelayStore; release: () => void } {
+	let release = () => {};
+	const held = new Promise<void>((r) => (release = r));
+	class HeldStore extends SqliteStore {
+		override async addMessage(...args: Parameters<RelayStore['addMessage']>) {
+			await held;
+			return super.addMessage(...args);
+		}
+	}
+	return { store: new HeldStore(':memory:'), release };
+}
+
 describe('relay memory per connection (§7.2)', () => {
 	it('closes a connection with more unanswered commands than the limit (1008), and only that one', async () => {
-		// SENDs wait for a store write that the test holds back, so every later frame stays unanswered.
-		let release = () => {};
-		const held = new Promise<void>((r) => (release = r));
-		class HeldStore extends SqliteStore {
-			override async addMessage(...args: Parameters<RelayStore['addMessage']>) {
-				await held;
-				return super.addMessage(...args);
-			}
-		}
-		const relay = await relayWith({ store: new HeldStore(':memory:'), limits: { maxUnansweredCommands: 8 } });
+		const { store, release } = heldStore();
+		const relay = await relayWith({ store, limits: { maxUnansweredCommands: 8 } });
 		const owner = client(relay.address);
 		const q = await securedQueue(owner.client, owner.client);
 		const s = await rawSession(relay);
@@ -54,6 +62,27 @@ describe('relay memory per connection (§7.2)', () => {
 		expect(relay.logs).toContain(JSON.stringify({ event: 'connection_closed', reason: 'unanswered_limit' }));
 		release();
 		await owner.client.ping();
+	});
+
+	it('the client keeps at most RELAY_MAX_UNANSWERED_COMMANDS commands unanswered: 160 sends at once all succeed', async () => {
+		const { store, release } = heldStore();
+		const relay = await relayWith({ store, limits: { queueQuota: 1000 } });
+		let framesSent = 0;
+		class CountingWebSocket extends WebSocket {
+			override send(data: Uint8Array): void {
+				framesSent++;
+				super.send(data);
+			}
+		}
+		const bob = client(relay.address);
+		const alice = client(relay.address, { timeoutMs: 30_000, WebSocket: CountingWebSocket as unknown as WebSocketFactory });
+		const q = await securedQueue(bob.client, alice.client);
+		const sends = Array.from({ length: 160 }, (_, i) => alice.client.send(q.senderId, q.senderKey, systemRandom(16), text(`m${i}`)));
+		// The handshake, SKEY, then as many SENDs as may be unanswered; the relay holds the first.
+		await until(() => framesSent >= 2 + RELAY_MAX_UNANSWERED_COMMANDS, 'the client to fill its window');
+		release();
+		expect((await Promise.allSettled(sends)).filter((r) => r.status === 'rejected')).toEqual([]);
+		expect(relay.logs).not.toContain(JSON.stringify({ event: 'connection_closed', reason: 'unanswered_limit' }));
 	});
 
 	it('terminates a connection that sends 20,000 PINGs and never reads, once its unsent replies reach the limit; others keep working', async () => {
