@@ -4,8 +4,9 @@
  *
  * Guarantees: frames are processed one after another in arrival order; at most
  * `maxUnansweredCommands` frames wait to be processed (past that the connection is closed with
- * 1008); a reply that would take the bytes written and not yet sent past `maxBufferedOutputBytes`
- * terminates the connection instead of being buffered; after `rateStrikes` RATE refusals in a row
+ * 1008); a frame that would take the bytes written and not yet sent past `maxBufferedOutputBytes`
+ * terminates the connection instead of being buffered; `congested` tells deliveries to wait, and
+ * `onDrained` names the queues that waited once the output is below the mark again; after `rateStrikes` RATE refusals in a row
  * the connection is closed with 1008 and its queued frames are dropped unanswered. What a command
  * does is commands.ts's concern; which queue a connection receives is subscriptions.ts's.
  */
@@ -38,6 +39,10 @@ export class Connection {
 	readonly subscriptions = new Map<string, Subscription>();
 	/** Queues created in this session (`queuesPerConnection`). */
 	queuesCreated = 0;
+	/** Queues whose next delivery waits for the output to drain (`deliveryHighWaterBytes`). */
+	readonly deferred = new Set<string>();
+	/** Called with the deferred queues once the output has drained below the high-water mark. */
+	onDrained: (queues: string[]) => void = () => {};
 	/** §7.3 K per queue key for this session, so each queue costs one DH per session. */
 	readonly #authKeys = new Map<string, Uint8Array>();
 	readonly #commands: TokenBucket;
@@ -57,6 +62,11 @@ export class Connection {
 
 	get isOpen(): boolean {
 		return this.ws.readyState === this.ws.OPEN;
+	}
+
+	/** Deliveries should wait: the output is above `deliveryHighWaterBytes`. */
+	get congested(): boolean {
+		return this.ws.bufferedAmount >= this.limits.deliveryHighWaterBytes;
 	}
 
 	/** Settles once every frame received so far has been processed. */
@@ -111,7 +121,15 @@ export class Connection {
 			this.ws.terminate();
 			return;
 		}
-		this.ws.send(frame);
+		this.ws.send(frame, () => this.#written());
+	}
+
+	/** A frame went to the network: deferred deliveries resume once the output is below the mark. */
+	#written(): void {
+		if (this.deferred.size === 0 || this.congested || !this.isOpen) return;
+		const queues = [...this.deferred];
+		this.deferred.clear();
+		this.onDrained(queues);
 	}
 
 	send(corrId: number, reply: RelayReply): void {

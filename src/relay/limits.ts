@@ -36,11 +36,17 @@ export interface RelayLimits {
 	 */
 	readonly maxUnansweredCommands: number;
 	/**
-	 * Bytes written to a connection and not yet taken by the network (`bufferedAmount`); a reply
+	 * Bytes written to a connection and not yet taken by the network (`bufferedAmount`); a frame
 	 * that would go past this terminates the connection: a client that does not read cannot make
-	 * the relay hold its replies.
+	 * the relay hold its replies. A client that keeps the §7.2 window and reads slowly stays below
+	 * it: at most `maxUnansweredCommands` replies plus deliveries up to `deliveryHighWaterBytes`.
 	 */
 	readonly maxBufferedOutputBytes: number;
+	/**
+	 * Deliveries (MSG) wait while this many bytes are unsent on the connection, and resume as the
+	 * output drains: a slow reader with many subscribed queues is paced, not disconnected.
+	 */
+	readonly deliveryHighWaterBytes: number;
 	/** Queues one connection may create (NEW): one session cannot fill the store by itself. */
 	readonly queuesPerConnection: number;
 	/** Queues one address may create per hour, a token bucket with this burst: reconnecting does not reset it. */
@@ -61,8 +67,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	commandBurst: 400,
 	rateStrikes: 100,
 	maxUnansweredCommands: RELAY_MAX_UNANSWERED_COMMANDS,
-	// 64 frames: a few seconds of the fastest legitimate delivery stream, 1 MiB per connection.
-	maxBufferedOutputBytes: 64 * FRAME_SIZE,
+	// The replies to a full window, the deliveries below the high-water mark, and a margin: 2.75 MiB.
+	maxBufferedOutputBytes: (RELAY_MAX_UNANSWERED_COMMANDS + 16 + 32) * FRAME_SIZE,
+	deliveryHighWaterBytes: 16 * FRAME_SIZE,
 	queuesPerConnection: 256,
 	queuesPerAddressPerHour: 1024,
 	storageQuotaBytes: 8 * 2 ** 30,

@@ -112,6 +112,9 @@ export class RelayServer {
 
 	#accept(ws: WebSocket, ip: string): void {
 		const conn = new Connection(ws, ip, this.#limits, this.#log);
+		conn.onDrained = (queues) => {
+			for (const key of queues) void this.#subscriptions.deliverNext(key);
+		};
 		this.#connections.add(conn);
 		this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
 		ws.on('message', (data: RawData, isBinary: boolean) => {

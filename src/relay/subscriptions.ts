@@ -6,7 +6,8 @@
  * the connection that already holds the subscription changes nothing, so the message in flight
  * is not sent twice on one connection (it is sent again only to a subscription that starts: a new
  * connection, or the same one after END); deliveries to one subscription never overlap (one
- * asked for while another reads the store is folded into it); a MSG carries the delivery id the
+ * asked for while another reads the store is folded into it); a delivery to a connection whose
+ * output is congested waits until it drains (connection.ts), so a slow reader is paced; a MSG carries the delivery id the
  * relay stored with the message, never the sender's message id. Whether a command may subscribe
  * is commands.ts's concern.
  */
@@ -93,6 +94,10 @@ export class Subscriptions {
 			do {
 				sub.again = false;
 				if (sub.inFlight) return;
+				if (conn.congested) {
+					conn.deferred.add(key);
+					return;
+				}
 				const m = await this.store.firstPending(sub.queue.recipientId);
 				if (!m || conn.subscriptions.get(key) !== sub) return;
 				sub.inFlight = m.deliveryId;
