@@ -171,6 +171,7 @@ export class RelayServer {
 		conn.send(corrId, reply);
 	}
 
+	// The WebSocket path and the sealed HTTP path (#http) run commands through these two.
 	#errorCode(e: unknown): RelayErrorCode {
 		return this.#commands.errorCode(e);
 	}
