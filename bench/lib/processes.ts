@@ -1,5 +1,5 @@
-/** Starting a server script as a child process for a benchmark, and reading its memory. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Starting a server script as a child process for a benchmark, and reading its memory and CPU time. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** Spawns `node --import tsx <script> …args` and resolves with the first stdout match of `ready`. */
@@ -27,6 +27,17 @@ export async function stopScript(child: ChildProcess): Promise<void> {
 export function residentBytes(pid: number): number {
 	const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return m ? Number(m[1]) * 1024 : NaN;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (usually 100). */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+
+/** CPU time a process has used so far, user + system, all threads, in milliseconds (Linux /proc). */
+export function cpuMilliseconds(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

@@ -10,6 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { TokenBucket } from './limits.js';
 
 /** `::ffff:192.0.2.1` and `192.0.2.1` are one client; everything else is compared as written. */
 export function normalizeAddress(address: string): string {
@@ -74,7 +75,7 @@ export class Slots {
 
 /** Token buckets per address; past `maxAddresses` tracked, the buckets start over (all full). */
 export class RateBuckets {
-	readonly #buckets = new Map<string, { tokens: number; at: number }>();
+	readonly #buckets = new Map<string, TokenBucket>();
 
 	constructor(
 		readonly perSecond: number,
@@ -86,13 +87,9 @@ export class RateBuckets {
 		let bucket = this.#buckets.get(address);
 		if (!bucket) {
 			if (this.#buckets.size >= this.maxAddresses) this.#buckets.clear();
-			bucket = { tokens: this.burst, at: now };
+			bucket = new TokenBucket(this.burst, this.perSecond / 1000, now);
 			this.#buckets.set(address, bucket);
 		}
-		bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
-		bucket.at = now;
-		if (bucket.tokens < 1) return false;
-		bucket.tokens -= 1;
-		return true;
+		return bucket.take(now);
 	}
 }

@@ -74,7 +74,7 @@ export interface HttpSurfaceOptions {
 	readonly otherRequests?: RequestHandler;
 }
 
-const STATUS: Partial<Record<RelayErrorCode, number>> = { AUTH: 403, QUOTA: 507, INTERNAL: 500 };
+const STATUS: Partial<Record<RelayErrorCode, number>> = { AUTH: 403, QUOTA: 507, FULL: 507, INTERNAL: 500 };
 
 /** A request handler that also counts the requests it is handling. */
 export type HttpSurface = RequestHandler & { readonly inFlight: number };

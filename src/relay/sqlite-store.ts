@@ -9,10 +9,14 @@
  *
  * Queue records are cached (this process is the file's only writer, so the cache is updated with
  * every write to a queue): the lookups of every SEND and ACK skip SQLite.
+ *
+ * Expiry deletes with `LIMIT batchSize` statements and yields between them; it deletes expired
+ * messages before the queues they belong to, so the cascade from a deleted queue is small.
+ * `usedBytes` is the database's pages in use (page count minus free pages), not counting the WAL.
  */
 import Database from 'better-sqlite3';
 import { ensurePrivateFile } from './private-file.js';
-import type { AddResult, QueueRecord, RelayStore, StoredMessage } from './store.js';
+import { TOUCH_INTERVAL_MS, type AddResult, type ExpiryCutoffs, type QueueRecord, type RelayStore, type StoredMessage } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS queues (
@@ -22,19 +26,29 @@ CREATE TABLE IF NOT EXISTS queues (
 	recipient_dh_key BLOB NOT NULL,
 	relay_dh_secret  BLOB NOT NULL,
 	sender_key       BLOB,
-	created_at       INTEGER NOT NULL
+	created_at       INTEGER NOT NULL,
+	used_at          INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS messages (
 	seq          INTEGER PRIMARY KEY AUTOINCREMENT,
 	recipient_id BLOB NOT NULL REFERENCES queues (recipient_id) ON DELETE CASCADE,
 	message_id   BLOB NOT NULL,
+	delivery_id  BLOB NOT NULL,
 	body         BLOB,
 	received_at  INTEGER NOT NULL,
 	UNIQUE (recipient_id, message_id)
 );
 CREATE INDEX IF NOT EXISTS messages_pending ON messages (recipient_id, seq) WHERE body IS NOT NULL;
 CREATE INDEX IF NOT EXISTS messages_received ON messages (received_at);
+CREATE INDEX IF NOT EXISTS queues_used ON queues (used_at);
+CREATE INDEX IF NOT EXISTS queues_unsecured ON queues (created_at) WHERE sender_key IS NULL;
 `;
+
+/** Files made before delivery ids and queue expiry get the new columns (values as if just used). */
+const MIGRATIONS: { table: string; column: string; sql: string }[] = [
+	{ table: 'queues', column: 'used_at', sql: 'ALTER TABLE queues ADD COLUMN used_at INTEGER NOT NULL DEFAULT 0; UPDATE queues SET used_at = created_at' },
+	{ table: 'messages', column: 'delivery_id', sql: 'ALTER TABLE messages ADD COLUMN delivery_id BLOB; UPDATE messages SET delivery_id = randomblob(16)' }
+];
 
 interface QueueRow {
 	recipient_id: Buffer;
@@ -44,6 +58,7 @@ interface QueueRow {
 	relay_dh_secret: Buffer;
 	sender_key: Buffer | null;
 	created_at: number;
+	used_at: number;
 }
 
 /** Queue records kept in memory; past this many, the oldest cached one is dropped. */
@@ -51,6 +66,17 @@ const QUEUE_CACHE_SIZE = 10_000;
 const cacheKey = (id: Uint8Array): string => Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('hex');
 
 const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength).slice();
+
+/** Runs `deleteBatch` until it deletes fewer than `batchSize` rows, yielding to the event loop between batches; returns the total. */
+async function inBatches(batchSize: number, deleteBatch: () => number): Promise<number> {
+	let total = 0;
+	for (;;) {
+		const n = deleteBatch();
+		total += n;
+		if (n < batchSize) return total;
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+}
 
 function toQueue(row: QueueRow | undefined): QueueRecord | undefined {
 	if (!row) return undefined;
@@ -61,7 +87,8 @@ function toQueue(row: QueueRow | undefined): QueueRecord | undefined {
 		recipientDhKey: bytes(row.recipient_dh_key),
 		relayDhSecret: bytes(row.relay_dh_secret),
 		senderKey: row.sender_key ? bytes(row.sender_key) : null,
-		createdAt: row.created_at
+		createdAt: row.created_at,
+		usedAt: row.used_at
 	};
 }
 
@@ -134,11 +161,15 @@ export class SqliteStore implements RelayStore {
 		this.#db.pragma('journal_mode = WAL');
 		this.#db.pragma('synchronous = FULL');
 		this.#db.pragma('foreign_keys = ON');
+		for (const m of MIGRATIONS) {
+			const columns = this.#db.prepare(`SELECT name FROM pragma_table_info('${m.table}')`).pluck().all();
+			if (columns.length > 0 && !columns.includes(m.column)) this.#db.exec(m.sql);
+		}
 		this.#db.exec(SCHEMA);
 		const db = this.#db;
 		this.#q = {
 			insertQueue: db.prepare(
-				'INSERT INTO queues (recipient_id, sender_id, recipient_key, recipient_dh_key, relay_dh_secret, sender_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
+				'INSERT INTO queues (recipient_id, sender_id, recipient_key, recipient_dh_key, relay_dh_secret, sender_key, created_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
 			),
 			byRecipient: db.prepare('SELECT * FROM queues WHERE recipient_id = ?'),
 			bySender: db.prepare('SELECT * FROM queues WHERE sender_id = ?'),
@@ -146,16 +177,25 @@ export class SqliteStore implements RelayStore {
 			deleteQueue: db.prepare('DELETE FROM queues WHERE recipient_id = ?'),
 			seen: db.prepare('SELECT 1 FROM messages WHERE recipient_id = ? AND message_id = ?'),
 			pendingCount: db.prepare('SELECT count(*) AS n FROM messages WHERE recipient_id = ? AND body IS NOT NULL'),
-			insertMessage: db.prepare('INSERT INTO messages (recipient_id, message_id, body, received_at) VALUES (?, ?, ?, ?)'),
-			first: db.prepare('SELECT message_id, body, received_at FROM messages WHERE recipient_id = ? AND body IS NOT NULL ORDER BY seq LIMIT 1'),
-			ack: db.prepare('UPDATE messages SET body = NULL WHERE recipient_id = ? AND message_id = ? AND body IS NOT NULL'),
-			expire: db.prepare('DELETE FROM messages WHERE received_at < ?'),
+			insertMessage: db.prepare('INSERT INTO messages (recipient_id, message_id, delivery_id, body, received_at) VALUES (?, ?, ?, ?, ?)'),
+			first: db.prepare('SELECT message_id, delivery_id, body, received_at FROM messages WHERE recipient_id = ? AND body IS NOT NULL ORDER BY seq LIMIT 1'),
+			// At most `queueQuota` pending rows per queue, scanned through the pending index.
+			ack: db.prepare('UPDATE messages INDEXED BY messages_pending SET body = NULL WHERE recipient_id = ? AND body IS NOT NULL AND delivery_id = ?'),
+			touch: db.prepare('UPDATE queues SET used_at = ? WHERE recipient_id = ?'),
+			expireMessages: db.prepare('DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE received_at < ? LIMIT ?)'),
+			expireUnused: db.prepare('DELETE FROM queues WHERE recipient_id IN (SELECT recipient_id FROM queues WHERE used_at < ? LIMIT ?) RETURNING recipient_id'),
+			expireUnsecured: db.prepare(
+				'DELETE FROM queues WHERE recipient_id IN (SELECT recipient_id FROM queues WHERE sender_key IS NULL AND created_at < ? LIMIT ?) RETURNING recipient_id'
+			),
+			pageCount: db.prepare('PRAGMA page_count').pluck(),
+			freePages: db.prepare('PRAGMA freelist_count').pluck(),
+			pageSize: db.prepare('PRAGMA page_size').pluck(),
 			stats: db.prepare('SELECT (SELECT count(*) FROM queues) AS queues, (SELECT count(*) FROM messages WHERE body IS NOT NULL) AS pending')
 		};
 	}
 
 	async createQueue(q: QueueRecord): Promise<void> {
-		this.#q.insertQueue.run(q.recipientId, q.senderId, q.recipientKey, q.recipientDhKey, q.relayDhSecret, q.senderKey, q.createdAt);
+		this.#q.insertQueue.run(q.recipientId, q.senderId, q.recipientKey, q.recipientDhKey, q.relayDhSecret, q.senderKey, q.createdAt, q.usedAt);
 		this.#cache(q);
 	}
 
@@ -186,22 +226,46 @@ export class SqliteStore implements RelayStore {
 		return this.#write((): AddResult => {
 			if (this.#q.seen.get(recipientId, m.messageId)) return 'duplicate';
 			if ((this.#q.pendingCount.get(recipientId) as { n: number }).n >= quota) return 'full';
-			this.#q.insertMessage.run(recipientId, m.messageId, m.body, m.receivedAt);
+			this.#q.insertMessage.run(recipientId, m.messageId, m.deliveryId, m.body, m.receivedAt);
 			return 'added';
 		});
 	}
 
 	async firstPending(recipientId: Uint8Array): Promise<StoredMessage | undefined> {
-		const row = this.#q.first.get(recipientId) as { message_id: Buffer; body: Buffer; received_at: number } | undefined;
-		return row && { messageId: bytes(row.message_id), body: bytes(row.body), receivedAt: row.received_at };
+		const row = this.#q.first.get(recipientId) as { message_id: Buffer; delivery_id: Buffer; body: Buffer; received_at: number } | undefined;
+		return row && { messageId: bytes(row.message_id), deliveryId: bytes(row.delivery_id), body: bytes(row.body), receivedAt: row.received_at };
 	}
 
-	acknowledge(recipientId: Uint8Array, messageId: Uint8Array): Promise<boolean> {
-		return this.#write(() => this.#q.ack.run(recipientId, messageId).changes === 1);
+	acknowledge(recipientId: Uint8Array, deliveryId: Uint8Array): Promise<boolean> {
+		return this.#write(() => this.#q.ack.run(recipientId, deliveryId).changes === 1);
 	}
 
-	async expire(before: number): Promise<number> {
-		return this.#q.expire.run(before).changes;
+	async touch(q: QueueRecord, now: number): Promise<void> {
+		if (now - q.usedAt < TOUCH_INTERVAL_MS) return;
+		const key = cacheKey(q.recipientId);
+		const cached = this.#queues.get(key);
+		if (cached) this.#queues.set(key, { ...cached, usedAt: now });
+		await this.#write(() => this.#q.touch.run(now, q.recipientId));
+	}
+
+	async expire(c: ExpiryCutoffs): Promise<{ messages: number; queues: number }> {
+		const messages = await inBatches(c.batchSize, () => this.#q.expireMessages.run(c.messagesBefore, c.batchSize).changes);
+		let queues = 0;
+		for (const [statement, before] of [
+			[this.#q.expireUnused, c.unusedBefore],
+			[this.#q.expireUnsecured, c.unsecuredBefore]
+		] as const) {
+			queues += await inBatches(c.batchSize, () => {
+				const ids = statement.pluck().all(before, c.batchSize) as Buffer[];
+				for (const id of ids) this.#uncache(cacheKey(id));
+				return ids.length;
+			});
+		}
+		return { messages, queues };
+	}
+
+	async usedBytes(): Promise<number> {
+		return ((this.#q.pageCount.get() as number) - (this.#q.freePages.get() as number)) * (this.#q.pageSize.get() as number);
 	}
 
 	async stats(): Promise<{ queues: number; pendingMessages: number }> {

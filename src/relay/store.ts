@@ -4,7 +4,9 @@
  *
  * Guarantees of every implementation: `addMessage` resolves only once the message is durable;
  * message ids are unique per queue for as long as the message or its acknowledgement is kept, so
- * a retried send is recognized as a duplicate; messages come back in the order they were added.
+ * a retried send is recognized as a duplicate; messages come back in the order they were added,
+ * each with the delivery id it was stored with; `expire` deletes in batches of at most
+ * `batchSize` rows and yields to the event loop between batches, so expiry never stalls the relay.
  */
 export interface QueueRecord {
 	readonly recipientId: Uint8Array;
@@ -18,15 +20,33 @@ export interface QueueRecord {
 	/** X25519 key that authorizes sends (§7.3), once the queue is secured. */
 	readonly senderKey: Uint8Array | null;
 	readonly createdAt: number;
+	/** When a command last named the queue (ms), recorded at most every TOUCH_INTERVAL_MS. */
+	readonly usedAt: number;
 }
 
+/** How stale `usedAt` may get before a use writes it again: expiry counts in weeks, so an hour is exact enough. */
+export const TOUCH_INTERVAL_MS = 3600_000;
+
 export interface StoredMessage {
+	/** The sender's id (§7.2): a retried SEND with it is a duplicate. Never sent to the recipient. */
 	readonly messageId: Uint8Array;
+	/** The relay's id for the delivery (§7.5): MSG carries it and ACK names it. */
+	readonly deliveryId: Uint8Array;
 	readonly body: Uint8Array;
 	readonly receivedAt: number;
 }
 
 export type AddResult = 'added' | 'duplicate' | 'full';
+
+export interface ExpiryCutoffs {
+	/** Messages (pending or acknowledged) received before this are deleted. */
+	readonly messagesBefore: number;
+	/** Queues not used since this are deleted. */
+	readonly unusedBefore: number;
+	/** Queues created before this and never secured are deleted. */
+	readonly unsecuredBefore: number;
+	readonly batchSize: number;
+}
 
 export interface RelayStore {
 	createQueue(q: QueueRecord): Promise<void>;
@@ -39,10 +59,14 @@ export interface RelayStore {
 	addMessage(recipientId: Uint8Array, message: StoredMessage, quota: number): Promise<AddResult>;
 	/** The oldest pending (unacknowledged) message. */
 	firstPending(recipientId: Uint8Array): Promise<StoredMessage | undefined>;
-	/** Drops the body of an acknowledged message; false if it was not pending. */
-	acknowledge(recipientId: Uint8Array, messageId: Uint8Array): Promise<boolean>;
-	/** Deletes messages (pending or acknowledged) received before `before`; returns how many. */
-	expire(before: number): Promise<number>;
+	/** Drops the body of the pending message with this delivery id; false if there is none. */
+	acknowledge(recipientId: Uint8Array, deliveryId: Uint8Array): Promise<boolean>;
+	/** Records that the queue was used at `now` (writes only if `usedAt` is TOUCH_INTERVAL_MS old). */
+	touch(q: QueueRecord, now: number): Promise<void>;
+	/** Deletes expired messages, then unused and never-secured queues (with their messages). */
+	expire(cutoffs: ExpiryCutoffs): Promise<{ messages: number; queues: number }>;
+	/** Bytes of storage in use (for the relay's total quota). */
+	usedBytes(): Promise<number>;
 	stats(): Promise<{ queues: number; pendingMessages: number }>;
 	close(): Promise<void>;
 }

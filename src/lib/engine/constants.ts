@@ -35,9 +35,11 @@ export const RECEIVED_MARK_TTL_MS = 30 * 24 * 3600 * 1000;
 /**
  * An unanswered invitation expires after this long: its relay queue is deleted and its secrets
  * dropped, so a link left in an old chat or a screenshot cannot be answered months later.
- * Seven days leaves a week for the link to reach the person.
+ * Two days leave time for the link to reach the person, and stay inside the relay's lifetime for a
+ * queue nobody secured (72 hours in the reference relay, PROTOCOL.md §7.7): the engine deletes
+ * the queue before the relay would.
  */
-export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+export const INVITATION_TTL_MS = 48 * 3600 * 1000;
 /** Deleting old delivery marks waits this long after start, so it does not compete with the first screen. */
 export const PRUNE_DELAY_MS = 5000;
 /** The name of the database of the default profile; one database per profile. */

@@ -467,8 +467,8 @@ export class Engine implements EngineApi {
 		const contactId = this.#byQueue.get(hex(m.recipientId));
 		const contact = contactId ? this.#contacts.get(contactId) : undefined;
 		if (!contactId || !contact) return;
-		const mark = concatBytes(m.recipientId, m.messageId);
-		const ack = () => this.#relays.get(contact.recv.relay).ack(m.recipientId, contact.recv.recipientKey, m.messageId).catch(() => {});
+		const mark = concatBytes(m.recipientId, m.deliveryId);
+		const ack = () => this.#relays.get(contact.recv.relay).ack(m.recipientId, contact.recv.recipientKey, m.deliveryId).catch(() => {});
 		// One transaction: the duplicate check, the reads the event needs, and every write (§9.3).
 		const writes = await this.#commitWith(contactId, async () => {
 			if (await store.wasReceived(mark)) return null;

@@ -50,6 +50,10 @@ export const RELAY_PROTOCOL_VERSION = 2;
 export const RELAY_AUTHENTICATOR_LENGTH = 32;
 /** PROTOCOL.md §7.2: message ids are chosen by the sender, 16 bytes. */
 export const MESSAGE_ID_LENGTH = 16;
+/** PROTOCOL.md §7.2, §7.5: delivery ids are chosen by the relay at random, 16 bytes. */
+export const DELIVERY_ID_LENGTH = 16;
+/** PROTOCOL.md §7.2: commands a client may have sent and not yet had answered; the relay closes past this. */
+export const RELAY_MAX_UNANSWERED_COMMANDS = 128;
 /** PROTOCOL.md §7.2: largest queue message body (an envelope, §4.4, is at most 15,779 bytes). */
 export const MAX_QUEUE_BODY_LENGTH = 16000;
 

@@ -11,6 +11,7 @@
 import { ByteReader, u16be, u32be } from './bytes.js';
 import {
 	AEAD_TAG_LENGTH,
+	DELIVERY_ID_LENGTH,
 	FRAME_SIZE,
 	LABEL_RELAY_AUTH,
 	MAX_QUEUE_BODY_LENGTH,
@@ -36,7 +37,8 @@ export const RELAY_ERRORS = {
 	SYNTAX: 4,
 	RATE: 5,
 	NO_MSG: 6,
-	INTERNAL: 7
+	INTERNAL: 7,
+	FULL: 8
 } as const;
 export type RelayErrorCode = keyof typeof RELAY_ERRORS;
 
@@ -46,7 +48,7 @@ export type ClientCommand =
 	| { readonly type: 'SKEY'; readonly senderId: Uint8Array; readonly senderKey: Uint8Array; readonly authenticator: Uint8Array }
 	| { readonly type: 'SEND'; readonly senderId: Uint8Array; readonly messageId: Uint8Array; readonly body: Uint8Array; readonly authenticator: Uint8Array }
 	| { readonly type: 'SUB'; readonly recipientId: Uint8Array; readonly authenticator: Uint8Array }
-	| { readonly type: 'ACK'; readonly recipientId: Uint8Array; readonly messageId: Uint8Array; readonly authenticator: Uint8Array }
+	| { readonly type: 'ACK'; readonly recipientId: Uint8Array; readonly deliveryId: Uint8Array; readonly authenticator: Uint8Array }
 	| { readonly type: 'DEL'; readonly recipientId: Uint8Array; readonly authenticator: Uint8Array }
 	| { readonly type: 'PING' };
 
@@ -57,7 +59,8 @@ export type RelayReply =
 	| {
 			readonly type: 'MSG';
 			readonly recipientId: Uint8Array;
-			readonly messageId: Uint8Array;
+			/** Chosen by the relay (§7.5), not the sender's message id. */
+			readonly deliveryId: Uint8Array;
 			readonly receivedAt: number;
 			readonly nonce: Uint8Array;
 			readonly sealedBody: Uint8Array;
@@ -96,7 +99,7 @@ function unsignedFields(c: ClientCommand): Uint8Array[] {
 		case 'DEL':
 			return [c.recipientId];
 		case 'ACK':
-			return [c.recipientId, c.messageId];
+			return [c.recipientId, c.deliveryId];
 		case 'PING':
 			return [];
 	}
@@ -154,6 +157,17 @@ export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
 	return padBlock(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator);
 }
 
+/**
+ * §7.2: the corr_id an ERR to this command block carries, even when the block does not decode: the
+ * first four content bytes when the length field covers them, else 0.
+ */
+export function commandCorrId(block: Uint8Array): number {
+	if (block.length !== BLOCK_SIZE) return 0;
+	const length = ((block[0] as number) << 8) | (block[1] as number);
+	if (length < 4 || length > BLOCK_SIZE - 2) return 0;
+	return new DataView(block.buffer, block.byteOffset + 2, 4).getUint32(0);
+}
+
 export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
 	const r = openBlock(block);
 	const corrId = r.u32('corr id');
@@ -186,7 +200,7 @@ export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
 			body = { type, recipientId: id('recipient id'), authenticator: auth() };
 			break;
 		case 'ACK':
-			body = { type, recipientId: id('recipient id'), messageId: r.bytes(MESSAGE_ID_LENGTH, 'message id'), authenticator: auth() };
+			body = { type, recipientId: id('recipient id'), deliveryId: r.bytes(DELIVERY_ID_LENGTH, 'delivery id'), authenticator: auth() };
 			break;
 		case 'PING':
 			body = { type };
@@ -206,7 +220,7 @@ export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
 		case 'MSG': {
 			const at = new Uint8Array(8);
 			new DataView(at.buffer).setBigUint64(0, BigInt(reply.receivedAt));
-			return padBlock(...head, reply.recipientId, reply.messageId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody);
+			return padBlock(...head, reply.recipientId, reply.deliveryId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody);
 		}
 		case 'END':
 			return padBlock(...head, reply.recipientId);
@@ -234,11 +248,11 @@ export function decodeReply(block: Uint8Array): Block<RelayReply> {
 		}
 		case 'MSG': {
 			const recipientId = r.bytes(QUEUE_ID_LENGTH, 'recipient id');
-			const messageId = r.bytes(MESSAGE_ID_LENGTH, 'message id');
+			const deliveryId = r.bytes(DELIVERY_ID_LENGTH, 'delivery id');
 			const receivedAt = Number(new DataView(r.bytes(8, 'received at').buffer).getBigUint64(0));
 			const nonce = r.bytes(XCHACHA_NONCE_LENGTH, 'nonce');
 			const length = r.u16('sealed body length');
-			body = { type, recipientId, messageId, receivedAt, nonce, sealedBody: r.bytes(length, 'sealed body') };
+			body = { type, recipientId, deliveryId, receivedAt, nonce, sealedBody: r.bytes(length, 'sealed body') };
 			break;
 		}
 		case 'END':

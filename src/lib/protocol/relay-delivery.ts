@@ -4,7 +4,7 @@
  *
  *   key    = HKDF-SHA256(ikm = X25519(relay queue key, recipient queue DH key), salt = recipient id,
  *                        info = LABEL_RELAY_DELIVERY, 32)
- *   sealed = XChaCha20-Poly1305(key, random nonce, body, ad = recipient id ‖ message id)
+ *   sealed = XChaCha20-Poly1305(key, random nonce, body, ad = recipient id ‖ delivery id)
  *
  * Both sides derive the key once per queue; sealing and opening are the relay's and the
  * recipient's respectively, with the AEAD of a `RelayCryptoSuite` (relay-crypto.ts).
@@ -23,14 +23,14 @@ export function sealDelivery(
 	suite: RelayCryptoSuite,
 	key: Uint8Array,
 	recipientId: Uint8Array,
-	messageId: Uint8Array,
+	deliveryId: Uint8Array,
 	body: Uint8Array,
 	random: RandomSource
 ): { nonce: Uint8Array; sealedBody: Uint8Array } {
 	const nonce = random(XCHACHA_NONCE_LENGTH);
-	return { nonce, sealedBody: suite.xchachaSeal(key, nonce, body, concatBytes(recipientId, messageId)) };
+	return { nonce, sealedBody: suite.xchachaSeal(key, nonce, body, concatBytes(recipientId, deliveryId)) };
 }
 
-export function openDelivery(suite: RelayCryptoSuite, key: Uint8Array, recipientId: Uint8Array, messageId: Uint8Array, nonce: Uint8Array, sealedBody: Uint8Array): Uint8Array {
-	return suite.xchachaOpen(key, nonce, sealedBody, concatBytes(recipientId, messageId));
+export function openDelivery(suite: RelayCryptoSuite, key: Uint8Array, recipientId: Uint8Array, deliveryId: Uint8Array, nonce: Uint8Array, sealedBody: Uint8Array): Uint8Array {
+	return suite.xchachaOpen(key, nonce, sealedBody, concatBytes(recipientId, deliveryId));
 }

@@ -6,17 +6,21 @@
  * Guarantees: every frame is FRAME_SIZE bytes and every command carries an authenticator (§7.3)
  * bound to this session's handshake hash, from a MAC key derived once per session and queue key;
  * after a disconnect it reconnects with exponential backoff and jitter and re-subscribes every
- * queue it was subscribed to; commands in flight at a disconnect fail with
+ * queue it was subscribed to, with one SUB per queue per connection however `subscribe` and the
+ * reconnect interleave; it never has more than RELAY_MAX_UNANSWERED_COMMANDS commands unanswered
+ * (§7.2: more wait their turn); a connection that sent nothing for `keepAliveMs` sends a PING, so
+ * the relay's idle timeout (§7.1) spares it; commands in flight at a disconnect fail with
  * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
- * Deliveries are opened (§7.5) before they reach `onMessage`; acknowledging is the caller's job,
- * after it has stored the message. Which queues exist and what is in them is the engine's concern.
+ * Deliveries are opened (§7.5) before they reach `onMessage`, under the relay's delivery id;
+ * acknowledging that id is the caller's job, after it has stored the message. Which queues exist
+ * and what is in them is the engine's concern.
  *
  * Queue keys (the `recipient` and `sender` key pairs) are X25519 key pairs (`generateDhKeyPair`)
  * since relay protocol 2; passing any other key pair fails with `ProtocolError('InvalidPublicKey')`.
  */
 import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import { equalBytes, toBase64url } from '../protocol/bytes.js';
-import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
+import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_MAX_UNANSWERED_COMMANDS, RELAY_PROTOCOL_VERSION } from '../protocol/constants.js';
 import type { DhKeyPair } from '../protocol/crypto/index.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { RelayAddress } from '../protocol/address.js';
@@ -64,12 +68,14 @@ export const RELAY_ERROR_TEXT: Record<RelayErrorCode, string> = {
 	SYNTAX: 'the relay did not understand the request',
 	RATE: 'too many requests; slow down',
 	NO_MSG: 'no such message to acknowledge',
-	INTERNAL: 'the relay had an internal error'
+	INTERNAL: 'the relay had an internal error',
+	FULL: 'the relay is out of space; try again later'
 };
 
 export interface QueueMessage {
 	readonly recipientId: Uint8Array;
-	readonly messageId: Uint8Array;
+	/** The relay's id for this delivery (§7.5), the same each time the message is offered; `ack` takes it. */
+	readonly deliveryId: Uint8Array;
 	readonly receivedAt: number;
 	readonly body: Uint8Array;
 }
@@ -101,13 +107,20 @@ export interface RelayClientOptions {
 	readonly noiseSuite?: NoiseSuite;
 	/** How long to wait for an answer before failing a command as disconnected. */
 	readonly timeoutMs?: number;
+	/**
+	 * A PING goes out when nothing was sent for this long, so the relay's idle timeout (§7.1: five
+	 * minutes in the reference relay) never closes a connection that is only waiting for deliveries.
+	 */
+	readonly keepAliveMs?: number;
 }
+
+/** Default keep-alive: well inside the reference relay's five-minute idle timeout. */
+const KEEP_ALIVE_MS = 60_000;
 
 interface Subscription {
 	readonly recipient: DhKeyPair;
 	readonly key: Uint8Array;
 }
-
 
 export class RelayClient {
 	readonly #opts: RelayClientOptions;
@@ -115,6 +128,10 @@ export class RelayClient {
 	readonly #crypto: RelayCryptoSuite;
 	readonly #subscriptions = new Map<string, { recipientId: Uint8Array } & Subscription>();
 	readonly #pending = new Map<number, { resolve: (r: RelayReply) => void; reject: (e: RelayClientError) => void }>();
+	/** Commands waiting for one of the RELAY_MAX_UNANSWERED_COMMANDS places. */
+	#waiting: (() => void)[] = [];
+	/** The SUB sent on the current connection per queue, so a queue is subscribed once per connection. */
+	#subscribed = new Map<string, Promise<RelayReply>>();
 	#ws: WebSocketLike | null = null;
 	#transport: NoiseTransport | null = null;
 	/** This session's relay session key (§7.1) and the MAC key per queue key derived from it. */
@@ -124,6 +141,9 @@ export class RelayClient {
 	#nextCorrId = 1;
 	#attempt = 0;
 	#closed = false;
+	/** When this connection last sent a frame, and the timer that PINGs after a quiet KEEP_ALIVE_MS. */
+	#lastSentAt = 0;
+	#keepAlive: ReturnType<typeof setInterval> | null = null;
 
 	constructor(opts: RelayClientOptions) {
 		this.#opts = opts;
@@ -140,6 +160,7 @@ export class RelayClient {
 
 	close(): void {
 		this.#closed = true;
+		this.#stopKeepAlive();
 		this.#ws?.close(1000, 'closed by client');
 		this.#failPending('client closed');
 	}
@@ -169,16 +190,19 @@ export class RelayClient {
 	async subscribe(recipientId: Uint8Array, recipient: DhKeyPair, dh: DhKeyPair, relayDhKey: Uint8Array): Promise<void> {
 		const sub = { recipientId, recipient, key: deliveryKey(dh.secretKey, relayDhKey, recipientId) };
 		this.#subscriptions.set(hex(recipientId), sub);
-		await this.#authorized(recipient, (authenticator) => ({ type: 'SUB', recipientId, authenticator }));
+		// Connecting re-subscribes every recorded queue (#resubscribe), this one included.
+		await this.connect();
+		await this.#sub(sub);
 	}
 
-	async ack(recipientId: Uint8Array, recipient: DhKeyPair, messageId: Uint8Array): Promise<void> {
-		await this.#authorized(recipient, (authenticator) => ({ type: 'ACK', recipientId, messageId, authenticator }));
+	async ack(recipientId: Uint8Array, recipient: DhKeyPair, deliveryId: Uint8Array): Promise<void> {
+		await this.#authorized(recipient, (authenticator) => ({ type: 'ACK', recipientId, deliveryId, authenticator }));
 	}
 
 	async deleteQueue(recipientId: Uint8Array, recipient: DhKeyPair): Promise<void> {
 		await this.#authorized(recipient, (authenticator) => ({ type: 'DEL', recipientId, authenticator }));
 		this.#subscriptions.delete(hex(recipientId));
+		this.#subscribed.delete(hex(recipientId));
 	}
 
 	async ping(): Promise<void> {
@@ -205,6 +229,7 @@ export class RelayClient {
 
 	async #request(command: ClientCommand, key?: DhKeyPair): Promise<RelayReply> {
 		await this.connect();
+		while (this.#pending.size >= RELAY_MAX_UNANSWERED_COMMANDS) await new Promise<void>((r) => this.#waiting.push(r));
 		const transport = this.#transport;
 		const ws = this.#ws;
 		if (!transport || !ws) throw new RelayClientError('disconnected', 'not connected');
@@ -215,9 +240,11 @@ export class RelayClient {
 			key && command.type !== 'PING'
 				? { ...command, authenticator: authenticate(suite, this.#authKey(suite, key, sessionId), sessionId, corrId, command) }
 				: command;
+		// Encoded before the command takes a place, so a command that cannot be encoded leaves nothing behind.
+		const frame = transport.encrypt(encodeCommand(corrId, authenticated as ClientCommand));
 		const reply = new Promise<RelayReply>((resolve, reject) => {
 			const timer = setTimeout(() => {
-				this.#pending.delete(corrId);
+				this.#settled(corrId);
 				reject(new RelayClientError('disconnected', 'the relay did not answer in time'));
 			}, this.#opts.timeoutMs ?? 15_000);
 			this.#pending.set(corrId, {
@@ -231,7 +258,8 @@ export class RelayClient {
 				}
 			});
 		});
-		ws.send(transport.encrypt(encodeCommand(corrId, authenticated as ClientCommand)));
+		ws.send(frame);
+		this.#lastSentAt = Date.now();
 		const r = await reply;
 		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
 		return r;
@@ -269,6 +297,7 @@ export class RelayClient {
 						this.#transport = done.transport;
 						this.#sessionKey = hello.sessionKey;
 						this.#authKeys = new Map();
+						this.#subscribed = new Map();
 					} catch {
 						settled = true;
 						reject(new RelayClientError('unreachable', `the relay at ${url} did not prove it holds key ${toBase64url(address.publicKey).slice(0, 8)}…`));
@@ -276,6 +305,7 @@ export class RelayClient {
 					}
 					this.#attempt = 0;
 					settled = true;
+					this.#startKeepAlive();
 					this.#opts.onStatus?.('open');
 					resolve();
 					this.#resubscribe();
@@ -285,6 +315,7 @@ export class RelayClient {
 			};
 			ws.onerror = () => {};
 			ws.onclose = () => {
+				this.#stopKeepAlive();
 				this.#transport = null;
 				this.#ws = null;
 				this.#ready = null;
@@ -307,11 +338,12 @@ export class RelayClient {
 		const { corrId, body } = reply;
 		if (corrId !== 0) {
 			this.#pending.get(corrId)?.resolve(body);
-			this.#pending.delete(corrId);
+			this.#settled(corrId);
 			return;
 		}
 		if (body.type === 'END') {
 			this.#subscriptions.delete(hex(body.recipientId));
+			this.#subscribed.delete(hex(body.recipientId));
 			this.#opts.onEnd?.(body.recipientId);
 			return;
 		}
@@ -319,22 +351,56 @@ export class RelayClient {
 		const sub = this.#subscriptions.get(hex(body.recipientId));
 		if (!sub) return;
 		try {
-			const plain = openDelivery(this.#crypto, sub.key, body.recipientId, body.messageId, body.nonce, body.sealedBody);
-			this.#opts.onMessage?.({ recipientId: body.recipientId, messageId: body.messageId, receivedAt: body.receivedAt, body: plain });
+			const plain = openDelivery(this.#crypto, sub.key, body.recipientId, body.deliveryId, body.nonce, body.sealedBody);
+			this.#opts.onMessage?.({ recipientId: body.recipientId, deliveryId: body.deliveryId, receivedAt: body.receivedAt, body: plain });
 		} catch {
-			// A delivery that does not open is left unacknowledged; the relay will offer it again.
+			// A delivery that does not open is left unacknowledged; the relay offers it again on the next connection (§7.2).
 		}
 	}
 
 	#resubscribe(): void {
-		for (const s of this.#subscriptions.values()) {
-			void this.#authorized(s.recipient, (authenticator) => ({ type: 'SUB', recipientId: s.recipientId, authenticator })).catch(() => {});
+		for (const s of this.#subscriptions.values()) this.#sub(s).catch(() => {});
+	}
+
+	/** SUB for `s` on the current connection, sent once however often it is asked for (§7.2). */
+	#sub(s: { recipientId: Uint8Array } & Subscription): Promise<RelayReply> {
+		const key = hex(s.recipientId);
+		let sent = this.#subscribed.get(key);
+		if (!sent) {
+			const subscribed = this.#subscribed;
+			sent = this.#authorized(s.recipient, (authenticator) => ({ type: 'SUB', recipientId: s.recipientId, authenticator }));
+			subscribed.set(key, sent);
+			// A refused or lost SUB may be sent again.
+			sent.catch(() => {
+				if (subscribed.get(key) === sent) subscribed.delete(key);
+			});
 		}
+		return sent;
+	}
+
+	#startKeepAlive(): void {
+		const every = this.#opts.keepAliveMs ?? KEEP_ALIVE_MS;
+		this.#lastSentAt = Date.now();
+		this.#stopKeepAlive();
+		this.#keepAlive = setInterval(() => {
+			if (Date.now() - this.#lastSentAt >= every) this.ping().catch(() => {});
+		}, every / 2);
+	}
+
+	#stopKeepAlive(): void {
+		if (this.#keepAlive !== null) clearInterval(this.#keepAlive);
+		this.#keepAlive = null;
+	}
+
+	/** The command `corrId` has its answer (or never will): its place goes to a waiting command. */
+	#settled(corrId: number): void {
+		if (this.#pending.delete(corrId)) this.#waiting.shift()?.();
 	}
 
 	#failPending(why: string): void {
 		for (const p of this.#pending.values()) p.reject(new RelayClientError('disconnected', why));
 		this.#pending.clear();
+		for (const wake of this.#waiting.splice(0)) wake();
 	}
 
 	#scheduleReconnect(): void {

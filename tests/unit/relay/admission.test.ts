@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { clientAddress, Slots } from '../../../src/relay/admission.js';
 import type { RelayLimits } from '../../../src/relay/server.js';
+import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { client, roundTrip, startRelay, until, type TestRelay } from './harness.js';
 
 let relay: TestRelay | undefined;
@@ -51,6 +52,25 @@ describe('connection admission', () => {
 		await until(() => statuses.includes('closed'), 'the idle session to be closed');
 		expect(r.logs.filter((l) => l.includes('idle_timeout')).length).toBeGreaterThan(0);
 		idle.client.close();
+	});
+
+	it('keeps a session that only waits open: the client PINGs when it has been quiet for keepAliveMs', async () => {
+		const r = await start({ idleTimeoutMs: 300 });
+		const statuses: string[] = [];
+		let frames = 0;
+		class CountingWebSocket extends WebSocket {
+			override send(data: Uint8Array): void {
+				frames++;
+				super.send(data);
+			}
+		}
+		const waiting = client(r.address, { WebSocket: CountingWebSocket as unknown as WebSocketFactory, keepAliveMs: 100, onStatus: (s) => statuses.push(s) });
+		await waiting.client.connect();
+		// The handshake frame, then PINGs only: eight of them span more than twice the idle timeout.
+		await until(() => frames >= 9, 'eight keep-alive PINGs');
+		expect(statuses).toEqual(['connecting', 'open']);
+		expect(r.logs.filter((l) => l.includes('idle_timeout'))).toEqual([]);
+		waiting.client.close();
 	});
 
 	it('refuses upgrades past the global cap with 503, and admits again once a slot is free', async () => {

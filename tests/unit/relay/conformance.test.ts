@@ -2,29 +2,19 @@ import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
-import { FRAME_SIZE } from '../../../src/lib/protocol/constants.js';
+import { FRAME_SIZE, MAX_QUEUE_BODY_LENGTH } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { isProtocolError } from '../../../src/lib/protocol/errors.js';
 import { NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
-import type { ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
+import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { sealSend } from '../../../src/lib/protocol/sealed-command.js';
-import { RelayClientError } from '../../../src/lib/relay-client/client.js';
-import { client, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+import { RelayClientError, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const msgId = () => systemRandom(16);
-
-async function refusal(p: Promise<unknown>): Promise<string> {
-	try {
-		await p;
-		return 'accepted';
-	} catch (e) {
-		if (e instanceof RelayClientError) return e.code ?? e.kind;
-		throw e;
-	}
-}
 
 let relay: TestRelay;
 beforeEach(async () => {
@@ -35,7 +25,7 @@ afterEach(async () => {
 });
 
 describe('relay queue commands (PROTOCOL.md §7)', () => {
-	it('create → secure → send → subscribe → deliver in order → ack, with different bytes in and out', async () => {
+	it('create → secure → send → subscribe → deliver in order under relay-chosen delivery ids → ack, with different bytes in and out', async () => {
 		const bob = client(relay.address);
 		const alice = client(relay.address);
 		const q = await securedQueue(bob.client, alice.client);
@@ -48,8 +38,9 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		for (let i = 0; i < 3; i++) {
 			await until(() => bob.inbox.length === i + 1, `message ${i}`);
 			expect(bob.inbox[i]!.body).toEqual(bodies[i]);
-			expect(bob.inbox[i]!.messageId).toEqual(ids[i]);
-			await bob.client.ack(q.recipientId, q.recipientKey, ids[i]!);
+			// §7.5: nothing the sender chose reaches the recipient, the message id included.
+			expect(ids.some((id) => equalBytes(id, bob.inbox[i]!.deliveryId))).toBe(false);
+			await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[i]!.deliveryId);
 		}
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(3);
@@ -69,7 +60,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		await until(() => bob.inbox.length === 1, 'first live message');
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(1);
-		await bob.client.ack(q.recipientId, q.recipientKey, a);
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await until(() => bob.inbox.length === 2, 'second live message');
 		expect(bob.inbox[1]!.body).toEqual(text('live 2'));
 		alice.client.close();
@@ -86,11 +77,12 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect((await relay.relay.stats()).pendingMessages).toBe(1);
 		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
 		await until(() => bob.inbox.length === 1, 'delivery');
-		await bob.client.ack(q.recipientId, q.recipientKey, id);
+		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
 		await new Promise((r) => setTimeout(r, 50));
 		expect(bob.inbox).toHaveLength(1);
-		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
+		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId))).toBe('NO_MSG');
 		alice.client.close();
 		bob.client.close();
 	});
@@ -114,6 +106,103 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect((await relay.relay.stats()).queues).toBe(1);
 		bob.client.close();
 		mallory.client.close();
+	});
+
+	it('refuses an ACK with the wrong key on a real queue with a pending message, and keeps the message', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const mallory = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('pending'));
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'delivery');
+		const { deliveryId } = bob.inbox[0]!;
+		expect(await refusal(mallory.client.ack(q.recipientId, generateDhKeyPair(systemRandom), deliveryId))).toBe('AUTH');
+		expect(await refusal(mallory.client.ack(q.recipientId, q.dh, deliveryId))).toBe('AUTH');
+		expect((await relay.relay.stats()).pendingMessages).toBe(1);
+		await bob.client.ack(q.recipientId, q.recipientKey, deliveryId);
+		expect((await relay.relay.stats()).pendingMessages).toBe(0);
+	});
+
+	it('answers a repeated SUB on the same connection with OK and does not send the message in flight again (§7.2)', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('first'));
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('second'));
+		const s = await rawSession(relay);
+		s.ws.send(s.frame(1, { type: 'SUB', recipientId: q.recipientId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		s.ws.send(s.frame(2, { type: 'SUB', recipientId: q.recipientId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		const msgs = () => s.replies.flatMap((r) => (r.type === 'MSG' ? [r] : []));
+		await until(() => s.replies.filter((r) => r.type === 'OK').length === 2 && msgs().length >= 1, 'two OKs and the first delivery');
+		s.ws.send(s.frame(3, { type: 'ACK', recipientId: q.recipientId, deliveryId: msgs()[0]!.deliveryId, authenticator: new Uint8Array(0) }, q.recipientKey));
+		await until(() => msgs().length >= 2, 'the next delivery');
+		// A second copy of the first message would have been sent before the ACK was even answered.
+		const delivered = msgs().map((m) => Buffer.from(m.deliveryId).toString('hex'));
+		expect(new Set(delivered).size).toBe(delivered.length);
+		expect(s.replies.filter((r) => r.type === 'ERR')).toEqual([]);
+		s.ws.close();
+	});
+
+	it('sends one SUB per queue per connection when subscribing while disconnected, and the message in flight arrives once', async () => {
+		// Counts the frames each socket the client opens sends (handshake, then commands).
+		const sockets: CountingWebSocket[] = [];
+		class CountingWebSocket extends WebSocket {
+			sent = 0;
+			constructor(url: string) {
+				super(url);
+				sockets.push(this);
+			}
+			override send(data: Uint8Array): void {
+				this.sent++;
+				super.send(data);
+			}
+		}
+		const statuses: string[] = [];
+		const bob = client(relay.address, { WebSocket: CountingWebSocket as unknown as WebSocketFactory, onStatus: (st) => statuses.push(st), backoff: { minMs: 60_000, maxMs: 60_000 } });
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('in flight'));
+		sockets[0]!.terminate();
+		await until(() => statuses.includes('closed'), 'the client to see its connection drop');
+		// The reconnect timer is a minute away: subscribe opens the next connection itself.
+		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
+		await until(() => bob.inbox.length === 1, 'the delivery');
+		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('next'));
+		await until(() => bob.inbox.length >= 2, 'the next delivery');
+		expect(bob.inbox.map((m) => new TextDecoder().decode(m.body))).toEqual(['in flight', 'next']);
+		// The second connection sent its handshake, one SUB and one ACK.
+		expect(sockets).toHaveLength(2);
+		expect(sockets[1]!.sent).toBe(3);
+	});
+
+	it('echoes the corr_id in an ERR to a block it cannot parse whenever the length covers it; an unknown command code is SYNTAX', async () => {
+		const s = await rawSession(relay);
+		const unknown = new Uint8Array(BLOCK_SIZE);
+		unknown.set([0, 5, 0, 0, 0, 77, 0x09]);
+		const truncated = encodeCommand(78, { type: 'SUB', recipientId: systemRandom(24), authenticator: systemRandom(32) });
+		truncated[1] = 20;
+		const tooShort = new Uint8Array(BLOCK_SIZE);
+		tooShort.set([0, 3, 0, 0, 79]);
+		for (const b of [unknown, truncated, tooShort]) s.ws.send(s.transport.encrypt(b));
+		await until(() => s.replies.length === 3, 'three answers');
+		expect(s.replies).toEqual([0, 1, 2].map(() => ({ type: 'ERR', error: 'SYNTAX' })));
+		expect(s.corrIds).toEqual([77, 78, 0]);
+		s.ws.close();
+	});
+
+	it('refuses a body too large to encode in the client, and leaves no command waiting for an answer', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address, { timeoutMs: 100 });
+		const q = await securedQueue(bob.client, alice.client);
+		const tooLarge = alice.client.send(q.senderId, q.senderKey, msgId(), new Uint8Array(MAX_QUEUE_BODY_LENGTH + 1));
+		await expect(tooLarge).rejects.toSatisfy((e: unknown) => isProtocolError(e, 'MessageTooLarge'));
+		// A place left behind would fail later with nobody to catch it (an unhandled rejection) once its
+		// timeout passes or the client closes; the next command gets the answer to its own corr id.
+		await alice.client.send(q.senderId, q.senderKey, msgId(), text('fits'));
+		alice.client.close();
+		bob.client.close();
 	});
 
 	it('lets the recipient secure its queue with the sender key (KEY), once', async () => {

@@ -2,39 +2,14 @@
  * No loss: kill -9 the relay process while a client sends, restart it on the same data directory,
  * and check that every message the relay acknowledged is delivered exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { client, until } from './harness.js';
-
-async function freePort(): Promise<number> {
-	const s = createServer();
-	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-	const port = (s.address() as { port: number }).port;
-	await new Promise((r) => s.close(r));
-	return port;
-}
-
-function startRelayProcess(port: number, data: string): Promise<{ child: ChildProcess; address: string }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts', '--port', String(port), '--host', '127.0.0.1', '--data', data], {
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	return new Promise((resolve, reject) => {
-		let out = '';
-		child.stdout?.on('data', (d: Buffer) => {
-			out += d.toString();
-			const m = /relay address: (\S+)/.exec(out);
-			if (m) resolve({ child, address: m[1] as string });
-		});
-		child.once('exit', (code) => reject(new Error(`relay exited early (${code})`)));
-	});
-}
+import { client, freePort, startRelayProcess, until } from './harness.js';
 
 describe('relay crash safety', () => {
 	it('delivers every acknowledged message exactly once across a kill -9 and restart', async () => {
@@ -52,16 +27,16 @@ describe('relay crash safety', () => {
 
 		const TOTAL = 120;
 		const ids = Array.from({ length: TOTAL }, () => systemRandom(16));
+		const texts = ids.map((_, i) => `message ${i}`);
 		const acknowledged = new Set<string>();
-		const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 		let killed = false;
 		// Like an outbox: each message is retried with the same id until the relay acknowledges it.
 		const sendAll = async (lane: number) => {
 			for (let i = lane; i < TOTAL; i += 4) {
 				for (;;) {
 					try {
-						await alice.client.send(q.senderId, sender, ids[i]!, new TextEncoder().encode(`message ${i}`));
-						acknowledged.add(hex(ids[i]!));
+						await alice.client.send(q.senderId, sender, ids[i]!, new TextEncoder().encode(texts[i]));
+						acknowledged.add(texts[i]!);
 						break;
 					} catch {
 						await new Promise((r) => setTimeout(r, 50));
@@ -84,8 +59,8 @@ describe('relay crash safety', () => {
 		while (seen.length < TOTAL) {
 			await until(() => bob.inbox.length > seen.length, `delivery ${seen.length + 1}`, 10_000);
 			const m = bob.inbox[seen.length]!;
-			seen.push(hex(m.messageId));
-			await bob.client.ack(q.recipientId, recipient, m.messageId);
+			seen.push(new TextDecoder().decode(m.body));
+			await bob.client.ack(q.recipientId, recipient, m.deliveryId);
 		}
 		await new Promise((r) => setTimeout(r, 100));
 		expect(bob.inbox).toHaveLength(TOTAL);

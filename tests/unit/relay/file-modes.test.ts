@@ -28,7 +28,8 @@ describe('the relay data directory is readable by its owner only', () => {
 			recipientDhKey: new Uint8Array(32).fill(4),
 			relayDhSecret: new Uint8Array(32).fill(5),
 			senderKey: null,
-			createdAt: Date.now()
+			createdAt: Date.now(),
+			usedAt: Date.now()
 		});
 		expect([mode(path), mode(`${path}-wal`)]).toEqual([0o600, 0o600]);
 		await store.close();

@@ -47,7 +47,7 @@ describe('frame size (PROTOCOL.md §7.1)', () => {
 		for (const [i, n] of lengths.entries()) {
 			await until(() => bob.inbox.length === i + 1, `message ${i}`);
 			expect(bob.inbox[i]!.body).toHaveLength(n);
-			await bob.client.ack(q.recipientId, q.recipientKey, ids[i]!);
+			await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[i]!.deliveryId);
 		}
 		await bob.client.ping();
 		await bob.client.deleteQueue(q.recipientId, q.recipientKey);

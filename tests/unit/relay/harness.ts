@@ -1,14 +1,20 @@
-/** Starts a relay on a free loopback port for a test, and makes clients for it. */
+/** Starts a relay on a free loopback port for a test (in this process or as its own), and makes clients for it. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import type { RelayAddress } from '../../../src/lib/protocol/address.js';
+import { NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
-import type { NoiseSuite } from '../../../src/lib/protocol/noise.js';
+import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { RelayClient, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
+import { decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
+import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { RelayClient, RelayClientError, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
+import type { RelayStore } from '../../../src/relay/store.js';
 
 export interface TestRelay {
 	relay: RelayServer;
@@ -20,12 +26,12 @@ export interface TestRelay {
 }
 
 export async function startRelay(
-	opts: { dbPath?: string; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string; noiseSuite?: NoiseSuite } = {}
+	opts: { dbPath?: string; store?: RelayStore; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string; noiseSuite?: NoiseSuite } = {}
 ): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
 	const relay = new RelayServer({
-		store: new SqliteStore(opts.dbPath ?? ':memory:'),
+		store: opts.store ?? new SqliteStore(opts.dbPath ?? ':memory:'),
 		identity,
 		limits: opts.limits,
 		trustedProxies: opts.trustedProxies,
@@ -94,12 +100,76 @@ export async function roundTrip(address: RelayAddress): Promise<void> {
 	try {
 		const q = await securedQueue(bob.client, alice.client);
 		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
-		const messageId = systemRandom(16);
-		await alice.client.send(q.senderId, q.senderKey, messageId, new TextEncoder().encode('still here'));
+		await alice.client.send(q.senderId, q.senderKey, systemRandom(16), new TextEncoder().encode('still here'));
 		await until(() => bob.inbox.length === 1, 'the round trip');
-		await bob.client.ack(q.recipientId, q.recipientKey, messageId);
+		await bob.client.ack(q.recipientId, q.recipientKey, (bob.inbox[0] as QueueMessage).deliveryId);
 	} finally {
 		bob.client.close();
 		alice.client.close();
+	}
+}
+
+/** A hand-driven session, so the test can send anything at all; `replies` in arrival order with their corr ids. */
+export async function rawSession(relay: { address: Pick<RelayAddress, 'port' | 'publicKey'> }) {
+	const ws = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
+	ws.binaryType = 'arraybuffer';
+	const replies: RelayReply[] = [];
+	const corrIds: number[] = [];
+	const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+	await new Promise((r) => ws.once('open', r));
+	const start = NkInitiator.start(NOISE_SUITE, relay.address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), systemRandom);
+	ws.send(start.message);
+	const { transport, payload } = await new Promise<{ transport: NoiseTransport; payload: Uint8Array }>((resolve) =>
+		ws.once('message', (data: ArrayBuffer) => resolve(start.handshake.finish(new Uint8Array(data))))
+	);
+	ws.on('message', (data: ArrayBuffer) => {
+		const block = decodeReply(transport.decrypt(new Uint8Array(data)));
+		replies.push(block.body);
+		corrIds.push(block.corrId);
+	});
+	const sessionKey = decodeRelayHello(payload).sessionKey;
+	/** The frame of `command` with corr id `corrId`, authenticated (§7.3) with `key` when given. */
+	const frame = (corrId: number, command: ClientCommand, key?: DhKeyPair) => {
+		const authenticated =
+			key && command.type !== 'PING'
+				? { ...command, authenticator: authenticate(RELAY_CRYPTO_SUITE, relayAuthKey(RELAY_CRYPTO_SUITE, key.secretKey, sessionKey, transport.handshakeHash), transport.handshakeHash, corrId, command) }
+				: command;
+		return transport.encrypt(encodeCommand(corrId, authenticated));
+	};
+	return { ws, transport, sessionKey, replies, corrIds, closed, frame };
+}
+
+export async function freePort(): Promise<number> {
+	const s = createNetServer();
+	await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+	const port = (s.address() as AddressInfo).port;
+	await new Promise((r) => s.close(r));
+	return port;
+}
+
+/** `npm run relay` as a child process on `port` (0: any) with its data in `data`; resolves with its printed address. */
+export function startRelayProcess(port: number, data: string): Promise<{ child: ChildProcess; address: string }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', 'src/relay/main.ts', '--port', String(port), '--host', '127.0.0.1', '--data', data], {
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.stdout?.on('data', (d: Buffer) => {
+			out += d.toString();
+			const m = /relay address: (\S+)/.exec(out);
+			if (m) resolve({ child, address: m[1] as string });
+		});
+		child.once('exit', (code) => reject(new Error(`relay exited early (${code})`)));
+	});
+}
+
+/** 'accepted', or the relay's error code (or the client error's kind) that refused `p`. */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+	try {
+		await p;
+		return 'accepted';
+	} catch (e) {
+		if (e instanceof RelayClientError) return e.code ?? e.kind;
+		throw e;
 	}
 }

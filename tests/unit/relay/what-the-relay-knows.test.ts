@@ -1,10 +1,12 @@
 /**
  * Two people connect and chat through a relay with the real protocol; then the test reads the
- * relay's whole database files and logs as raw bytes and checks what a relay operator could learn.
+ * relay's whole database files and logs as raw bytes, and its rows one by one, and checks what a
+ * relay operator could learn.
  */
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { concatBytes } from '../../../src/lib/protocol/bytes.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
@@ -52,7 +54,7 @@ describe('what the relay knows', () => {
 		await alice.client.subscribe(qa.recipientId, aliceQueueKeys.auth, aliceQueueKeys.dh, qa.relayDhKey);
 		await until(() => alice.inbox.length === 1, 'confirmation');
 		const confirmed = receiveConfirmation(invitation, inviterSecrets, alice.inbox[0]!.body, systemRandom);
-		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[0]!.messageId);
+		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[0]!.deliveryId);
 		const states: { alice: RatchetState; bob: RatchetState } = { alice: confirmed.ratchet, bob: joined.ratchet };
 		await alice.client.secureAsSender(qb.senderId, aliceSends);
 		await bob.client.subscribe(qb.recipientId, bobQueueKeys.auth, bobQueueKeys.dh, qb.relayDhKey);
@@ -78,11 +80,11 @@ describe('what the relay knows', () => {
 		await say('alice', { ...base(), type: 'profile', name: SECRET_TEXTS[2]! });
 		await until(() => bob.inbox.length === 1, 'Alice profile');
 		expect(read('bob', bob.inbox[0]!.body)).toMatchObject({ name: SECRET_TEXTS[2] });
-		await bob.client.ack(qb.recipientId, bobQueueKeys.auth, bob.inbox[0]!.messageId);
+		await bob.client.ack(qb.recipientId, bobQueueKeys.auth, bob.inbox[0]!.deliveryId);
 		await say('bob', { ...base(), type: 'profile', name: SECRET_TEXTS[3]! });
 		await until(() => alice.inbox.length === 2, 'Bob profile');
 		expect(read('alice', alice.inbox[1]!.body)).toMatchObject({ name: SECRET_TEXTS[3] });
-		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[1]!.messageId);
+		await alice.client.ack(qa.recipientId, aliceQueueKeys.auth, alice.inbox[1]!.deliveryId);
 		await say('alice', { ...base(), type: 'text', body: SECRET_TEXTS[0]! });
 		await say('bob', { ...base(), type: 'text', body: SECRET_TEXTS[1]! });
 		await until(() => alice.inbox.length === 3 && bob.inbox.length === 2, 'both texts');
@@ -103,15 +105,29 @@ describe('what the relay knows', () => {
 			}
 			expect(serializeRatchetState(st).length).toBeGreaterThan(0);
 		}
-		// No link between the directions: nothing of one queue's identity appears with the other's.
-		for (const [a, b] of [
-			[qa.recipientId, qb.recipientId],
-			[qa.senderId, qb.senderId],
-			[aliceQueueKeys.auth.publicKey, bobQueueKeys.auth.publicKey],
-			[aliceQueueKeys.dh.publicKey, bobQueueKeys.dh.publicKey]
-		] as const) {
-			expect(Buffer.compare(a, b)).not.toBe(0);
-		}
+		// No link between the directions, searched in the stored rows: nothing of one queue's
+		// identity (ids, keys) is in any row of the other queue or of its messages.
+		const db = new Database(join(dir, 'relay.sqlite'), { readonly: true });
+		const rowBytes = (row: Record<string, unknown>) => concatBytes(...Object.values(row).filter((v): v is Buffer => Buffer.isBuffer(v)).map((v) => new Uint8Array(v)));
+		const rowsOf = (recipientId: Uint8Array) => [
+			...(db.prepare('SELECT * FROM queues WHERE recipient_id = ?').all(recipientId) as Record<string, unknown>[]),
+			...(db.prepare('SELECT * FROM messages WHERE recipient_id = ?').all(recipientId) as Record<string, unknown>[])
+		];
+		const identity = {
+			alice: [qa.recipientId, qa.senderId, aliceQueueKeys.auth.publicKey, aliceQueueKeys.dh.publicKey, bobSends.publicKey],
+			bob: [qb.recipientId, qb.senderId, bobQueueKeys.auth.publicKey, bobQueueKeys.dh.publicKey, aliceSends.publicKey]
+		};
+		const aliceRows = rowsOf(qa.recipientId);
+		const bobRows = rowsOf(qb.recipientId);
+		// Alice's queue row and its pending message (Bob's text); Bob's queue row and its pending message.
+		expect([aliceRows.length, bobRows.length]).toEqual([4, 3]);
+		// Each queue's row does hold its own identity (so the search below looks in the right place).
+		for (const id of identity.alice) expect(contains(rowBytes(aliceRows[0]!), id)).toBe(true);
+		for (const row of aliceRows) for (const id of identity.bob) expect(contains(rowBytes(row), id)).toBe(false);
+		for (const row of bobRows) for (const id of identity.alice) expect(contains(rowBytes(row), id)).toBe(false);
+		// The file holds no client address.
+		expect(contains(everything, new TextEncoder().encode('127.0.0.1'))).toBe(false);
+		db.close();
 		// Logs name no queue id, key or address.
 		const logs = relay.logs.join('\n');
 		for (const id of [qa.recipientId, qa.senderId, qb.recipientId, qb.senderId]) {
