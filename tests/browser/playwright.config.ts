@@ -29,7 +29,7 @@ export default defineConfig({
 			timeout: 60_000
 		},
 		{
-			command: `npx vite build && npx tsx src/relay/main.ts --port ${APP_PORT} --host 127.0.0.1 --data test-results/relay-data --static build`,
+			command: `npm run build && node dist/relay/main.js --port ${APP_PORT} --host 127.0.0.1 --data test-results/relay-data --static build`,
 			cwd: '../..',
 			url: `http://127.0.0.1:${APP_PORT}/healthz`,
 			reuseExistingServer: false,

@@ -11,7 +11,7 @@ import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
 import { sealSend } from '../../../src/lib/protocol/sealed-command.js';
 import { RelayClientError, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
-import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
+import { client, nothingMoreThan, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const msgId = () => systemRandom(16);
@@ -42,8 +42,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 			expect(ids.some((id) => equalBytes(id, bob.inbox[i]!.deliveryId))).toBe(false);
 			await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[i]!.deliveryId);
 		}
-		await new Promise((r) => setTimeout(r, 50));
-		expect(bob.inbox).toHaveLength(3);
+		await nothingMoreThan(3, bob, alice.client, q);
 		expect(await relay.relay.stats()).toMatchObject({ queues: 1, pendingMessages: 0 });
 		alice.client.close();
 		bob.client.close();
@@ -58,7 +57,8 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		await alice.client.send(q.senderId, q.senderKey, a, text('live 1'));
 		await alice.client.send(q.senderId, q.senderKey, b, text('live 2'));
 		await until(() => bob.inbox.length === 1, 'first live message');
-		await new Promise((r) => setTimeout(r, 50));
+		// A MSG the relay wrote before its PONG arrives before the PONG: none may have come.
+		await bob.client.ping();
 		expect(bob.inbox).toHaveLength(1);
 		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await until(() => bob.inbox.length === 2, 'second live message');
@@ -80,8 +80,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, id))).toBe('NO_MSG');
 		await bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId);
 		await alice.client.send(q.senderId, q.senderKey, id, text('once'));
-		await new Promise((r) => setTimeout(r, 50));
-		expect(bob.inbox).toHaveLength(1);
+		await nothingMoreThan(1, bob, alice.client, q);
 		expect(await refusal(bob.client.ack(q.recipientId, q.recipientKey, bob.inbox[0]!.deliveryId))).toBe('NO_MSG');
 		alice.client.close();
 		bob.client.close();

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import { client, freePort, startRelayProcess, until } from './harness.js';
+import { client, freePort, nothingMoreThan, startRelayProcess, until } from './harness.js';
 
 describe('relay crash safety', () => {
 	it('delivers every acknowledged message exactly once across a kill -9 and restart', async () => {
@@ -62,8 +62,7 @@ describe('relay crash safety', () => {
 			seen.push(new TextDecoder().decode(m.body));
 			await bob.client.ack(q.recipientId, recipient, m.deliveryId);
 		}
-		await new Promise((r) => setTimeout(r, 100));
-		expect(bob.inbox).toHaveLength(TOTAL);
+		await nothingMoreThan(TOTAL, bob, alice.client, { ...q, senderKey: sender, recipientKey: recipient });
 		expect(new Set(seen).size).toBe(TOTAL);
 		expect(new Set(seen)).toEqual(acknowledged);
 		alice.client.close();

@@ -85,6 +85,27 @@ export async function securedQueue(recipient: RelayClient, sender: RelayClient) 
 	return { ...ids, recipientKey, dh, senderKey };
 }
 
+/**
+ * Proof that nothing else was delivered: a marker sent now must be the very next delivery (the relay
+ * delivers a queue in order, one message in flight), so `inbox` must hold `count` messages before it.
+ */
+export async function nothingMoreThan(
+	count: number,
+	to: { client: RelayClient; inbox: QueueMessage[] },
+	from: RelayClient,
+	q: { senderId: Uint8Array; senderKey: DhKeyPair; recipientId: Uint8Array; recipientKey: DhKeyPair }
+): Promise<void> {
+	const marker = systemRandom(16);
+	await from.send(q.senderId, q.senderKey, systemRandom(16), marker);
+	await until(() => to.inbox.length > count, 'the marker message');
+	const last = to.inbox[to.inbox.length - 1] as QueueMessage;
+	if (to.inbox.length !== count + 1 || Buffer.compare(last.body, marker) !== 0) {
+		throw new Error(`expected ${count} deliveries before the marker, got ${to.inbox.length - 1}`);
+	}
+	await to.client.ack(q.recipientId, q.recipientKey, last.deliveryId);
+	to.inbox.pop();
+}
+
 export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 5000): Promise<void> {
 	const end = Date.now() + ms;
 	while (!(await check())) {
