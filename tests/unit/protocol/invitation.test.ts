@@ -169,7 +169,13 @@ describe('invitation links', () => {
 				'corrupt',
 				'the invitation link is malformed (invitation: 1 unexpected trailing bytes)'
 			],
-			[withBody((b) => b.fill(0, b.length - 1184 - 32, b.length - 1184)), 'invalid-key', 'the invitation link holds an invalid key']
+			[withBody((b) => b.fill(0, b.length - 1184 - 32, b.length - 1184)), 'invalid-key', 'the invitation link holds an invalid key'],
+			// A long relay path leaves a link long enough to read whose ML-KEM key is cut short.
+			[
+				relink(encodeInvitation({ ...invitation, queue: { ...invitation.queue, relay: { ...invitation.queue.relay, path: `/${'p'.repeat(199)}` } } }).subarray(0, -100)),
+				'corrupt',
+				'the invitation link is malformed (inviter ML-KEM key: needs 1184 bytes, 1084 left)'
+			]
 		];
 		for (const [text, problem, message] of cases) expect(refusalOf(text)).toEqual({ problem, message });
 	});

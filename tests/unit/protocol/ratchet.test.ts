@@ -290,15 +290,30 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(next)).toBe('next');
 	});
 
-	it('evicts skipped keys only when it adds some (§5.7): a message at Nr leaves a restored over-full store as it was', () => {
+	it('evicts skipped keys only when it adds some, then down to MAX_SKIPPED_CHAINS chains, oldest first (§5.7)', () => {
 		const [a, b] = pair();
 		b.receive(a.send('start'));
 		// Keys of MAX_SKIPPED_CHAINS + 1 chains: more than Evict would keep, but a valid stored state.
 		const stored = Array.from({ length: MAX_SKIPPED_CHAINS + 1 }, (_, n) => ({ hk: random(32), n, mk: random(32) }));
 		const restored = deserializeRatchetState(serializeRatchetState({ ...b.state, skipped: stored }));
-		const got = ratchetDecrypt(restored, a.send('next'), random);
-		expect(dec(got.plaintext)).toBe('next');
-		expect(got.state.skipped).toEqual(stored);
+		const atNr = ratchetDecrypt(restored, a.send('next'), random);
+		expect(dec(atNr.plaintext)).toBe('next');
+		expect(atNr.state.skipped).toEqual(stored);
+		// One skipped key of the current chain makes MAX_SKIPPED_CHAINS + 2 chains: the two oldest go.
+		a.send('skipped');
+		const afterSkip = ratchetDecrypt(atNr.state, a.send('after a gap'), random).state;
+		expect(afterSkip.skipped).toEqual([...stored.slice(2), { hk: b.state.hkr, n: 2, mk: expect.any(Uint8Array) }]);
+	});
+
+	it('files no skipped keys without a header key: a restored state with CKr but no HKr stays storable (§5.8)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.send('lost'); // the new chain's PN will skip it in the old one
+		a.receive(b.send('turn'));
+		const got = ratchetDecrypt({ ...b.state, hkr: null }, a.send('new chain'), random);
+		expect(dec(got.plaintext)).toBe('new chain');
+		expect(got.state.skipped).toEqual([]);
+		expect(deserializeRatchetState(serializeRatchetState(got.state))).toEqual(got.state);
 	});
 
 	it('refuses as DuplicateMessage a message of a chain that only its kept skipped keys still identify (§5.6 step 2)', () => {
