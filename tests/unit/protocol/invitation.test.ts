@@ -153,6 +153,7 @@ describe('invitation links', () => {
 	it('says in each refusal what is wrong with the link', () => {
 		const encoded = toBase64url(payload);
 		const withBody = (edit: (body: Uint8Array) => Uint8Array) => relink(edit(encodeInvitation(invitation)));
+		const longPath = { ...invitation.queue.relay, path: `/${'p'.repeat(199)}` };
 		const cases: [string, LinkProblem, string][] = [
 			['hello', 'not-a-link', 'this is not a Parley invitation link'],
 			[`${APP}#/join/abc$def`, 'corrupt', 'the invitation link contains characters that do not belong in it'],
@@ -163,7 +164,11 @@ describe('invitation links', () => {
 				'unsupported-version',
 				'invitation version 2 is not supported by this version of Parley'
 			],
-			[`${APP}#/join/${toBase64url(payload.map((x, i) => (i === payload.length - 1 ? x ^ 1 : x)))}`, 'corrupt', 'the invitation link is damaged (checksum mismatch)'],
+			[
+				`${APP}#/join/${toBase64url(payload.map((x, i) => (i === payload.length - 1 ? x ^ 1 : x)))}`,
+				'corrupt',
+				'the invitation link is damaged (checksum mismatch)'
+			],
 			[
 				withBody((b) => concatBytes(b, Uint8Array.of(0))),
 				'corrupt',
@@ -172,7 +177,7 @@ describe('invitation links', () => {
 			[withBody((b) => b.fill(0, b.length - 1184 - 32, b.length - 1184)), 'invalid-key', 'the invitation link holds an invalid key'],
 			// A long relay path leaves a link long enough to read whose ML-KEM key is cut short.
 			[
-				relink(encodeInvitation({ ...invitation, queue: { ...invitation.queue, relay: { ...invitation.queue.relay, path: `/${'p'.repeat(199)}` } } }).subarray(0, -100)),
+				relink(encodeInvitation({ ...invitation, queue: { ...invitation.queue, relay: longPath } }).subarray(0, -100)),
 				'corrupt',
 				'the invitation link is malformed (inviter ML-KEM key: needs 1184 bytes, 1084 left)'
 			]
