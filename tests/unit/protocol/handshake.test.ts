@@ -7,7 +7,7 @@ import { acceptInvitation, createInvitation, receiveConfirmation } from '../../.
 import { encodeInvitation } from '../../../src/lib/protocol/invitation.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../../../src/lib/protocol/ratchet/index.js';
-import { errorKindOf } from './helpers/error-kind.js';
+import { errorKindOf, errorOf } from './helpers/error-kind.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const queue = (): QueueAddress => ({
@@ -97,7 +97,10 @@ describe('hybrid handshake (PROTOCOL.md §4.5)', () => {
 		const lowOrder = encodeEnvelope({ ...envelope, dhPublicKey: new Uint8Array(32) });
 		expect(errorKindOf(() => receiveConfirmation(invitation, secrets, lowOrder, systemRandom))).toBe('InvalidPublicKey');
 		const asMessage = encodeEnvelope({ type: 'message', message: envelope.message });
-		expect(errorKindOf(() => receiveConfirmation(invitation, secrets, asMessage, systemRandom))).toBe('MalformedInput');
+		expect(errorOf(() => receiveConfirmation(invitation, secrets, asMessage, systemRandom))).toEqual({
+			kind: 'MalformedInput',
+			message: 'expected a confirmation envelope'
+		});
 	});
 
 	it('rejects a confirmation whose KEM ciphertext or joiner key was swapped (both are bound)', () => {

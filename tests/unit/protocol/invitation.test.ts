@@ -31,15 +31,18 @@ function relink(body: Uint8Array): string {
 	return `${APP}#/join/${toBase64url(concatBytes(body, sum))}`;
 }
 
-function problemOf(text: string): LinkProblem | 'accepted' {
+/** The problem and message a link is refused with (or 'accepted'); any other exception is re-thrown. */
+function refusalOf(text: string): { problem: LinkProblem | 'accepted'; message: string } {
 	try {
 		parseInvitationLink(text);
-		return 'accepted';
+		return { problem: 'accepted', message: '' };
 	} catch (e) {
-		if (e instanceof InvalidLinkError) return e.problem;
+		if (e instanceof InvalidLinkError) return { problem: e.problem, message: e.message };
 		throw e;
 	}
 }
+
+const problemOf = (text: string): LinkProblem | 'accepted' => refusalOf(text).problem;
 
 describe('invitation links', () => {
 	it('round-trips and lives in the URL fragment', () => {
@@ -47,6 +50,7 @@ describe('invitation links', () => {
 		expect(new URL(link).pathname).toBe('/');
 		expect(parseInvitationLink(link)).toEqual(invitation);
 		expect(parseInvitationLink(`\n  ${link}  \n`)).toEqual(invitation);
+		expect(parseInvitationLink(link.slice(link.indexOf('#')))).toEqual(invitation); // the fragment alone
 		expect(formatInvitationLink(`${APP}#/old`, invitation)).toBe(link);
 	});
 
@@ -144,5 +148,40 @@ describe('invitation links', () => {
 				expect(problemOf(text)).not.toBe('accepted');
 			})
 		);
+	});
+
+	it('says in each refusal what is wrong with the link', () => {
+		const encoded = toBase64url(payload);
+		const withBody = (edit: (body: Uint8Array) => Uint8Array) => relink(edit(encodeInvitation(invitation)));
+		const longPath = { ...invitation.queue.relay, path: `/${'p'.repeat(199)}` };
+		const cases: [string, LinkProblem, string][] = [
+			['hello', 'not-a-link', 'this is not a Parley invitation link'],
+			[`${APP}#/join/abc$def`, 'corrupt', 'the invitation link contains characters that do not belong in it'],
+			[`${APP}#/join/${encoded.slice(0, 1710)}`, 'truncated', 'the invitation link is incomplete'],
+			[`${APP}#/join/${encoded}A`, 'corrupt', 'the invitation link is damaged (it does not decode)'],
+			[
+				withBody((b) => b.fill(2, 0, 1)),
+				'unsupported-version',
+				'invitation version 2 is not supported by this version of Parley'
+			],
+			[
+				`${APP}#/join/${toBase64url(payload.map((x, i) => (i === payload.length - 1 ? x ^ 1 : x)))}`,
+				'corrupt',
+				'the invitation link is damaged (checksum mismatch)'
+			],
+			[
+				withBody((b) => concatBytes(b, Uint8Array.of(0))),
+				'corrupt',
+				'the invitation link is malformed (invitation: 1 unexpected trailing bytes)'
+			],
+			[withBody((b) => b.fill(0, b.length - 1184 - 32, b.length - 1184)), 'invalid-key', 'the invitation link holds an invalid key'],
+			// A long relay path leaves a link long enough to read whose ML-KEM key is cut short.
+			[
+				relink(encodeInvitation({ ...invitation, queue: { ...invitation.queue, relay: longPath } }).subarray(0, -100)),
+				'corrupt',
+				'the invitation link is malformed (inviter ML-KEM key: needs 1184 bytes, 1084 left)'
+			]
+		];
+		for (const [text, problem, message] of cases) expect(refusalOf(text)).toEqual({ problem, message });
 	});
 });

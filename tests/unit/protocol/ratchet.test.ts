@@ -10,9 +10,10 @@ import {
 	type RatchetState
 } from '../../../src/lib/protocol/ratchet/index.js';
 import { kdfChain } from '../../../src/lib/protocol/ratchet/kdf.js';
-import { errorKindOf } from './helpers/error-kind.js';
+import { errorKindOf, errorOf } from './helpers/error-kind.js';
 import { ratchetPair } from './helpers/ratchet-pair.js';
 import { seededRandom } from './helpers/seeded-random.js';
+import { specMessage } from './helpers/spec-message.js';
 
 const random = seededRandom('ratchet unit tests');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -49,15 +50,23 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 	it('delivers the first message and a long alternating conversation, each message a ratchet turn', () => {
 		const [a, b] = pair();
 		expect(b.receive(a.send('hello'))).toBe('hello');
+		const receivingKeys: Uint8Array[] = [b.state.hkr as Uint8Array];
 		for (let i = 0; i < 15; i++) {
 			expect(a.receive(b.send(`b${i}`))).toBe(`b${i}`);
 			expect(b.receive(a.send(`a${i}`))).toBe(`a${i}`);
+			receivingKeys.push(b.state.hkr as Uint8Array);
 		}
+		// OLDHKr holds the receiving header keys of the MAX_SKIPPED_CHAINS chains before the current one (§5.7).
+		expect(b.state.oldHkr).toEqual(receivingKeys.slice(-1 - MAX_SKIPPED_CHAINS, -1));
+		expect(deserializeRatchetState(serializeRatchetState(b.state))).toEqual(b.state);
 	});
 
 	it('does not let the receiver send before it has received (no sending chain yet)', () => {
 		const [, b] = pair();
-		expect(errorKindOf(() => b.send('too early'))).toBe('InvalidState');
+		expect(errorOf(() => b.send('too early'))).toEqual({
+			kind: 'InvalidState',
+			message: 'cannot send before the first message from the peer has arrived'
+		});
 	});
 
 	it('has the documented size: 1 + 24 + 2328 (sealed header) + padded body + 16', () => {
@@ -79,7 +88,9 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(b.receive(first[0]!)).toBe('1');
 		expect(b.receive(second[0]!)).toBe('4');
 		expect(b.receive(first[1]!)).toBe('2');
-		for (const m of [...first, ...second]) expect(errorKindOf(() => b.receive(m))).toBe('DuplicateMessage');
+		for (const m of [...first, ...second]) {
+			expect(errorOf(() => b.receive(m))).toEqual({ kind: 'DuplicateMessage', message: 'message was already received or its key was discarded' });
+		}
 	});
 
 	it(`refuses a gap larger than MAX_SKIP (${MAX_SKIP}) without storing anything, and accepts exactly MAX_SKIP`, () => {
@@ -87,7 +98,10 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		b.receive(a.send('start'));
 		const messages = Array.from({ length: MAX_SKIP + 2 }, (_, i) => a.send(`m${i}`));
 		const before = serializeRatchetState(b.state);
-		expect(errorKindOf(() => b.receive(messages[MAX_SKIP + 1]!))).toBe('TooManySkippedMessages');
+		expect(errorOf(() => b.receive(messages[MAX_SKIP + 1]!))).toEqual({
+			kind: 'TooManySkippedMessages',
+			message: `message would skip ${MAX_SKIP + 1} keys; the limit is ${MAX_SKIP}`
+		});
 		expect(serializeRatchetState(b.state)).toEqual(before);
 		expect(b.receive(messages[MAX_SKIP]!)).toBe(`m${MAX_SKIP}`);
 		expect(b.state.skipped.length).toBe(MAX_SKIP);
@@ -186,7 +200,7 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		const [a, b] = pair();
 		const m = a.send('bound');
 		const other = { ...b.state, ad: new Uint8Array(32) };
-		expect(errorKindOf(() => ratchetDecrypt(other, m, random))).toBe('AuthenticationFailed');
+		expect(errorOf(() => ratchetDecrypt(other, m, random))).toEqual({ kind: 'AuthenticationFailed', message: 'no header key opens this message' });
 		expect(b.receive(m)).toBe('bound');
 	});
 
@@ -194,12 +208,15 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		const [a, b] = pair();
 		const m = a.send('x');
 		expect(m.length).toBe(MIN_MESSAGE_LENGTH);
-		expect(errorKindOf(() => b.receive(m.subarray(0, m.length - 1)))).toBe('InvalidLength');
+		expect(errorOf(() => b.receive(m.subarray(0, m.length - 1)))).toEqual({ kind: 'InvalidLength', message: 'ratchet message is too short' });
 		expect(errorKindOf(() => b.receive(m.subarray(0, 100)))).toBe('InvalidLength');
 		for (const version of [1, 3]) {
 			const other = m.slice();
 			other[0] = version;
-			expect(errorKindOf(() => b.receive(other))).toBe('UnsupportedVersion');
+			expect(errorOf(() => b.receive(other))).toEqual({
+				kind: 'UnsupportedVersion',
+				message: `ratchet message version ${version} is not supported`
+			});
 		}
 		expect(b.receive(m)).toBe('x');
 	});
@@ -232,5 +249,90 @@ describe('Double Ratchet with header encryption and KEM step (PROTOCOL.md §5)',
 		expect(errorKindOf(() => deserializeRatchetState(new Uint8Array(0)))).toBe('MalformedInput');
 		const wrongLength = serializeRatchetState({ ...b.state, rk: new Uint8Array(31) });
 		expect(errorKindOf(() => deserializeRatchetState(wrongLength))).toBe('MalformedInput');
+	});
+
+	it('refuses to send, with InvalidState, from a restored state that lacks CKs, HKs or the KEM ciphertext', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		for (const missing of ['cks', 'hks', 'kemCtOut'] as const) {
+			expect(errorOf(() => ratchetEncrypt({ ...a.state, [missing]: null }, enc('x'), random))).toEqual({
+				kind: 'InvalidState',
+				message: 'cannot send before the first message from the peer has arrived'
+			});
+		}
+		expect(b.receive(a.send('the state itself can send'))).toBe('the state itself can send');
+	});
+
+	it('numbers a chain with u32 counters: N = 2^32 − 2 is the last one sent and received, 2^32 − 1 is refused by both', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		const last = 0xfffffffe;
+		const sent = ratchetEncrypt({ ...a.state, ns: last }, enc('last'), random);
+		expect(errorOf(() => ratchetEncrypt(sent.state, enc('one more'), random))).toEqual({ kind: 'InvalidState', message: 'sending chain exhausted' });
+		// The receiver at Nr = 2^32 − 2 reads N = 2^32 − 2; a peer that numbers one more is refused.
+		const receiver = { ...b.state, nr: last, ckr: a.state.cks };
+		const got = ratchetDecrypt(receiver, sent.message, random);
+		expect(dec(got.plaintext)).toBe('last');
+		expect(got.state.nr).toBe(0xffffffff);
+		const beyond = specMessage({ ...a.state, cks: kdfChain(a.state.cks as Uint8Array).chainKey }, 0xffffffff, enc('beyond'), random);
+		expect(errorOf(() => ratchetDecrypt(got.state, beyond, random))).toEqual({ kind: 'InvalidState', message: 'no receiving chain' });
+		// The same hand-built message numbered 2^32 − 2 opens, so the refusal above is the counter's.
+		const atLast = specMessage(a.state, last, enc('hand-built'), random);
+		expect(dec(ratchetDecrypt(receiver, atLast, random).plaintext)).toBe('hand-built');
+	});
+
+	it('refuses, with InvalidState, a message in the current chain when a restored state has HKr but no CKr', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.send('skipped');
+		const next = a.send('next');
+		expect(errorOf(() => ratchetDecrypt({ ...b.state, ckr: null }, next, random))).toEqual({ kind: 'InvalidState', message: 'no receiving chain' });
+		expect(b.receive(next)).toBe('next');
+	});
+
+	it('evicts skipped keys only when it adds some, then down to MAX_SKIPPED_CHAINS chains, oldest first (§5.7)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		// Keys of MAX_SKIPPED_CHAINS + 1 chains: more than Evict would keep, but a valid stored state.
+		const stored = Array.from({ length: MAX_SKIPPED_CHAINS + 1 }, (_, n) => ({ hk: random(32), n, mk: random(32) }));
+		const restored = deserializeRatchetState(serializeRatchetState({ ...b.state, skipped: stored }));
+		const atNr = ratchetDecrypt(restored, a.send('next'), random);
+		expect(dec(atNr.plaintext)).toBe('next');
+		expect(atNr.state.skipped).toEqual(stored);
+		// One skipped key of the current chain makes MAX_SKIPPED_CHAINS + 2 chains: the two oldest go.
+		a.send('skipped');
+		const afterSkip = ratchetDecrypt(atNr.state, a.send('after a gap'), random).state;
+		expect(afterSkip.skipped).toEqual([...stored.slice(2), { hk: b.state.hkr, n: 2, mk: expect.any(Uint8Array) }]);
+	});
+
+	it('files no skipped keys without a header key: a restored state with CKr but no HKr stays storable (§5.8)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.send('lost'); // the new chain's PN will skip it in the old one
+		a.receive(b.send('turn'));
+		const got = ratchetDecrypt({ ...b.state, hkr: null }, a.send('new chain'), random);
+		expect(dec(got.plaintext)).toBe('new chain');
+		expect(got.state.skipped).toEqual([]);
+		expect(deserializeRatchetState(serializeRatchetState(got.state))).toEqual(got.state);
+	});
+
+	it('refuses as DuplicateMessage a message of a chain that only its kept skipped keys still identify (§5.6 step 2)', () => {
+		const [a, b] = pair();
+		b.receive(a.send('start'));
+		a.receive(b.send('turn'));
+		const lost = a.send('lost');
+		const received = a.send('received');
+		expect(b.receive(received)).toBe('received');
+		// MAX_SKIPPED_CHAINS more chains: OLDHKr no longer holds the chain above; its skipped key does.
+		for (let i = 0; i <= MAX_SKIPPED_CHAINS; i++) {
+			a.receive(b.send(`turn ${i}`));
+			b.receive(a.send(`chain ${i}`));
+		}
+		expect(b.state.skipped.map((k) => k.n)).toEqual([0]);
+		const duplicate = { kind: 'DuplicateMessage', message: 'message was already received or its key was discarded' };
+		expect(errorOf(() => ratchetDecrypt(b.state, received, random))).toEqual(duplicate);
+		expect(errorOf(() => ratchetDecrypt({ ...b.state, hkr: null }, received, random))).toEqual(duplicate);
+		expect(b.receive(lost)).toBe('lost');
+		expect(errorKindOf(() => b.receive(received))).toBe('AuthenticationFailed');
 	});
 });
