@@ -60,4 +60,7 @@ test('over plain HTTP on a network address, the app says it needs a secure conne
 	await page.goto(`${insecure}/`);
 	expect(await page.evaluate(() => isSecureContext)).toBe(false);
 	await expect(page.getByRole('alert')).toHaveText('Parley needs a secure connection: open it over HTTPS (or on localhost).');
+	// The page may still be loading assets through the route; let those answers finish before the
+	// page closes, or a fetch is disposed under its handler (seen on a loaded machine).
+	await page.unrouteAll({ behavior: 'wait' });
 });
