@@ -58,9 +58,28 @@ describe('padding (PROTOCOL.md §2.6)', () => {
 			}),
 			{ numRuns: 300 }
 		);
-		expect(errorKindOf(() => unpad(new Uint8Array(255)))).toBe('InvalidPadding');
+		expect(() => unpad(new Uint8Array(255))).toThrow('padded message is too short');
+		expect(() => unpad(new Uint8Array(0))).toThrow('padded message is too short');
 		expect(errorKindOf(() => unpad(pad(new Uint8Array(1000)).subarray(0, 300)))).toBe('InvalidPadding');
+		expect(() => pad(new Uint8Array(MAX_PLAINTEXT_LENGTH + 1))).toThrow(
+			`plaintext is ${MAX_PLAINTEXT_LENGTH + 1} bytes, the limit is ${MAX_PLAINTEXT_LENGTH}`
+		);
 		expect(errorKindOf(() => pad(new Uint8Array(MAX_PLAINTEXT_LENGTH + 1)))).toBe('MessageTooLarge');
+	});
+
+	it('unpads the largest message and refuses a well-formed padding of one byte more', () => {
+		const largest = Uint8Array.from({ length: MAX_PLAINTEXT_LENGTH }, (_, i) => i & 0xff);
+		expect(unpad(pad(largest))).toEqual(largest);
+		const tooLong = new Uint8Array(paddedLength(MAX_PLAINTEXT_LENGTH + 1));
+		tooLong.set(u32be(MAX_PLAINTEXT_LENGTH + 1));
+		expect(() => unpad(tooLong)).toThrow('declared length does not match the padded size');
+	});
+
+	it('says which rule a refused padding broke', () => {
+		const p = pad(Uint8Array.of(1, 2, 3));
+		p[p.length - 1] = 1;
+		expect(() => unpad(p)).toThrow('padding bytes are not zero');
+		expect(() => unpad(pad(new Uint8Array(1000)).subarray(0, 300))).toThrow('declared length does not match the padded size');
 	});
 });
 
