@@ -99,6 +99,9 @@ describe('envelope and payload bounds', () => {
 		expect(() => decodeEnvelope(concatBytes(Uint8Array.of(7, 2), message))).toThrow('envelope version 7 is not supported');
 		expect(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 9), message))).toThrow('unknown envelope type 9');
 		expect(() => decodePayload(Uint8Array.of(9))).toThrow('unknown payload type 9');
+		expect(() => decodePayload(new Uint8Array(0))).toThrow('payload type: needs 1 bytes, 0 left');
+		expect(() => decodePayload(Uint8Array.of(1))).toThrow('conn-info flags: needs 1 bytes, 0 left');
+		expect(() => decodePayload(Uint8Array.of(1, 0, ...senderKey.subarray(1)))).toThrow('sender key: needs 32 bytes, 31 left');
 	});
 
 	it('refuses to encode confirmation keys or a sender key of the wrong length', () => {
