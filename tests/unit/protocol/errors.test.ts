@@ -5,21 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { InvalidLinkError, isProtocolError, ProtocolError } from '../../../src/lib/protocol/errors.js';
 
 describe('protocol errors', () => {
-	it('a ProtocolError is an Error with a name, a kind and the message it was given', () => {
-		const e = new ProtocolError('InvalidLength', 'header: needs 4 bytes, 1 left');
+	it.each([
+		[new ProtocolError('InvalidLength', 'header: needs 4 bytes, 1 left'), { name: 'ProtocolError', kind: 'InvalidLength', message: 'header: needs 4 bytes, 1 left' }],
+		[new InvalidLinkError('truncated', 'the link is cut off'), { name: 'InvalidLinkError', kind: 'InvalidLink', message: 'the link is cut off', problem: 'truncated' }]
+	])('%s is an Error with a name, a kind, the message it was given (and for a link, the problem)', (e, expected) => {
 		expect(e).toBeInstanceOf(Error);
-		expect(e.name).toBe('ProtocolError');
-		expect(e.kind).toBe('InvalidLength');
-		expect(e.message).toBe('header: needs 4 bytes, 1 left');
-	});
-
-	it('an InvalidLinkError is the InvalidLink kind and says what is wrong with the link', () => {
-		const e = new InvalidLinkError('truncated', 'the link is cut off');
 		expect(e).toBeInstanceOf(ProtocolError);
-		expect(e.name).toBe('InvalidLinkError');
-		expect(e.kind).toBe('InvalidLink');
-		expect(e.problem).toBe('truncated');
-		expect(e.message).toBe('the link is cut off');
+		expect({ name: e.name, kind: e.kind, message: e.message, ...('problem' in e ? { problem: e.problem } : {}) }).toEqual(expected);
 	});
 
 	it('isProtocolError recognises protocol errors, of any kind or of the kind asked for', () => {
