@@ -24,6 +24,9 @@ export default {
 	mutate: ['src/lib/protocol/**/*.ts', relayCommandRules],
 	// One test process: the build machine's two cores are shared. Raise it on a machine of your own.
 	concurrency: 1,
+	// A mutant that runs this much longer than the tests did counts as detected (an endless loop);
+	// on a loaded machine the default 5 s also catches slow survivors, which would inflate the score.
+	timeoutMS: 10_000,
 	incremental: true,
 	incrementalFile: 'reports/stryker-incremental.json',
 	reporters: ['clear-text', 'progress', 'html', 'json'],

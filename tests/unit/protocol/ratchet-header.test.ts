@@ -31,4 +31,14 @@ describe('ratchet header (PROTOCOL.md §5.4)', () => {
 		expect(errorKindOf(() => decodeHeader(bytes.subarray(0, HEADER_LENGTH - 1)))).toBe('InvalidLength');
 		expect(errorKindOf(() => decodeHeader(concatBytes(bytes, Uint8Array.of(0))))).toBe('MalformedInput');
 	});
+
+	it.each([
+		[31, 'header dh: needs 32 bytes, 31 left'],
+		[35, 'header pn: needs 4 bytes, 3 left'],
+		[39, 'header n: needs 4 bytes, 3 left'],
+		[40 + 1183, 'header KEM key: needs 1184 bytes, 1183 left'],
+		[HEADER_LENGTH - 1, 'header KEM ciphertext: needs 1088 bytes, 1087 left']
+	])('cut to %i bytes, names the field that ran out', (length, message) => {
+		expect(() => decodeHeader(encodeHeader(header).subarray(0, length))).toThrow(message);
+	});
 });
