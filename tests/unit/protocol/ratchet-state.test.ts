@@ -95,7 +95,7 @@ describe('ratchet state serialization (PROTOCOL.md §5.8)', () => {
 	});
 
 	it('refuses input that is not CBOR, not canonical CBOR, or repeats a map key', () => {
-		expect(refusal(Uint8Array.of(0xff)).kind).toBe('MalformedInput');
+		expect(refusal(Uint8Array.of(0xff))).toEqual({ kind: 'MalformedInput', message: 'ratchet state is not valid CBOR' });
 		// The map {v: 1} with its 1 written in two bytes (0x18 0x01) instead of one.
 		expect(refusal(Uint8Array.of(0xa1, 0x61, 0x76, 0x18, 0x01)).kind).toBe('MalformedInput');
 		// {v: 1, v: 1}
