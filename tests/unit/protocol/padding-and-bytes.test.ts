@@ -127,6 +127,7 @@ describe('bytes helpers', () => {
 		expect(r.rest()).toEqual(Uint8Array.of(9, 8, 7));
 		expect(r.remaining).toBe(0);
 		expect(() => r.u8('more')).toThrow('more: needs 1 bytes, 0 left');
+		expect(errorKindOf(() => r.u8('more'))).toBe('InvalidLength');
 	});
 
 	it('u16be and u32be write big-endian and refuse what does not fit', () => {
