@@ -67,6 +67,8 @@ describe('hashes', () => {
 	const [a, b, c] = [random(10), random(64), random(1)];
 
 	it('sha256 and hmacSha256 of several parts are those of their concatenation', () => {
+		// FIPS 180-2 Appendix B.1: SHA-256("abc").
+		expect(Buffer.from(sha256(Uint8Array.of(0x61, 0x62, 0x63))).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
 		expect(sha256(a, b, c)).toEqual(sha256(concatBytes(a, b, c)));
 		expect(sha256()).toEqual(sha256(new Uint8Array(0)));
 		const key = random(32);

@@ -60,6 +60,7 @@ describe('padding (PROTOCOL.md §2.6)', () => {
 		);
 		expect(() => unpad(new Uint8Array(255))).toThrow('padded message is too short');
 		expect(() => unpad(new Uint8Array(0))).toThrow('padded message is too short');
+		expect(errorKindOf(() => unpad(new Uint8Array(255)))).toBe('InvalidPadding');
 		expect(errorKindOf(() => unpad(pad(new Uint8Array(1000)).subarray(0, 300)))).toBe('InvalidPadding');
 		expect(() => pad(new Uint8Array(MAX_PLAINTEXT_LENGTH + 1))).toThrow(
 			`plaintext is ${MAX_PLAINTEXT_LENGTH + 1} bytes, the limit is ${MAX_PLAINTEXT_LENGTH}`
