@@ -110,6 +110,7 @@ describe('envelope and payload bounds', () => {
 			{ dhPublicKey, kemCiphertext: kemCiphertext.subarray(1) }
 		]) {
 			expect(() => encodeEnvelope({ type: 'confirmation', ...e, message })).toThrow('confirmation keys have the wrong length');
+			expect(errorKindOf(() => encodeEnvelope({ type: 'confirmation', ...e, message }))).toBe('InvalidLength');
 		}
 		expect(() => encodePayload({ type: 'conn-info', senderKey: senderKey.subarray(1) })).toThrow('sender key must be 32 bytes');
 		expect(errorKindOf(() => encodePayload({ type: 'conn-info', senderKey: senderKey.subarray(1) }))).toBe('InvalidLength');
