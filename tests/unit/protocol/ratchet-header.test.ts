@@ -30,6 +30,7 @@ describe('ratchet header (PROTOCOL.md §5.4)', () => {
 		const bytes = encodeHeader(header);
 		expect(errorKindOf(() => decodeHeader(bytes.subarray(0, HEADER_LENGTH - 1)))).toBe('InvalidLength');
 		expect(errorKindOf(() => decodeHeader(concatBytes(bytes, Uint8Array.of(0))))).toBe('MalformedInput');
+		expect(() => decodeHeader(concatBytes(bytes, Uint8Array.of(0)))).toThrow('header: 1 unexpected trailing bytes');
 	});
 
 	it.each([

@@ -95,11 +95,18 @@ describe('ratchet state serialization (PROTOCOL.md §5.8)', () => {
 	});
 
 	it('refuses input that is not CBOR, not canonical CBOR, or repeats a map key', () => {
-		expect(refusal(Uint8Array.of(0xff))).toEqual({ kind: 'MalformedInput', message: 'ratchet state is not valid CBOR' });
-		// The map {v: 1} with its 1 written in two bytes (0x18 0x01) instead of one.
-		expect(refusal(Uint8Array.of(0xa1, 0x61, 0x76, 0x18, 0x01)).kind).toBe('MalformedInput');
-		// {v: 1, v: 1}
-		expect(refusal(Uint8Array.of(0xa2, 0x61, 0x76, 0x01, 0x61, 0x76, 0x01)).kind).toBe('MalformedInput');
+		const notCbor = { kind: 'MalformedInput', message: 'ratchet state is not valid CBOR' };
+		expect(refusal(Uint8Array.of(0xff))).toEqual(notCbor);
+		const bytes = serializeRatchetState(full);
+		const hex = Buffer.from(bytes).toString('hex');
+		const ns = '626e7303'; // "ns": 3
+		expect(hex.split(ns)).toHaveLength(2);
+		expect(bytes[0]).toBe(0xa0 + 20); // a map of 20 entries
+		// Each state below is the valid one with one thing changed, so only that can refuse it.
+		const nonMinimal = Buffer.from(hex.replace(ns, '626e731803'), 'hex'); // 3 written in two bytes
+		const repeated = Buffer.from(`${(0xa0 + 21).toString(16)}${hex.slice(2)}${ns}`, 'hex'); // "ns" twice
+		expect(refusal(nonMinimal)).toEqual(notCbor);
+		expect(refusal(repeated)).toEqual(notCbor);
 	});
 
 	it.each([
