@@ -99,3 +99,46 @@ describe('payload (PROTOCOL.md §4.6)', () => {
 		);
 	});
 });
+
+describe('envelope and payload bounds', () => {
+	const senderKey = new Uint8Array(32).fill(9);
+	const smallest = message.subarray(0, MIN_RATCHET_MESSAGE_LENGTH);
+
+	it('takes a message or confirmation of exactly the smallest size, and one byte less is InvalidLength', () => {
+		const m = encodeEnvelope({ type: 'message', message: smallest });
+		expect(decodeEnvelope(m)).toEqual({ type: 'message', message: smallest });
+		const c = encodeEnvelope({ type: 'confirmation', dhPublicKey, kemCiphertext, message: smallest });
+		expect(decodeEnvelope(c)).toEqual({ type: 'confirmation', dhPublicKey, kemCiphertext, message: smallest });
+		expect(() => decodeEnvelope(c.subarray(0, c.length - 1))).toThrow('confirmation is too short');
+		expect(() => decodeEnvelope(m.subarray(0, m.length - 1))).toThrow('envelope is too short');
+	});
+
+	it('names the version or type it does not know', () => {
+		expect(() => decodeEnvelope(concatBytes(Uint8Array.of(7, 2), message))).toThrow('envelope version 7 is not supported');
+		expect(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 9), message))).toThrow('unknown envelope type 9');
+		expect(() => decodePayload(Uint8Array.of(9))).toThrow('unknown payload type 9');
+		expect(() => decodePayload(new Uint8Array(0))).toThrow('payload type: needs 1 bytes, 0 left');
+		expect(() => decodePayload(Uint8Array.of(1))).toThrow('conn-info flags: needs 1 bytes, 0 left');
+		expect(() => decodePayload(Uint8Array.of(1, 0, ...senderKey.subarray(1)))).toThrow('sender key: needs 32 bytes, 31 left');
+	});
+
+	it('refuses to encode confirmation keys or a sender key of the wrong length', () => {
+		for (const e of [
+			{ dhPublicKey: dhPublicKey.subarray(1), kemCiphertext },
+			{ dhPublicKey, kemCiphertext: kemCiphertext.subarray(1) }
+		]) {
+			expect(() => encodeEnvelope({ type: 'confirmation', ...e, message })).toThrow('confirmation keys have the wrong length');
+			expect(errorKindOf(() => encodeEnvelope({ type: 'confirmation', ...e, message }))).toBe('InvalidLength');
+		}
+		expect(() => encodePayload({ type: 'conn-info', senderKey: senderKey.subarray(1) })).toThrow('sender key must be 32 bytes');
+		expect(errorKindOf(() => encodePayload({ type: 'conn-info', senderKey: senderKey.subarray(1) }))).toBe('InvalidLength');
+	});
+
+	it('refuses every reserved flag bit; conn-info without a reply queue has no replyQueue field', () => {
+		for (let bit = 1; bit < 8; bit++) {
+			expect(() => decodePayload(Uint8Array.of(1, 1 << bit, ...senderKey)), `bit ${bit}`).toThrow('conn-info flags has reserved bits set');
+		}
+		expect(decodePayload(Uint8Array.of(1, 0, ...senderKey))).toStrictEqual({ type: 'conn-info', senderKey });
+		expect(() => decodePayload(Uint8Array.of(1, 0, ...senderKey, 0))).toThrow('conn-info: 1 unexpected trailing bytes');
+	});
+});

@@ -264,3 +264,26 @@ describe('Noise N (one-shot sealed command)', () => {
 		expect(opened.transport.decrypt(sealed.transport.encrypt(Uint8Array.of(1)))).toEqual(Uint8Array.of(1));
 	});
 });
+
+describe('Noise limits and refusals, exactly', () => {
+	it('takes messages up to 65535 bytes on every path and says what was refused', () => {
+		const { relay, start, client, server } = connect();
+		expect(server.decrypt(client.encrypt(new Uint8Array(65535 - 16)))).toHaveLength(65535 - 16);
+		expect(server.decrypt(client.encrypt(new Uint8Array(0)))).toHaveLength(0);
+		const largest = nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, new Uint8Array(65535 - 48), systemRandom);
+		expect(nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, largest.message).payload).toHaveLength(65535 - 48);
+		const refusals: [() => unknown, string][] = [
+			[() => client.encrypt(new Uint8Array(65535 - 15)), 'Noise messages are at most 65535 bytes'],
+			[() => nInitiate(NOISE_SUITE, relay.publicKey, NOISE_PROLOGUE_SEALED, new Uint8Array(65535 - 47), systemRandom), 'Noise messages are at most 65535 bytes'],
+			[() => server.decrypt(new Uint8Array(15)), 'Noise transport message has an impossible length'],
+			[() => server.decrypt(new Uint8Array(65536)), 'Noise transport message has an impossible length'],
+			[() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, new Uint8Array(47)), 'Noise handshake message has an impossible length'],
+			[() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, new Uint8Array(65536)), 'Noise handshake message has an impossible length'],
+			[() => nInitiate(NOISE_SUITE, relay.publicKey.subarray(1), NOISE_PROLOGUE_SEALED, new Uint8Array(0), systemRandom), 'relay static key must be 32 bytes'],
+			[() => start.handshake.finish(new Uint8Array(48)), 'this Noise handshake has already completed'],
+			[() => largest.transport.decrypt(new Uint8Array(16)), 'this side of a one-way Noise pattern cannot receive'],
+			[() => nRespond(NOISE_SUITE, relay, NOISE_PROLOGUE_SEALED, largest.message).transport.encrypt(new Uint8Array(0)), 'this side of a one-way Noise pattern cannot send']
+		];
+		for (const [f, message] of refusals) expect(f).toThrow(message);
+	});
+});
