@@ -6,14 +6,6 @@
  * mutation.json, and the incremental file that lets a later run retest only what changed.
  * One file or a few: `npm run mutate -- --mutate src/lib/protocol/bytes.ts`.
  */
-import { existsSync } from 'node:fs';
-
-/**
- * The relay's authorization and command rules: src/relay/commands.ts once they are moved out of
- * server.ts (the command decoder itself is src/lib/protocol/relay-commands.ts, included below).
- */
-const relayCommandRules = existsSync('src/relay/commands.ts') ? 'src/relay/commands.ts' : 'src/relay/server.ts';
-
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
 	testRunner: 'vitest',
@@ -21,7 +13,9 @@ export default {
 	coverageAnalysis: 'perTest',
 	// The sandbox is a copy without gitignored files; tsconfig.json extends .svelte-kit/tsconfig.json.
 	buildCommand: 'npx svelte-kit sync',
-	mutate: ['src/lib/protocol/**/*.ts', relayCommandRules],
+	// The protocol, and the relay's authorization and command rules (the command decoder itself is
+	// src/lib/protocol/relay-commands.ts).
+	mutate: ['src/lib/protocol/**/*.ts', 'src/relay/commands.ts'],
 	// One test process: the build machine's two cores are shared. Raise it on a machine of your own.
 	concurrency: 1,
 	// A mutant that runs this much longer than the tests did counts as detected (an endless loop);
