@@ -33,8 +33,9 @@ export interface QueueAddress {
 }
 
 const FLAG_TLS = 0x01;
-/** §3.1: lower-case labels of [a-z0-9-], 1..63 long, no '-' at either end, the last starting with a letter. */
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** §3.1: lower-case labels of [a-z0-9-], 1..63 long, no '-' at either end, the last starting with a
+ * letter (the 253-byte bound is checkRelay's). */
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** §3.1: four decimal octets 0..255, no leading zeros. */
 const IPV4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 /** §3.1: '' or segments '/' + [A-Za-z0-9-._~]+, none '.' or '..' (so no empty segment, no trailing '/'). */
