@@ -60,7 +60,7 @@ function ipv6Groups(text: string): number[] | null {
 	const [head, tail] = [parse(halves[0] as string), halves.length === 2 ? parse(halves[1] as string) : []];
 	const missing = 8 - head.length - tail.length;
 	if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-	const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+	const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
 	return groups.every((g) => /^[0-9a-f]{1,4}$/.test(g)) ? groups.map((g) => parseInt(g, 16)) : null;
 }
 

@@ -160,6 +160,10 @@ describe('chat-event field rules', () => {
 	const roundTrips = (event: ChatEvent) => expect(decodeChatEvent(encodeChatEvent(event))).toEqual(event);
 	const file = { ...e, type: 'file' as const, name: 'a', mime: 'b', size: 0, digest: new Uint8Array(32), key: new Uint8Array(32), location: 'c' };
 
+	it('has the bounds of PROTOCOL.md §8.2', () => {
+		expect([MAX_TIMER_SECONDS, MAX_RECEIPT_TARGETS, MAX_AVATAR_BYTES]).toEqual([31_536_000, 128, 8192]);
+	});
+
 	it('accepts every bounded field at its bound', () => {
 		roundTrips({ ...e, type: 'timer', seconds: MAX_TIMER_SECONDS });
 		roundTrips({ ...e, type: 'reaction', target: id, emoji: 'é'.repeat(16), remove: false });
@@ -241,6 +245,7 @@ describe('chat-event decoding of hand-made maps', () => {
 	});
 
 	it('reads a receipt kind only from its index', () => {
+		expect(decodeChatEvent(receipt(0))).toMatchObject({ kind: 'delivered' });
 		expect(decodeChatEvent(receipt(1))).toMatchObject({ kind: 'read' });
 		refused(receipt(2), 'chat event field kind: unknown value');
 		refused(receipt('read'), 'chat event field kind: unknown value');
