@@ -33,8 +33,9 @@ export interface QueueAddress {
 }
 
 const FLAG_TLS = 0x01;
-/** §3.1: lower-case labels of [a-z0-9-], 1..63 long, no '-' at either end, the last starting with a letter. */
-const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** §3.1: lower-case labels of [a-z0-9-], 1..63 long, no '-' at either end, the last starting with a
+ * letter (the 253-byte bound is checkRelay's). */
+const DNS_NAME = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** §3.1: four decimal octets 0..255, no leading zeros. */
 const IPV4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 /** §3.1: '' or segments '/' + [A-Za-z0-9-._~]+, none '.' or '..' (so no empty segment, no trailing '/'). */
@@ -59,7 +60,7 @@ function ipv6Groups(text: string): number[] | null {
 	const [head, tail] = [parse(halves[0] as string), halves.length === 2 ? parse(halves[1] as string) : []];
 	const missing = 8 - head.length - tail.length;
 	if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-	const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
+	const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
 	return groups.every((g) => /^[0-9a-f]{1,4}$/.test(g)) ? groups.map((g) => parseInt(g, 16)) : null;
 }
 

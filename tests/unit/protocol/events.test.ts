@@ -1,9 +1,17 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { encode } from 'cborg';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_TEXT_BYTES } from '../../../src/lib/protocol/constants.js';
-import { decodeChatEvent, encodeChatEvent, type ChatEvent } from '../../../src/lib/protocol/events.js';
-import { errorKindOf } from './helpers/error-kind.js';
+import { MAX_CHAT_EVENT_LENGTH, MAX_TEXT_BYTES } from '../../../src/lib/protocol/constants.js';
+import {
+	MAX_AVATAR_BYTES,
+	MAX_RECEIPT_TARGETS,
+	MAX_TIMER_SECONDS,
+	decodeChatEvent,
+	encodeChatEvent,
+	type ChatEvent
+} from '../../../src/lib/protocol/events.js';
+import { errorKindOf, errorOf } from './helpers/error-kind.js';
 
 const DIR = new URL('../../vectors/events/', import.meta.url);
 const fromJson = (text: string): Record<string, unknown> =>
@@ -11,6 +19,49 @@ const fromJson = (text: string): Record<string, unknown> =>
 		x !== null && typeof x === 'object' && '$bytes' in x ? Uint8Array.from(Buffer.from((x as { $bytes: string }).$bytes, 'hex')) : x
 	) as Record<string, unknown>;
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+
+const NOT_CBOR = 'chat event is not valid CBOR';
+const NOT_DETERMINISTIC = 'chat event is not a deterministic CBOR map';
+const BAD_KEY = 'chat event has a map key that is not an unsigned integer';
+const FLOAT = 'chat event holds a float';
+const NOT_A_NAME = 'chat event field name: is not a display name (forbidden-character)';
+const UINT = (field: string, max = Number.MAX_SAFE_INTEGER) => `chat event field ${field}: must be an integer 0..${max}`;
+const HEADER = (field: string) => `chat event field ${field}: must be an unsigned integer 0..${Number.MAX_SAFE_INTEGER}`;
+/** Why each malformed vector is refused: the message names the rule, so a vector refused by the wrong rule fails. */
+const REFUSED_BECAUSE: Record<string, string> = {
+	'body-wrong-type': 'chat event field body: must be a non-empty string',
+	'duplicate-key': NOT_CBOR,
+	'float-for-integer': NOT_DETERMINISTIC,
+	'float-under-unknown-key': FLOAT,
+	'indefinite-length': NOT_CBOR,
+	'missing-id': 'chat event field id: is missing',
+	'missing-type': HEADER('type'),
+	'missing-version': HEADER('version'),
+	'name-65-code-points': 'chat event field name: must be at most 256 bytes',
+	'name-bidi-isolate': NOT_A_NAME,
+	'name-bidi-override': NOT_A_NAME,
+	'name-control': NOT_A_NAME,
+	'name-empty': 'chat event field name: must be a non-empty string',
+	'name-line-separator': NOT_A_NAME,
+	'name-tag-character': NOT_A_NAME,
+	'name-zero-width': NOT_A_NAME,
+	'negative-key': BAD_KEY,
+	'non-minimal-integer': NOT_CBOR,
+	'not-a-map': NOT_DETERMINISTIC,
+	'sent-at-too-large': UINT('sentAt'),
+	'short-id': 'chat event field id: must be 16 bytes',
+	'simple-value': NOT_CBOR,
+	'tag-under-unknown-key': NOT_CBOR,
+	'text-key': BAD_KEY,
+	truncated: NOT_CBOR,
+	'type-too-large': HEADER('type'),
+	'unsorted-keys': NOT_DETERMINISTIC,
+	'utf8-invalid-byte': NOT_DETERMINISTIC,
+	'utf8-overlong': NOT_DETERMINISTIC,
+	'utf8-surrogate': NOT_DETERMINISTIC,
+	'utf8-truncated': NOT_DETERMINISTIC,
+	'version-not-uint': HEADER('version')
+};
 
 describe('chat-event vectors (tests/vectors/events, one case per file)', () => {
 	it('has valid, unsupported and malformed cases', () => {
@@ -29,7 +80,7 @@ describe('chat-event vectors (tests/vectors/events, one case per file)', () => {
 			expect(decoded.type).toBe('unsupported');
 			expect(decoded).toEqual({ type: 'unsupported', version: v.version, code: v.code, raw: bytes });
 		} else {
-			expect(errorKindOf(() => decodeChatEvent(bytes))).toBe('MalformedInput');
+			expect(errorOf(() => decodeChatEvent(bytes))).toEqual({ kind: 'MalformedInput', message: REFUSED_BECAUSE[file.replace('.json', '')] });
 		}
 	});
 });
@@ -97,5 +148,122 @@ describe('chat-event codec properties', () => {
 		expect(errorKindOf(() => encodeChatEvent({ ...e, body: '' }))).toBe('MalformedInput');
 		expect(errorKindOf(() => encodeChatEvent({ ...e, body: 'x', id: new Uint8Array(3) }))).toBe('MalformedInput');
 		expect(errorKindOf(() => encodeChatEvent({ ...e, type: 'profile', name: 'bell\u0007' }))).toBe('MalformedInput');
+	});
+});
+
+describe('chat-event field rules', () => {
+	const id = new Uint8Array(16);
+	const ids = (n: number) => Array.from({ length: n }, () => id);
+	const e = { id, sentAt: 0 };
+	const refused = (event: unknown, message: string) =>
+		expect(errorOf(() => encodeChatEvent(event as ChatEvent))).toEqual({ kind: 'MalformedInput', message });
+	const roundTrips = (event: ChatEvent) => expect(decodeChatEvent(encodeChatEvent(event))).toEqual(event);
+	const file = { ...e, type: 'file' as const, name: 'a', mime: 'b', size: 0, digest: new Uint8Array(32), key: new Uint8Array(32), location: 'c' };
+
+	it('has the bounds of PROTOCOL.md §8.2', () => {
+		expect([MAX_TIMER_SECONDS, MAX_RECEIPT_TARGETS, MAX_AVATAR_BYTES]).toEqual([31_536_000, 128, 8192]);
+	});
+
+	it('accepts every bounded field at its bound', () => {
+		roundTrips({ ...e, type: 'timer', seconds: MAX_TIMER_SECONDS });
+		roundTrips({ ...e, type: 'reaction', target: id, emoji: 'é'.repeat(16), remove: false });
+		roundTrips({ ...e, type: 'receipt', kind: 'read', targets: ids(MAX_RECEIPT_TARGETS) });
+		roundTrips({ ...e, type: 'profile', name: 'a', avatar: new Uint8Array(MAX_AVATAR_BYTES) });
+		roundTrips({ ...e, type: 'profile', name: 'a', avatar: new Uint8Array(0) });
+		roundTrips({ ...file, size: Number.MAX_SAFE_INTEGER, location: 'l'.repeat(2048) });
+	});
+
+	it('the largest event fits MAX_CHAT_EVENT_LENGTH, so encoding never makes one a receiver refuses', () => {
+		const largest = encodeChatEvent({ id, sentAt: Number.MAX_SAFE_INTEGER, type: 'text', body: 'a'.repeat(MAX_TEXT_BYTES), replyTo: id });
+		expect(largest.length).toBeLessThanOrEqual(MAX_CHAT_EVENT_LENGTH);
+		expect(decodeChatEvent(largest).type).toBe('text');
+	});
+
+	it.each([
+		['a text event without a body', { ...e, type: 'text' }, 'chat event field body: must be a non-empty string'],
+		['a body given as bytes', { ...e, type: 'text', body: new Uint8Array(MAX_TEXT_BYTES + 1) }, 'chat event field body: must be a non-empty string'],
+		['an id given as 16 characters', { ...e, id: 'abcdefghijklmnop', type: 'delete', target: id }, 'chat event field id: must be 16 bytes'],
+		['a negative sentAt', { ...e, sentAt: -1, type: 'delete', target: id }, UINT('sentAt')],
+		['a fractional sentAt', { ...e, sentAt: 1.5, type: 'delete', target: id }, UINT('sentAt')],
+		['a timer one second too long', { ...e, type: 'timer', seconds: MAX_TIMER_SECONDS + 1 }, UINT('seconds', MAX_TIMER_SECONDS)],
+		['an emoji of 33 bytes', { ...e, type: 'reaction', target: id, emoji: 'é'.repeat(16) + 'a', remove: false }, 'chat event field emoji: must be at most 32 bytes'],
+		['remove given as 1', { ...e, type: 'reaction', target: id, emoji: 'a', remove: 1 }, 'chat event field remove: must be a boolean'],
+		['a receipt of no targets', { ...e, type: 'receipt', kind: 'read', targets: [] }, 'chat event field targets: must hold 1..128 ids'],
+		['a receipt of 129 targets', { ...e, type: 'receipt', kind: 'read', targets: ids(MAX_RECEIPT_TARGETS + 1) }, 'chat event field targets: must hold 1..128 ids'],
+		['targets given as one id', { ...e, type: 'receipt', kind: 'read', targets: id }, 'chat event field targets: must hold 1..128 ids'],
+		['a target of 15 bytes', { ...e, type: 'receipt', kind: 'read', targets: [id.subarray(1)] }, 'chat event field targets: must be 16 bytes'],
+		['an unknown receipt kind', { ...e, type: 'receipt', kind: 'seen', targets: [id] }, 'chat event field kind: unknown value'],
+		['a name holding a control character', { ...e, type: 'profile', name: 'bell\u0007' }, NOT_A_NAME],
+		['an avatar one byte too large', { ...e, type: 'profile', name: 'a', avatar: new Uint8Array(MAX_AVATAR_BYTES + 1) }, 'chat event field avatar: must be at most 8192 bytes'],
+		['an avatar given as text', { ...e, type: 'profile', name: 'a', avatar: 'x' }, 'chat event field avatar: must be at most 8192 bytes'],
+		['a digest of 31 bytes', { ...file, digest: new Uint8Array(31) }, 'chat event field digest: must be 32 bytes'],
+		[`a location longer than ${MAX_TEXT_BYTES} bytes (not a text body)`, { ...file, location: 'l'.repeat(MAX_TEXT_BYTES + 1) }, 'chat event field location: must be at most 2048 bytes']
+	])('refuses to encode %s', (_what, event, message) => {
+		refused(event, message);
+	});
+
+	it(`refuses to encode a text body longer than ${MAX_TEXT_BYTES} bytes as too large, not malformed`, () => {
+		expect(errorOf(() => encodeChatEvent({ ...e, type: 'text', body: 'a'.repeat(MAX_TEXT_BYTES + 1) }))).toEqual({
+			kind: 'MessageTooLarge',
+			message: `text is longer than ${MAX_TEXT_BYTES} bytes`
+		});
+	});
+});
+
+describe('chat-event decoding of hand-made maps', () => {
+	const id = new Uint8Array(16).fill(7);
+	/** A delete event (keys 0–3 and 6) followed by `extra` pairs, encoded by cborg in deterministic order. */
+	const deleteWith = (...extra: [number | bigint, unknown][]) =>
+		encode(new Map<unknown, unknown>([[0, 1], [1, 3], [2, id], [3, 5], [6, id], ...extra]));
+	const receipt = (kind: unknown) => encode(new Map<number, unknown>([[0, 1], [1, 5], [2, id], [3, 5], [9, kind], [10, [id]]]));
+	const decoded = { type: 'delete', id, sentAt: 5, target: id };
+	const refused = (bytes: Uint8Array, message: string, kind = 'MalformedInput') =>
+		expect(errorOf(() => decodeChatEvent(bytes))).toEqual({ kind, message });
+
+	it.each([
+		['a float inside an array', [1.5], FLOAT],
+		['a float inside a map', new Map([[1, 1.5]]), FLOAT],
+		['a text key inside a map', new Map([['a', 1]]), BAD_KEY],
+		['undefined', undefined, NOT_CBOR],
+		['NaN', NaN, NOT_CBOR],
+		['Infinity', Infinity, NOT_CBOR]
+	])('refuses %s under an unknown key', (_what, value, message) => {
+		refused(deleteWith([100, value]), message);
+	});
+
+	it('refuses an indefinite-length array under an unknown key as CBOR it does not read', () => {
+		const definite = deleteWith([100, [1]]);
+		// [1] is 0x81 0x01; the same array of indefinite length is 0x9f 0x01 0xff.
+		expect(Array.from(definite.subarray(-2))).toEqual([0x81, 0x01]);
+		refused(Uint8Array.from([...definite.subarray(0, -2), 0x9f, 0x01, 0xff]), NOT_CBOR);
+	});
+
+	it('refuses a fractional or negative map key, and ignores an unknown key above 2^53', () => {
+		refused(deleteWith([1.5, 0]), BAD_KEY);
+		refused(deleteWith([-(2n ** 60n), 0]), BAD_KEY);
+		expect(decodeChatEvent(deleteWith([2n ** 60n, 0]))).toEqual(decoded);
+	});
+
+	it('reads a receipt kind only from its index', () => {
+		expect(decodeChatEvent(receipt(0))).toMatchObject({ kind: 'delivered' });
+		expect(decodeChatEvent(receipt(1))).toMatchObject({ kind: 'read' });
+		refused(receipt(2), 'chat event field kind: unknown value');
+		refused(receipt('read'), 'chat event field kind: unknown value');
+	});
+
+	it(`decodes an event of exactly ${MAX_CHAT_EVENT_LENGTH} bytes and refuses one byte more`, () => {
+		const padded = (n: number) => deleteWith([100, new Uint8Array(n)]);
+		const n = 1000 + MAX_CHAT_EVENT_LENGTH - padded(1000).length;
+		expect(padded(n).length).toBe(MAX_CHAT_EVENT_LENGTH);
+		expect(decodeChatEvent(padded(n))).toEqual(decoded);
+		refused(padded(n + 1), 'chat event is too large', 'MessageTooLarge');
+	});
+
+	it('keeps a copy of an unsupported event, not a view of the caller\'s buffer', () => {
+		const bytes = encode(new Map<number, unknown>([[0, 2], [1, 1]]));
+		const event = decodeChatEvent(bytes);
+		const before = bytes.slice();
+		bytes.fill(0);
+		expect(event).toEqual({ type: 'unsupported', version: 2, code: 1, raw: before });
 	});
 });
