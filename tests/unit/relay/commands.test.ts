@@ -150,6 +150,18 @@ describe('relay commands (§7.2, §7.3)', () => {
 		expect(r.logs).toEqual([['queue_created']]);
 	});
 
+	it('refuses a low-order queue key with AUTH, as any wrong key, at NEW and at SKEY', async () => {
+		const r = relay();
+		const s = r.session();
+		const signer = generateDhKeyPair(systemRandom);
+		const lowOrder = new Uint8Array(32);
+		expect(await s.run({ type: 'NEW', recipientKey: lowOrder, recipientDhKey: signer.publicKey }, signer)).toBe('AUTH');
+		const q = await s.create();
+		expect(await s.run({ type: 'SKEY', senderId: q.senderId, senderKey: lowOrder }, signer)).toBe('AUTH');
+		expect((await r.store.queueByRecipientId(q.recipientId))?.senderKey).toBeNull();
+		expect(await r.store.stats()).toMatchObject({ queues: 1 });
+	});
+
 	it('refuses a low-order recipient DH key at NEW, and creates nothing', async () => {
 		const r = relay();
 		const s = r.session();
