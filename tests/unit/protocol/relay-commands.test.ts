@@ -226,6 +226,7 @@ describe('relay replies (§7.2)', () => {
 			});
 		}
 		expect(thrown(() => decodeReply(block(u32be(CORR))))).toEqual({ kind: 'InvalidLength', message: 'reply code: needs 1 bytes, 0 left' });
+		expect(thrown(() => decodeReply(block(u16be(1))))).toEqual({ kind: 'InvalidLength', message: 'corr id: needs 4 bytes, 2 left' });
 		for (const code of [0x01, 0x80, 0x87]) {
 			expect(thrown(() => decodeReply(block(content(code, []))))).toEqual({ kind: 'MalformedInput', message: 'unknown relay reply' });
 		}
