@@ -77,7 +77,7 @@ export class Commands {
 				const key = conn ? conn.authKey(crypto, queueKey) : relayAuthKey(crypto, identity.secretKey, queueKey, SEALED_SESSION_ID);
 				ok = verifyAuthenticator(crypto, key, sessionHash, corrId, c, c.authenticator);
 			} catch {
-				ok = false;
+				// A key that cannot derive K (low order) leaves `ok` false.
 			}
 			if (!ok) throw new RelayError('AUTH');
 		};

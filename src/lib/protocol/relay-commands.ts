@@ -135,6 +135,8 @@ function isZeroPadding(padding: Uint8Array): boolean {
 	let i = 0;
 	const end = padding.length;
 	for (; i < end && (padding.byteOffset + i) % 4 !== 0; i++) if (padding[i] !== 0) return false;
+	// Fewer bytes than it takes to reach a word boundary: there is no aligned word to view.
+	if (i === end) return true;
 	const words = new Uint32Array(padding.buffer, padding.byteOffset + i, (end - i) >>> 2);
 	for (let w = 0; w < words.length; w++) if (words[w] !== 0) return false;
 	for (i += words.length * 4; i < end; i++) if (padding[i] !== 0) return false;

@@ -30,9 +30,14 @@ describe('sealed command expiry (PROTOCOL.md §7.6)', () => {
 		expect(sealedExpiryProblem((now + ahead) / 1000 + 1, now, ahead)).toBe('too-far-ahead');
 	});
 
-	it('refuses an expiry a u32 of seconds cannot hold', () => {
-		for (const ms of [0, 999, 2 ** 32 * 1000, Number.NaN]) {
-			expect(() => sealedExpiryCorrId(ms), String(ms)).toThrow(expect.objectContaining({ kind: 'MalformedInput' }));
+	it('refuses an expiry a u32 of seconds cannot hold, and takes both ends of the range', () => {
+		for (const ms of [0, 999, -1000, 2 ** 32 * 1000, Number.NaN, Number.POSITIVE_INFINITY]) {
+			expect(() => sealedExpiryCorrId(ms), String(ms)).toThrow(
+				expect.objectContaining({ kind: 'MalformedInput', message: 'a sealed command expiry must be a time between 1970 and 2106' })
+			);
 		}
+		expect(sealedExpiryCorrId(1000)).toBe(1);
+		expect(sealedExpiryCorrId(1999)).toBe(1);
+		expect(sealedExpiryCorrId(0xffffffff * 1000 + 999)).toBe(0xffffffff);
 	});
 });
