@@ -5,12 +5,11 @@
  * addresses the operator named, and then takes the last hop that is not itself a trusted proxy;
  * from anyone else the header is ignored, so a client cannot choose its own address. `Slots`
  * never admits more than the global cap nor more than the per-address cap, and gives a slot back
- * exactly once. `RateBuckets` is a token bucket per address with a bounded number of addresses.
+ * exactly once.
  * Addresses are held in memory only, for counting; nothing here logs them.
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { TokenBucket } from './limits.js';
 
 /** `::ffff:192.0.2.1` and `192.0.2.1` are one client; everything else is compared as written. */
 export function normalizeAddress(address: string): string {
@@ -70,26 +69,5 @@ export class Slots {
 			if (left > 0) this.#perAddress.set(address, left);
 			else this.#perAddress.delete(address);
 		};
-	}
-}
-
-/** Token buckets per address; past `maxAddresses` tracked, the buckets start over (all full). */
-export class RateBuckets {
-	readonly #buckets = new Map<string, TokenBucket>();
-
-	constructor(
-		readonly perSecond: number,
-		readonly burst: number,
-		readonly maxAddresses = 100_000
-	) {}
-
-	take(address: string, now = Date.now()): boolean {
-		let bucket = this.#buckets.get(address);
-		if (!bucket) {
-			if (this.#buckets.size >= this.maxAddresses) this.#buckets.clear();
-			bucket = new TokenBucket(this.burst, this.perSecond / 1000, now);
-			this.#buckets.set(address, bucket);
-		}
-		return bucket.take(now);
 	}
 }

@@ -19,11 +19,11 @@ import type { RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
 import { deliveryKey } from '../lib/protocol/relay-delivery.js';
 import { SEALED_SESSION_ID } from '../lib/protocol/sealed-command.js';
 import type { Connection, RelayLog } from './connection.js';
-import { TokenBucket, type RelayLimits } from './limits.js';
+import { RateBuckets, type RelayLimits } from './limits.js';
 import type { QueueRecord, RelayStore } from './store.js';
 import { queueKey, type Subscriptions } from './subscriptions.js';
 
-/** Per-address creation buckets kept; past this, full (forgettable) buckets are dropped. */
+/** Per-address creation buckets kept (RateBuckets). */
 const ADDRESS_BUCKETS_KEPT = 10_000;
 
 export class RelayError extends Error {
@@ -44,9 +44,12 @@ export interface CommandContext {
 
 export class Commands {
 	/** Queue-creation buckets per client address (`queuesPerAddressPerHour`). */
-	readonly #perAddress = new Map<string, TokenBucket>();
+	readonly #creations: RateBuckets;
 
-	constructor(readonly ctx: CommandContext) {}
+	constructor(readonly ctx: CommandContext) {
+		const perHour = ctx.limits.queuesPerAddressPerHour;
+		this.#creations = new RateBuckets(perHour / 3600, perHour, ADDRESS_BUCKETS_KEPT);
+	}
 
 	newKeyPair(): DhKeyPair {
 		const secretKey = this.ctx.random(X25519_KEY_LENGTH);
@@ -63,7 +66,7 @@ export class Commands {
 
 	/** Drops the creation buckets that are full again (nothing to remember). */
 	forgetIdleAddresses(): void {
-		for (const [ip, bucket] of this.#perAddress) if (bucket.full()) this.#perAddress.delete(ip);
+		this.#creations.forgetFull();
 	}
 
 	/** Runs one command; `conn` is absent for sealed HTTP sends (§7.6), which may only SEND. */
@@ -103,7 +106,7 @@ export class Commands {
 			case 'NEW': {
 				authorize(c.recipientKey);
 				const connection = conn as Connection;
-				if (connection.queuesCreated >= limits.queuesPerConnection || !this.#addressBucket(connection.ip).take()) throw new RelayError('RATE');
+				if (connection.queuesCreated >= limits.queuesPerConnection || !this.#creations.take(connection.ip)) throw new RelayError('RATE');
 				// A queue is only worth creating if a message fits.
 				await this.#roomFor(MAX_QUEUE_BODY_LENGTH);
 				const relayDh = this.newKeyPair();
@@ -171,16 +174,5 @@ export class Commands {
 			this.ctx.log('storage_full');
 			throw new RelayError('FULL');
 		}
-	}
-
-	#addressBucket(ip: string): TokenBucket {
-		let bucket = this.#perAddress.get(ip);
-		if (!bucket) {
-			if (this.#perAddress.size >= ADDRESS_BUCKETS_KEPT) this.forgetIdleAddresses();
-			const perHour = this.ctx.limits.queuesPerAddressPerHour;
-			bucket = new TokenBucket(perHour, perHour / 3600_000);
-			this.#perAddress.set(ip, bucket);
-		}
-		return bucket;
 	}
 }

@@ -16,7 +16,8 @@ import { toBase64url } from '../lib/protocol/bytes.js';
 import { NOISE_MAX_MESSAGE_LENGTH } from '../lib/protocol/constants.js';
 import type { Block, ClientCommand, RelayErrorCode, RelayReply } from '../lib/protocol/relay-commands.js';
 import { sealedExpiryProblem } from '../lib/protocol/sealed-command.js';
-import { clientAddress, isDirectLoopback, RateBuckets } from './admission.js';
+import { clientAddress, isDirectLoopback } from './admission.js';
+import type { RateBuckets } from './limits.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -124,3 +124,33 @@ export class TokenBucket {
 		return this.#tokens + (now - this.#refilledAt) * this.perMs >= this.capacity;
 	}
 }
+
+/**
+ * A token bucket per client address, for at most `maxAddresses` addresses: past that, the buckets
+ * that are full again are forgotten (a new one is the same), and if none is, all start over.
+ */
+export class RateBuckets {
+	readonly #buckets = new Map<string, TokenBucket>();
+
+	constructor(
+		readonly perSecond: number,
+		readonly burst: number,
+		readonly maxAddresses: number
+	) {}
+
+	take(address: string, now = Date.now()): boolean {
+		let bucket = this.#buckets.get(address);
+		if (!bucket) {
+			if (this.#buckets.size >= this.maxAddresses) this.forgetFull(now);
+			if (this.#buckets.size >= this.maxAddresses) this.#buckets.clear();
+			bucket = new TokenBucket(this.burst, this.perSecond / 1000, now);
+			this.#buckets.set(address, bucket);
+		}
+		return bucket.take(now);
+	}
+
+	/** Drops the buckets that are full again (nothing to remember). */
+	forgetFull(now = Date.now()): void {
+		for (const [address, bucket] of this.#buckets) if (bucket.full(now)) this.#buckets.delete(address);
+	}
+}

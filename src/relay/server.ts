@@ -22,15 +22,18 @@ import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
 import { commandCorrId, decodeCommand, decodeHello, encodeRelayHello, type ClientCommand, type RelayErrorCode, type RelayReply } from '../lib/protocol/relay-commands.js';
 import { openSealed, SEALED_SESSION_ID } from '../lib/protocol/sealed-command.js';
-import { clientAddress, normalizeAddress, RateBuckets, Slots } from './admission.js';
+import { clientAddress, normalizeAddress, Slots } from './admission.js';
 import { Commands, RelayError } from './commands.js';
 import { CLOSE_PROTOCOL_ERROR, Connection, type RelayLog } from './connection.js';
 import { httpSurface, type HttpSurface, type RequestHandler } from './http.js';
-import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
+import { DEFAULT_LIMITS, RateBuckets, type RelayLimits } from './limits.js';
 import type { RelayStore } from './store.js';
 import { Subscriptions } from './subscriptions.js';
 
 export { DEFAULT_LIMITS, type RelayLimits, type RelayLog };
+
+/** Sealed-send rate buckets kept (one per client address). */
+const SEALED_SEND_ADDRESSES_KEPT = 100_000;
 
 /** How often expired messages and queues are deleted. */
 const EXPIRY_INTERVAL_MS = 3600_000;
@@ -75,7 +78,7 @@ export class RelayServer {
 		this.#random = opts.random ?? systemRandom;
 		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
 		this.#slots = new Slots(this.#limits.maxConnections, this.#limits.connectionsPerIp);
-		this.#sendRate = new RateBuckets(this.#limits.sealedSendsPerSecond, this.#limits.sealedSendBurst);
+		this.#sendRate = new RateBuckets(this.#limits.sealedSendsPerSecond, this.#limits.sealedSendBurst, SEALED_SEND_ADDRESSES_KEPT);
 		this.#trustedProxies = new Set((opts.trustedProxies ?? []).map(normalizeAddress));
 		this.#statsToken = opts.statsToken || undefined;
 		const crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
@@ -123,19 +126,19 @@ export class RelayServer {
 			}
 		});
 		this.#http = httpSurface({
-				relayPublicKey: this.#identity.publicKey,
-				stats: () => this.stats(),
-				statsToken: this.#statsToken,
-				trustedProxies: this.#trustedProxies,
-				sendRate: this.#sendRate,
-				bodyTimeoutMs: this.#limits.bodyTimeoutMs,
-				sealedMaxAheadMs: this.#limits.messageTtlMs,
-				open: (body) => openSealed(this.#noise, this.#identity, body),
-				run: ({ corrId, body }) => this.#command(body, corrId, SEALED_SESSION_ID),
-				errorCode: (e) => this.#errorCode(e),
-				log: this.#log,
-				otherRequests
-			});
+			relayPublicKey: this.#identity.publicKey,
+			stats: () => this.stats(),
+			statsToken: this.#statsToken,
+			trustedProxies: this.#trustedProxies,
+			sendRate: this.#sendRate,
+			bodyTimeoutMs: this.#limits.bodyTimeoutMs,
+			sealedMaxAheadMs: this.#limits.messageTtlMs,
+			open: (body) => openSealed(this.#noise, this.#identity, body),
+			run: ({ corrId, body }) => this.#command(body, corrId, SEALED_SESSION_ID),
+			errorCode: (e) => this.#errorCode(e),
+			log: this.#log,
+			otherRequests
+		});
 		server.on('request', this.#http);
 	}
 

@@ -99,6 +99,8 @@ export class SqliteStore implements RelayStore {
 	/** Recipient id → queue, and sender id → recipient id, for cached queues. */
 	readonly #queues = new Map<string, QueueRecord>();
 	readonly #senders = new Map<string, string>();
+	/** SQLite's page size is fixed once the file exists, so it is read once. */
+	readonly #pageSize: number;
 
 	#cache(q: QueueRecord | undefined): QueueRecord | undefined {
 		if (!q) return undefined;
@@ -166,6 +168,7 @@ export class SqliteStore implements RelayStore {
 			if (columns.length > 0 && !columns.includes(m.column)) this.#db.exec(m.sql);
 		}
 		this.#db.exec(SCHEMA);
+		this.#pageSize = this.#db.pragma('page_size', { simple: true }) as number;
 		const db = this.#db;
 		this.#q = {
 			insertQueue: db.prepare(
@@ -189,7 +192,6 @@ export class SqliteStore implements RelayStore {
 			),
 			pageCount: db.prepare('PRAGMA page_count').pluck(),
 			freePages: db.prepare('PRAGMA freelist_count').pluck(),
-			pageSize: db.prepare('PRAGMA page_size').pluck(),
 			stats: db.prepare('SELECT (SELECT count(*) FROM queues) AS queues, (SELECT count(*) FROM messages WHERE body IS NOT NULL) AS pending')
 		};
 	}
@@ -265,7 +267,7 @@ export class SqliteStore implements RelayStore {
 	}
 
 	async usedBytes(): Promise<number> {
-		return ((this.#q.pageCount.get() as number) - (this.#q.freePages.get() as number)) * (this.#q.pageSize.get() as number);
+		return ((this.#q.pageCount.get() as number) - (this.#q.freePages.get() as number)) * this.#pageSize;
 	}
 
 	async stats(): Promise<{ queues: number; pendingMessages: number }> {
