@@ -19,6 +19,7 @@ import type { WebSocketFactory } from '../src/lib/relay-client/client.js';
 import { CHROMIUM_ARGS, findChromium } from '../tests/support/chromium.js';
 import { printTable } from './lib/measure.js';
 import { percentile, startScript, stopScript } from './lib/processes.js';
+import { DEFAULT_POLICY } from '../src/lib/engine/constants.js';
 
 const LATENCY_MESSAGES = Number(process.env.LATENCY_MESSAGES ?? 200);
 const SEED = Number(process.env.SEED ?? 10_000);
@@ -135,7 +136,7 @@ export async function appBenchmark(): Promise<void> {
 		for (let i = 0; i < LATENCY_MESSAGES; i++) latencies.push(await sendToShown(alice, bob, `latency probe ${i}`));
 		latencies.sort((a, b) => a - b);
 
-		await seeder.start({ relays: [relayAddress], appUrl });
+		await seeder.start({ relays: [relayAddress], appUrl, policy: DEFAULT_POLICY });
 		await seeder.createProfile('Seeder');
 		const { contactId } = await seeder.acceptInvitation(await invite(alice));
 		const started = Date.now();

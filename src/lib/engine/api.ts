@@ -12,10 +12,57 @@ export interface EngineConfig {
 	readonly relays: readonly string[];
 	/** The app's URL without fragment, for invitation links. */
 	readonly appUrl: string;
+	/** What whoever serves the app decides (config.json; a kiosk's policy). */
+	readonly policy: Policy;
+}
+
+/** The self-hoster's policy from config.json (README "Self-hosting"): a kiosk forces keep-nothing. */
+export interface Policy {
+	/** `always`: every profile is a keep-nothing one; `optional`: the person chooses. */
+	readonly keepNothing: 'optional' | 'always';
+	/** Auto-lock after this many idle minutes unless the person chose otherwise; 0: never. */
+	readonly autoLockMinutes: number;
+	readonly allowExport: boolean;
 }
 
 export interface ProfileView {
 	readonly name: string;
+	/** The profile lives only in the engine worker's memory: nothing of it is written to this browser. */
+	readonly keepNothing: boolean;
+	/** What unlocks it: with neither, anyone who can use this browser profile can open it. */
+	readonly passphrase: boolean;
+	readonly passkey: boolean;
+}
+
+/** A passkey that unlocks the profile: what the page needs for `navigator.credentials.get` (WebAuthn PRF). */
+export interface PasskeyInfo {
+	readonly credentialId: Uint8Array;
+	/** The PRF input (`prf.eval.first`), 32 bytes. */
+	readonly prfSalt: Uint8Array;
+}
+
+/** Where the profile stands when the engine starts, and after lock, unlock or delete. */
+export type EngineState =
+	/** No profile in this browser: create one or import one. */
+	| { readonly state: 'new' }
+	/** The profile is locked: the engine holds no key and refuses everything but `unlock` and `deleteProfile`. */
+	| { readonly state: 'locked'; readonly passphrase: boolean; readonly passkey: PasskeyInfo | null; readonly keepNothing: boolean }
+	| { readonly state: 'open'; readonly profile: ProfileView }
+	/** The profile was exported (`at`, ms): this copy can never be opened again, so two copies never advance one ratchet. */
+	| { readonly state: 'moved'; readonly at: number };
+
+export interface CreateOptions {
+	/** Wraps the data key (Argon2id, PROTOCOL.md §9.5); empty or absent: a key this browser keeps. */
+	readonly passphrase?: string;
+	readonly keepNothing?: boolean;
+}
+
+/** What the unlock screen gives: a passphrase, or a passkey's PRF output (32 bytes). */
+export type UnlockSecret = { readonly passphrase: string } | { readonly prf: Uint8Array };
+
+/** How long the person is idle before the profile locks itself; 0: never. */
+export interface LockSettings {
+	readonly autoLockMinutes: number;
 }
 
 export interface ChatSummary {
@@ -85,8 +132,34 @@ export interface EngineChange {
 }
 
 export interface EngineApi {
-	start(config: EngineConfig): Promise<ProfileView | null>;
-	createProfile(name: string): Promise<ProfileView>;
+	start(config: EngineConfig): Promise<EngineState>;
+	createProfile(name: string, options?: CreateOptions): Promise<ProfileView>;
+	/**
+	 * Opens a locked profile. A wrong secret: `EngineError('wrong-secret')`, and the next attempt is
+	 * refused until a delay that doubles with each failure has passed (the message says how long).
+	 */
+	unlock(secret: UnlockSecret): Promise<ProfileView>;
+	/** Drops the data key and every decrypted state, disconnects from the relays (messages wait there). */
+	lock(): Promise<EngineState>;
+	/** Changes the passphrase (the current one is asked again). */
+	changePassphrase(current: string, next: string): Promise<void>;
+	/** Adds a passkey: `prf` is its PRF output for `info.prfSalt`. */
+	addPasskey(info: PasskeyInfo, prf: Uint8Array): Promise<ProfileView>;
+	removePasskey(): Promise<ProfileView>;
+	lockSettings(): Promise<LockSettings>;
+	setLockSettings(settings: LockSettings): Promise<void>;
+	/**
+	 * Deletes the profile's queues on the relays (when they can be reached), then its database; the
+	 * engine is back at `new`. Also what a keep-nothing session does when it ends.
+	 */
+	deleteProfile(): Promise<EngineState>;
+	/**
+	 * The whole profile in one file encrypted under `passphrase` (Argon2id + XChaCha20-Poly1305,
+	 * PROTOCOL.md §9.6). Once made, this copy is marked moved and locked for good.
+	 */
+	exportProfile(passphrase: string): Promise<Uint8Array>;
+	/** Restores an exported profile (state `new` only). Corrupt file or wrong passphrase: an error, nothing changed. */
+	importProfile(file: Uint8Array, passphrase: string, options?: CreateOptions): Promise<ProfileView>;
 	chats(): Promise<ChatSummary[]>;
 	/** A one-time link, valid until `expiresAt` (ms). */
 	createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }>;

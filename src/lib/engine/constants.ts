@@ -3,6 +3,7 @@
  * local work, each with its reason. Wire constants live in ../protocol/constants.ts.
  */
 import { utf8 } from '../protocol/bytes.js';
+import type { Policy } from './api.js';
 
 /** §9.1: associated-data prefix of every sealed record and of the wrapped data key. */
 export const LABEL_AT_REST = utf8('Parley v1 at rest');
@@ -44,3 +45,5 @@ export const INVITATION_TTL_MS = 48 * 3600 * 1000;
 export const PRUNE_DELAY_MS = 5000;
 /** The name of the database of the default profile; one database per profile. */
 export const DEFAULT_PROFILE = 'default';
+/** The policy without a word in config.json: the person chooses keep-nothing, no auto-lock, export allowed. */
+export const DEFAULT_POLICY: Policy = { keepNothing: 'optional', autoLockMinutes: 0, allowExport: true };

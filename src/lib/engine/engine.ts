@@ -28,7 +28,9 @@ import { formatInvitationLink, parseInvitationLink } from '../protocol/invitatio
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
-import type { ChatSummary, ContactView, ConversationPage, EngineApi, EngineChange, EngineConfig, MessageView, ProfileView, RelayView } from './api.js';
+import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
+
+const notYet = (): Promise<never> => Promise.reject(new EngineError('not-allowed', 'not built yet'));
 import { DEFAULT_PROFILE, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
@@ -113,20 +115,20 @@ export class Engine implements EngineApi {
 
 	// ---- lifecycle -------------------------------------------------------------------------
 
-	async start(config: EngineConfig): Promise<ProfileView | null> {
+	async start(config: EngineConfig): Promise<EngineState> {
 		return this.#guard(async () => {
 			if (config.relays.length === 0) throw new EngineError('relay-unreachable', 'No relay is configured. Add one in config.json.');
 			for (const r of config.relays) parseRelayAddress(r);
 			this.#config = config;
 			this.#store ??= await Store.open(this.#options.profile ?? DEFAULT_PROFILE);
 			const profile = await this.#store.profile();
-			if (!profile) return null;
+			if (!profile) return { state: 'new' };
 			await this.#load(profile.name);
-			return this.#profile;
+			return { state: 'open', profile: this.#profile as ProfileView };
 		});
 	}
 
-	async createProfile(name: string): Promise<ProfileView> {
+	async createProfile(name: string, _options?: CreateOptions): Promise<ProfileView> {
 		return this.#guard(async () => {
 			const store = this.#requireStore();
 			const clean = cleanName(name);
@@ -136,9 +138,20 @@ export class Engine implements EngineApi {
 		});
 	}
 
+	unlock(_secret: UnlockSecret): Promise<ProfileView> { return notYet(); }
+	lock(): Promise<EngineState> { return notYet(); }
+	changePassphrase(_current: string, _next: string): Promise<void> { return notYet(); }
+	addPasskey(_info: PasskeyInfo, _prf: Uint8Array): Promise<ProfileView> { return notYet(); }
+	removePasskey(): Promise<ProfileView> { return notYet(); }
+	lockSettings(): Promise<LockSettings> { return notYet(); }
+	setLockSettings(_settings: LockSettings): Promise<void> { return notYet(); }
+	deleteProfile(): Promise<EngineState> { return notYet(); }
+	exportProfile(_passphrase: string): Promise<Uint8Array> { return notYet(); }
+	importProfile(_file: Uint8Array, _passphrase: string, _options?: CreateOptions): Promise<ProfileView> { return notYet(); }
+
 	async #load(name: string): Promise<void> {
 		const store = this.#requireStore();
-		this.#profile = { name };
+		this.#profile = { name, keepNothing: false, passphrase: false, passkey: false };
 		this.#contacts.clear();
 		this.#byQueue.clear();
 		// Housekeeping waits until the first screen is up.

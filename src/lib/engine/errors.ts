@@ -27,6 +27,12 @@ export type EngineErrorKind =
 	| 'too-long'
 	/** The profile is locked; unlock it first. */
 	| 'locked'
+	/** The passphrase or passkey did not open the profile or the file (the message says when to try again). */
+	| 'wrong-secret'
+	/** The file is not a Parley export, or it is damaged. */
+	| 'invalid-file'
+	/** This profile was exported to another browser; this copy cannot be opened. */
+	| 'moved'
 	/** Stored data is damaged or the browser refused to store it (e.g. the disk is full). */
 	| 'storage'
 	/** This profile is already open in another tab. */

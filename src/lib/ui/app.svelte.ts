@@ -82,7 +82,8 @@ class App {
 				this.changes++;
 				void this.refresh();
 			});
-			this.profile = await engine.start(config);
+			const state = await engine.start(config);
+			this.profile = state.state === 'open' ? state.profile : null;
 			await listening;
 			this.phase = this.profile ? 'ready' : 'welcome';
 			await this.refresh();

@@ -5,11 +5,18 @@
  * later, different key is refused with a plain warning, since it means either an attacker in the
  * middle or a reinstalled server, and the page cannot tell which.
  */
-import type { EngineConfig } from '$lib/engine/api.js';
+import type { EngineConfig, Policy } from '$lib/engine/api.js';
+import { DEFAULT_POLICY } from '$lib/engine/constants.js';
 
 interface ConfigFile {
 	readonly relays?: unknown;
+	readonly keepNothing?: unknown;
+	readonly autoLockMinutes?: unknown;
+	readonly allowExport?: unknown;
 }
+
+/** A day: a longer idle time is "never" in practice, and a typo of minutes for seconds is caught. */
+const MAX_AUTO_LOCK_MINUTES = 24 * 60;
 
 /** Where the first relay key seen from `/relay-key` is kept (localStorage is per origin). */
 const PINNED_KEY = 'parley-relay-key';
@@ -37,7 +44,18 @@ export async function loadConfig(): Promise<EngineConfig> {
 	}
 	const relays: string[] = [];
 	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? await relayKey : r);
-	return { relays, appUrl: `${location.origin}${location.pathname}` };
+	return { relays, appUrl: `${location.origin}${location.pathname}`, policy: readPolicy(file) };
+}
+
+/** The kiosk policy fields of config.json (README "Self-hosting"); a wrong value is refused, not ignored. */
+export function readPolicy(file: ConfigFile): Policy {
+	const { keepNothing = DEFAULT_POLICY.keepNothing, autoLockMinutes = DEFAULT_POLICY.autoLockMinutes, allowExport = DEFAULT_POLICY.allowExport } = file;
+	if (keepNothing !== 'optional' && keepNothing !== 'always') throw new ConfigError('config.json: "keepNothing" must be "optional" or "always".');
+	if (typeof autoLockMinutes !== 'number' || !Number.isInteger(autoLockMinutes) || autoLockMinutes < 0 || autoLockMinutes > MAX_AUTO_LOCK_MINUTES) {
+		throw new ConfigError(`config.json: "autoLockMinutes" must be a whole number of minutes from 0 (never) to ${MAX_AUTO_LOCK_MINUTES}.`);
+	}
+	if (typeof allowExport !== 'boolean') throw new ConfigError('config.json: "allowExport" must be true or false.');
+	return { keepNothing, autoLockMinutes, allowExport };
 }
 
 async function sameOriginRelay(): Promise<string> {

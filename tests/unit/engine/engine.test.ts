@@ -19,17 +19,19 @@ import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
 import { deserializeRatchetState, ratchetEncrypt, type RatchetState } from '../../../src/lib/protocol/ratchet/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
 import { client, startRelay, type TestRelay } from '../relay/harness.js';
 
 let relay: TestRelay;
 let relays: string[];
 const APP = 'https://parley.example/';
+const POLICY = DEFAULT_POLICY;
 let profiles = 0;
 
 async function person(name: string | null, profile = `p${profiles++}`, now?: () => number): Promise<{ engine: Engine; profile: string }> {
 	const engine = new Engine({ profile, now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
-	const existing = await engine.start({ relays, appUrl: APP });
-	if (!existing && name) await engine.createProfile(name);
+	const existing = await engine.start({ relays, appUrl: APP, policy: POLICY });
+	if (existing.state === 'new' && name) await engine.createProfile(name);
 	return { engine, profile };
 }
 

@@ -6,6 +6,7 @@
  * command it opens, keyed by the session's transport key. When separate sessions per queue are
  * built, this test must be turned around to show the link is gone.
  */
+import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -72,7 +73,7 @@ describe('what the relay operator can link', () => {
 		const [alice, bob, carol] = await Promise.all(
 			['Alice', 'Bob', 'Carol'].map(async (name) => {
 				const engine = new Engine({ profile: name, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, timeoutMs: 5000 } });
-				await engine.start({ relays: [formatRelayAddress(relay.address)], appUrl: 'https://parley.example/' });
+				await engine.start({ relays: [formatRelayAddress(relay.address)], appUrl: 'https://parley.example/', policy: DEFAULT_POLICY });
 				await engine.createProfile(name);
 				return engine;
 			})
