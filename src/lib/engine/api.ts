@@ -60,6 +60,12 @@ export interface CreateOptions {
 /** What the unlock screen gives: a passphrase, or a passkey's PRF output (32 bytes). */
 export type UnlockSecret = { readonly passphrase: string } | { readonly prf: Uint8Array };
 
+/** A request the page sends as the session ends (keep-nothing): `POST url` with `body`. */
+export interface FarewellRequest {
+	readonly url: string;
+	readonly body: Uint8Array;
+}
+
 /** How long the person is idle before the profile locks itself; 0: never. */
 export interface LockSettings {
 	readonly autoLockMinutes: number;
@@ -158,6 +164,13 @@ export interface EngineApi {
 	 * PROTOCOL.md §9.6). Once made, this copy is marked moved and locked for good.
 	 */
 	exportProfile(passphrase: string): Promise<Uint8Array>;
+	/**
+	 * For a keep-nothing profile: one-shot sealed deletes of every queue it has (PROTOCOL.md §7.6),
+	 * for the page to send with `fetch(url, { method: 'POST', body, keepalive: true })` when it goes
+	 * away (pagehide), since the worker dies with the page. Each deletes one queue of this profile
+	 * and nothing else; they expire within a day. Ask again after each change (new contacts).
+	 */
+	farewell(): Promise<readonly FarewellRequest[]>;
 	/** Restores an exported profile (state `new` only). Corrupt file or wrong passphrase: an error, nothing changed. */
 	importProfile(file: Uint8Array, passphrase: string, options?: CreateOptions): Promise<ProfileView>;
 	chats(): Promise<ChatSummary[]>;

@@ -28,7 +28,7 @@ import { formatInvitationLink, parseInvitationLink } from '../protocol/invitatio
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
-import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
+import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
 const notYet = (): Promise<never> => Promise.reject(new EngineError('not-allowed', 'not built yet'));
 import { DEFAULT_PROFILE, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
@@ -148,6 +148,7 @@ export class Engine implements EngineApi {
 	deleteProfile(): Promise<EngineState> { return notYet(); }
 	exportProfile(_passphrase: string): Promise<Uint8Array> { return notYet(); }
 	importProfile(_file: Uint8Array, _passphrase: string, _options?: CreateOptions): Promise<ProfileView> { return notYet(); }
+	farewell(): Promise<readonly FarewellRequest[]> { return notYet(); }
 
 	async #load(name: string): Promise<void> {
 		const store = this.#requireStore();
