@@ -2,7 +2,8 @@
  * Argon2id benchmark (issue 9): the time of one passphrase derivation in this machine's Chromium,
  * in a module Worker served with the relay's own headers (its CSP included), as the engine runs
  * it. Parley's wrapper (hash-wasm, WebAssembly) at the chosen PASSPHRASE_PARAMS and at the other
- * 64 MiB candidates, against @noble/hashes' pure-JS argon2id at the same parameters, same run.
+ * candidates (64 MiB with t = 1–4, then more passes or more memory), against @noble/hashes'
+ * pure-JS argon2id at the same parameters, same run.
  * It also checks the CSP: the same worker under the policy without 'wasm-unsafe-eval' must fail.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
