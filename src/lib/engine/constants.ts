@@ -15,6 +15,16 @@ export const LABEL_MESSAGE_KEY = utf8('Parley v2 message key');
 export const INFO_SEAL_KEY = utf8('Parley v2 at rest: seal key');
 /** §9.1: HKDF info of the subkey of keyed marks (HMAC-SHA256): delivery marks and message keys. */
 export const INFO_MARK_KEY = utf8('Parley v2 at rest: mark key');
+/** §9.5: associated-data prefix of a wrapped data key; a kind byte and that kind's parameters follow. */
+export const LABEL_KEY_WRAP = utf8('Parley v2 key wrap');
+/** §9.5: HKDF info of the key-encryption key derived from a passkey's PRF output. */
+export const INFO_PASSKEY_KEK = utf8('Parley v2 key wrap: passkey');
+/** §9.6: the first bytes of an export file. */
+export const EXPORT_MAGIC = utf8('PARLEYEXPORT');
+/** §9.6: HMAC label of the key check in an export file's header. */
+export const LABEL_EXPORT_CHECK = utf8('Parley v2 export: key check');
+/** §9.6: HKDF info of the key that seals an export file's contents. */
+export const INFO_EXPORT_SEAL = utf8('Parley v2 export: seal key');
 
 /** Messages of a conversation loaded per page: one screen and some scrollback. */
 export const PAGE_SIZE = 50;
