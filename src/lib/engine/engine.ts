@@ -446,11 +446,11 @@ export class Engine implements EngineApi {
 	// ---- reading ---------------------------------------------------------------------------
 
 	async chats(): Promise<ChatSummary[]> {
-		return [...this.#contacts.entries()].map(([id, c]) => this.#summary(id, c)).sort((a, b) => (b.lastAt ?? b.createdAt) - (a.lastAt ?? a.createdAt));
+		return this.#guard(async () => [...this.#contacts.entries()].map(([id, c]) => this.#summary(id, c)).sort((a, b) => (b.lastAt ?? b.createdAt) - (a.lastAt ?? a.createdAt)));
 	}
 
 	async contact(contactId: string): Promise<ContactView> {
-		return this.#view(contactId, this.#requireContact(contactId));
+		return this.#guard(async () => this.#view(contactId, this.#requireContact(contactId)));
 	}
 
 	async conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage> {
@@ -481,13 +481,15 @@ export class Engine implements EngineApi {
 	}
 
 	async relays(): Promise<RelayView[]> {
-		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) }));
+		return this.#guard(async () => (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) })));
 	}
 
 	async reconnect(): Promise<void> {
-		// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
-		for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
-		this.#kickOutbox();
+		await this.#guard(async () => {
+			// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
+			for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
+			this.#kickOutbox();
+		});
 	}
 
 	// ---- connecting ------------------------------------------------------------------------
@@ -1165,7 +1167,9 @@ export class Engine implements EngineApi {
 	}
 
 	async watch(contactId: string | null): Promise<void> {
-		this.#watched = contactId;
+		await this.#guard(async () => {
+			this.#watched = contactId;
+		});
 	}
 
 	#emit(contactId: string | null): void {

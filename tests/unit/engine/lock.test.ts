@@ -105,14 +105,32 @@ describe('lock', () => {
 		await engine.close();
 	});
 
-	it('a passkey is a second way in; another passkey is refused; the passphrase changes', async () => {
-		const { engine } = await person('Alice', { create: { passphrase: PASS } });
+	it('a passkey is a second way in; another passkey is refused', async () => {
+		const t = clock();
+		const { engine } = await person('Alice', { create: { passphrase: PASS }, now: t.now });
 		const info = { credentialId: systemRandom(16), prfSalt: systemRandom(32) };
 		const prf = systemRandom(32);
 		expect(await engine.addPasskey(info, prf)).toMatchObject({ passphrase: true, passkey: true });
 		expect(await engine.lock()).toMatchObject({ state: 'locked', passkey: info });
-		await expect(engine.unlock({ prf: systemRandom(32) })).rejects.toMatchObject({ kind: 'wrong-secret' });
-		await expect(engine.unlock({ prf })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('wait') });
+		await expect(engine.unlock({ prf: systemRandom(32) })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('passkey') });
+		t.advance(1000);
+		expect(await engine.unlock({ prf })).toMatchObject({ name: 'Alice', passkey: true });
+		expect(await engine.removePasskey()).toMatchObject({ passkey: false });
+		expect(await engine.lock()).toMatchObject({ passkey: null });
+		await expect(engine.unlock({ prf })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('no passkey') });
+		await engine.close();
+	});
+
+	it('the passphrase changes only with the current one', async () => {
+		const t = clock();
+		const { engine } = await person('Alice', { create: { passphrase: PASS }, now: t.now });
+		await expect(engine.changePassphrase('not it', 'new one')).rejects.toMatchObject({ kind: 'wrong-secret' });
+		t.advance(1000);
+		await engine.changePassphrase(PASS, 'new one');
+		await engine.lock();
+		await expect(engine.unlock({ passphrase: PASS })).rejects.toMatchObject({ kind: 'wrong-secret' });
+		t.advance(2000);
+		expect((await engine.unlock({ passphrase: 'new one' })).name).toBe('Alice');
 		await engine.close();
 	});
 });
