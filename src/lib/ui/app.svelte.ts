@@ -143,22 +143,21 @@ class App {
 	}
 
 	/** Locks the profile: the page forgets it at once, then the engine drops its keys. */
-	async lock(): Promise<void> {
-		this.#leave();
-		try {
-			await tick();
-			await this.#show(await this.engine.lock());
-		} catch (e) {
-			this.#fail(e);
-		}
+	lock(): Promise<void> {
+		return this.#leaveFor(() => this.engine.lock());
 	}
 
 	/** Ends the session for good: the engine deletes the profile (and its queues), then the fresh start page. */
-	async endSession(): Promise<void> {
+	endSession(): Promise<void> {
+		return this.#leaveFor(() => this.engine.deleteProfile());
+	}
+
+	/** Forgets the session in the page at once (its views unmount), then shows the state the engine moves to. */
+	async #leaveFor(next: () => Promise<EngineState>): Promise<void> {
 		this.#leave();
 		try {
 			await tick();
-			await this.#show(await this.engine.deleteProfile());
+			await this.#show(await next());
 		} catch (e) {
 			this.#fail(e);
 		}
