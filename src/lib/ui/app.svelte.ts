@@ -6,7 +6,8 @@
  * Guarantees: the page follows the engine's state (`new`, `locked`, `open`, `moved`); whenever it
  * leaves `open` it drops everything it held of the profile (names, texts, pages, relays, notices)
  * and answers that arrive later for the old session are thrown away. A keep-nothing session has
- * its farewell requests ready in memory, sent as the page goes away.
+ * its farewell requests (sealed queue deletes, nothing a person could read) ready in memory, open
+ * or locked, and sends them as the page goes away.
  */
 import { tick } from 'svelte';
 import type { ChatSummary, ConversationPage, CreateOptions, EngineState, FarewellRequest, Policy, ProfileView, RelayView, UnlockSecret } from '$lib/engine/api.js';
@@ -106,7 +107,7 @@ class App {
 		window.addEventListener('offline', () => (this.online = false));
 		window.addEventListener('online', () => {
 			this.online = true;
-			void this.#engine?.reconnect();
+			if (this.phase === 'ready') void this.#engine?.reconnect();
 		});
 		window.addEventListener('pagehide', (e) => {
 			if (!e.persisted) sendFarewell(this.#farewell);
@@ -197,7 +198,7 @@ class App {
 		return this.policy.keepNothing === 'always' || !!this.profile?.keepNothing || !!this.locked?.keepNothing;
 	}
 
-	/** Drops everything the page holds of the profile and goes back to the start address. */
+	/** Drops everything the page shows of the profile and goes back to the start address. */
 	#leave(): void {
 		this.#session++;
 		this.#stopIdle?.();
@@ -210,7 +211,6 @@ class App {
 		this.pushed = null;
 		this.notice = null;
 		this.unlockRefusal = null;
-		this.#farewell = [];
 		history.replaceState(null, '', `${location.pathname}${location.search}`);
 		this.route = { name: 'home' };
 	}
@@ -219,6 +219,8 @@ class App {
 		this.profile = state.state === 'open' ? state.profile : null;
 		this.locked = state.state === 'locked' ? state : null;
 		this.movedAt = state.state === 'moved' ? state.at : 0;
+		// A locked keep-nothing session still ends when its tab closes: its farewell stays ready.
+		if (state.state === 'new' || state.state === 'moved') this.#farewell = [];
 		theme.persist = !this.keepNothing;
 		if (state.state === 'new') this.phase = 'welcome';
 		else if (state.state === 'locked') this.phase = 'locked';
