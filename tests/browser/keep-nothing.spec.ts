@@ -69,6 +69,7 @@ test('when the host forces keep-nothing, the start page says so and the choice c
 	);
 	const page = await context.newPage();
 	await page.goto(`${APP_URL}/`);
+	await expect(page.getByRole('heading', { name: 'Parley' })).toBeFocused();
 	const box = page.getByRole('checkbox', { name: 'Keep nothing on this device' });
 	await expect(box).toBeChecked();
 	await expect(box).toBeDisabled();

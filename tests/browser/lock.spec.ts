@@ -127,3 +127,16 @@ test('idle time ends a keep-nothing session that has no passphrase', async ({ br
 	await expect(page.getByText('Kiosk Kim')).toHaveCount(0);
 	await page.context().close();
 });
+
+test('a locked keep-nothing session says so, and can be ended from the unlock screen', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${APP_URL}/`);
+	await createProfile(page, 'Locked Lou', { keepNothing: true, passphrase: PASSPHRASE });
+	await page.getByRole('button', { name: 'Lock now' }).click();
+	await expect(lockedScreen(page)).toBeVisible();
+	await expect(page.getByText('Nothing is kept on this device: closing this tab ends the session.')).toBeVisible();
+	await page.getByRole('button', { name: 'End session' }).click();
+	await expect(page.getByRole('button', { name: 'Create profile' })).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByRole('heading', { name: 'Parley' })).toBeFocused();
+	await page.context().close();
+});
