@@ -76,9 +76,9 @@ test('a wrong passphrase is refused, and Unlock waits out the delay', async () =
 	await unlock.click();
 	await expect(alice.getByRole('alert')).toBeVisible({ timeout: 20_000 });
 	await expect(unlock).toBeDisabled();
-	await expect(alice.getByText(/You can try again in \d+ s\./)).toBeVisible();
+	await expect(alice.getByText(/Unlock is available again in \d+ s\./)).toBeVisible();
 	await expect(unlock).toBeEnabled({ timeout: 30_000 });
-	await expect(alice.getByText(/You can try again in/)).toHaveCount(0);
+	await expect(alice.getByText(/Unlock is available again in/)).toHaveCount(0);
 	await expect(lockedScreen(alice)).toBeVisible();
 	await showsNothing(alice);
 });

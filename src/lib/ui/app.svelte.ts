@@ -50,12 +50,15 @@ export interface UnlockRefusal {
 	readonly until: number;
 }
 
-const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
-/** The wait a 'wrong-secret' message names ("… try again in 4 seconds"), ms; 0 if it names none. */
+/**
+ * The wait a 'wrong-secret' message names ("… try again in 4 s", "wait 2 minutes"), ms; 0 if it
+ * names none. The contract gives the wait only in the message's words.
+ */
 export function waitNamed(message: string): number {
-	const [, n, unit] = /(\d+)\s*(second|minute|hour)/i.exec(message) ?? [];
-	return n && unit ? Number(n) * (UNIT_MS[unit.toLowerCase()] ?? 0) : 0;
+	const [, n, unit] = /(\d+)\s*(s|sec|seconds?|min|minutes?|h|hours?)\b/i.exec(message) ?? [];
+	return n && unit ? Number(n) * UNIT_MS[unit[0]?.toLowerCase() as keyof typeof UNIT_MS] : 0;
 }
 
 class App {
