@@ -9,8 +9,8 @@
  * §3.2), so this module has none either: bind context in the AEAD that uses the key instead.
  *
  * Not this module's concern: where salts and parameters are stored, and what the key wraps.
- * hash-wasm's 64 MiB of working memory is left to the garbage collector (it cannot be wiped from
- * here); the caller wipes the key it gets.
+ * hash-wasm's working memory (PASSPHRASE_PARAMS: 128 MiB) is left to the garbage collector (it
+ * cannot be wiped from here); the caller wipes the key it gets.
  */
 import { argon2id as hashWasmArgon2id } from 'hash-wasm';
 import { ByteReader, concatBytes, u32be, utf8 } from '../protocol/bytes.js';
@@ -27,7 +27,7 @@ export interface Argon2Params {
  * prefers memory over passes (memory is what makes each guess expensive on an attacker's GPU);
  * this is twice the memory of its second recommended option (64 MiB, t = 3) and more work.
  * Measured in this machine's Chromium in a module Worker (`npm run bench -- argon2`, three runs on
- * the shared 2-core machine): 0.40–0.56 s, medians 0.56 s, inside the 0.5–1 s a person waits at
+ * the shared 2-core machine): 0.40–0.56 s per derivation (0.87 s at load 7), inside the 0.5–1 s a person waits at
  * unlock; 64 MiB with t = 3 took 0.27–0.33 s, and 64 MiB needed t = 6 (0.48–0.75 s) for as long:
  * more computation for half the memory. One lane because hash-wasm computes lanes one after the
  * other: more would cost us the same time while an attacker with threads gains from them.
