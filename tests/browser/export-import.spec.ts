@@ -1,0 +1,107 @@
+/**
+ * Export and import (issue 9): Ada chats with Bert, exports her profile to a file with a
+ * passphrase, and a fresh browser context imports it; the conversation continues there both ways,
+ * while Ada's first copy shows the Moved screen, also after a reload. A file with a byte flipped
+ * and a wrong passphrase are refused with a plain error, and leave the new context at Welcome
+ * with no profile stored.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { APP_URL, openChat } from './support/people.js';
+import { chattingPair, exchange } from './support/pair.js';
+import { inventory } from './support/storage-inventory.js';
+
+test.describe.configure({ mode: 'serial' });
+
+const PASSPHRASE = 'correct horse battery staple';
+let ada: Page;
+let bert: Page;
+let file: Buffer;
+let fileName: string;
+
+const importDialog = (page: Page) => page.getByRole('dialog', { name: 'Import a profile' });
+
+async function importFile(page: Page, bytes: Buffer, passphrase: string): Promise<void> {
+	await page.getByRole('button', { name: 'Import profile' }).click();
+	const dialog = importDialog(page);
+	await dialog.getByLabel('Profile file').setInputFiles({ name: fileName, mimeType: 'application/octet-stream', buffer: bytes });
+	await dialog.getByRole('textbox', { name: 'Passphrase' }).fill(passphrase);
+	await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+}
+
+/** Nothing of a profile is stored: no record in any IndexedDB database of the origin. */
+async function storedRecords(page: Page): Promise<number> {
+	return (await inventory(page)).indexedDb.flatMap((db) => Object.values(db.stores)).reduce((n, c) => n + c, 0);
+}
+
+test.beforeAll(async ({ browser }) => {
+	({ a: ada, b: bert } = await chattingPair(browser, 'Ada', 'Bert'));
+});
+
+test('Export says the copy will be moved, asks a passphrase twice and downloads the file', async () => {
+	await ada.getByRole('link', { name: 'Settings' }).click();
+	const open = ada.getByRole('button', { name: 'Export profile' });
+	await open.click();
+	const dialog = ada.getByRole('dialog', { name: 'Export this profile?' });
+	await expect(dialog).toContainText('this copy is locked and marked as moved');
+	await expect(dialog.getByRole('textbox', { name: 'Passphrase' })).toBeFocused();
+	await dialog.getByRole('textbox', { name: 'Passphrase' }).fill(PASSPHRASE);
+	await dialog.getByRole('textbox', { name: 'Repeat it' }).fill(`${PASSPHRASE}!`);
+	await dialog.getByRole('button', { name: 'Make the file' }).click();
+	await expect(dialog.getByRole('alert')).toHaveText('The two passphrases are not the same. Type them again.');
+
+	await dialog.getByRole('textbox', { name: 'Passphrase' }).fill(PASSPHRASE);
+	await dialog.getByRole('textbox', { name: 'Repeat it' }).fill(PASSPHRASE);
+	const downloaded = ada.waitForEvent('download');
+	await dialog.getByRole('button', { name: 'Make the file' }).click();
+	const download = await downloaded;
+	fileName = download.suggestedFilename();
+	expect(fileName).toMatch(/^parley-profile-\d{4}-\d{2}-\d{2}\.parley$/);
+	file = await readFile(await download.path());
+	expect(file.includes(Buffer.from('Bert'))).toBe(false);
+
+	await ada.getByRole('dialog', { name: 'Your profile is in the file' }).getByRole('button', { name: 'Done' }).click();
+	await expect(ada.getByRole('heading', { name: /moved/i })).toBeVisible();
+	await expect(ada.locator('body')).not.toContainText('Bert');
+});
+
+test('a file with one byte flipped and a wrong passphrase are refused, and nothing is stored', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${APP_URL}/`);
+	// The first byte: the file's format marker, so the file is damaged whatever the passphrase.
+	const flipped = Buffer.from(file);
+	flipped[0] ^= 0x01;
+	await importFile(page, flipped, PASSPHRASE);
+	await expect(importDialog(page).getByRole('alert')).toBeVisible({ timeout: 30_000 });
+	const damaged = await importDialog(page).getByRole('alert').innerText();
+
+	await importDialog(page).getByRole('textbox', { name: 'Passphrase' }).fill('not the passphrase');
+	await importDialog(page).getByLabel('Profile file').setInputFiles({ name: fileName, mimeType: 'application/octet-stream', buffer: file });
+	await importDialog(page).getByRole('button', { name: 'Import', exact: true }).click();
+	await expect(importDialog(page).getByRole('alert')).not.toHaveText(damaged, { timeout: 30_000 });
+	await expect(importDialog(page).getByRole('alert')).toContainText(/passphrase/i);
+
+	await page.keyboard.press('Escape');
+	await expect(page.getByRole('button', { name: 'Create profile' })).toBeVisible();
+	expect(await storedRecords(page)).toBe(0);
+	await page.reload();
+	await expect(page.getByRole('button', { name: 'Create profile' })).toBeVisible();
+	await page.context().close();
+});
+
+test('the imported profile continues the conversation both ways', async ({ browser }) => {
+	const carla = await (await browser.newContext()).newPage();
+	await carla.goto(`${APP_URL}/`);
+	await importFile(carla, file, PASSPHRASE);
+	await expect(carla.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });
+	await openChat(carla, 'Bert');
+	await expect(carla.getByRole('log', { name: 'Messages' })).toContainText('Bert answers');
+	await exchange(carla, bert, 'Ada again, from another browser', 'Bert hears you');
+});
+
+test('the exported copy stays moved after a reload', async () => {
+	await ada.reload();
+	await expect(ada.getByRole('heading', { name: /moved/i })).toBeVisible({ timeout: 30_000 });
+	await expect(ada.locator('body')).not.toContainText('Bert');
+	await expect(ada.getByRole('button', { name: 'New contact' })).toHaveCount(0);
+});
