@@ -70,7 +70,7 @@ test('a file with one byte flipped and a wrong passphrase are refused, and nothi
 	await page.goto(`${APP_URL}/`);
 	// The first byte: the file's format marker, so the file is damaged whatever the passphrase.
 	const flipped = Buffer.from(file);
-	flipped[0] ^= 0x01;
+	flipped.writeUInt8(flipped.readUInt8(0) ^ 0x01, 0);
 	await importFile(page, flipped, PASSPHRASE);
 	await expect(importDialog(page).getByRole('alert')).toBeVisible({ timeout: 30_000 });
 	const damaged = await importDialog(page).getByRole('alert').innerText();
