@@ -8,6 +8,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { APP_PORT } from './playwright.config.js';
+import { createProfile } from './support/people.js';
 
 const APP = `http://localhost:${APP_PORT}/`;
 const PASSPHRASE = 'a passphrase for the passkey test';
@@ -25,10 +26,7 @@ async function withAuthenticator(context: BrowserContext, hasPrf: boolean): Prom
 
 async function createLockedProfile(page: Page, name: string): Promise<void> {
 	await page.goto(APP);
-	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
-	await page.getByRole('textbox', { name: 'Passphrase' }).fill(PASSPHRASE);
-	await page.getByRole('button', { name: 'Create profile' }).click();
-	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });
+	await createProfile(page, name, { passphrase: PASSPHRASE });
 	await page.getByRole('link', { name: 'Settings' }).click();
 }
 
