@@ -76,9 +76,9 @@ test('a wrong passphrase is refused, and Unlock waits out the delay', async () =
 	await unlock.click();
 	await expect(alice.getByRole('alert')).toBeVisible({ timeout: 20_000 });
 	await expect(unlock).toBeDisabled();
-	await expect(alice.getByText(/You can try again in \d+ s\./)).toBeVisible();
+	await expect(alice.getByText(/Unlock is available again in \d+ s\./)).toBeVisible();
 	await expect(unlock).toBeEnabled({ timeout: 30_000 });
-	await expect(alice.getByText(/You can try again in/)).toHaveCount(0);
+	await expect(alice.getByText(/Unlock is available again in/)).toHaveCount(0);
 	await expect(lockedScreen(alice)).toBeVisible();
 	await showsNothing(alice);
 });
@@ -125,5 +125,18 @@ test('idle time ends a keep-nothing session that has no passphrase', async ({ br
 	await page.clock.fastForward('15:05');
 	await expect(page.getByRole('button', { name: 'Create profile' })).toBeVisible({ timeout: 20_000 });
 	await expect(page.getByText('Kiosk Kim')).toHaveCount(0);
+	await page.context().close();
+});
+
+test('a locked keep-nothing session says so, and can be ended from the unlock screen', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await page.goto(`${APP_URL}/`);
+	await createProfile(page, 'Locked Lou', { keepNothing: true, passphrase: PASSPHRASE });
+	await page.getByRole('button', { name: 'Lock now' }).click();
+	await expect(lockedScreen(page)).toBeVisible();
+	await expect(page.getByText('Nothing is kept on this device: closing this tab ends the session.')).toBeVisible();
+	await page.getByRole('button', { name: 'End session' }).click();
+	await expect(page.getByRole('button', { name: 'Create profile' })).toBeVisible({ timeout: 20_000 });
+	await expect(page.getByRole('heading', { name: 'Parley' })).toBeFocused();
 	await page.context().close();
 });

@@ -6,7 +6,8 @@
  * Guarantees: the page follows the engine's state (`new`, `locked`, `open`, `moved`); whenever it
  * leaves `open` it drops everything it held of the profile (names, texts, pages, relays, notices)
  * and answers that arrive later for the old session are thrown away. A keep-nothing session has
- * its farewell requests ready in memory, sent as the page goes away.
+ * its farewell requests (sealed queue deletes, nothing a person could read) ready in memory, open
+ * or locked, and sends them as the page goes away.
  */
 import { tick } from 'svelte';
 import type { ChatSummary, ConversationPage, CreateOptions, EngineState, FarewellRequest, Policy, ProfileView, RelayView, UnlockSecret } from '$lib/engine/api.js';
@@ -49,12 +50,15 @@ export interface UnlockRefusal {
 	readonly until: number;
 }
 
-const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000 };
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
 
-/** The wait a 'wrong-secret' message names ("… try again in 4 seconds"), ms; 0 if it names none. */
+/**
+ * The wait a 'wrong-secret' message names ("… try again in 4 s", "wait 2 minutes"), ms; 0 if it
+ * names none. The contract gives the wait only in the message's words.
+ */
 export function waitNamed(message: string): number {
-	const [, n, unit] = /(\d+)\s*(second|minute|hour)/i.exec(message) ?? [];
-	return n && unit ? Number(n) * (UNIT_MS[unit.toLowerCase()] ?? 0) : 0;
+	const [, n, unit] = /(\d+)\s*(s|sec|seconds?|min|minutes?|h|hours?)\b/i.exec(message) ?? [];
+	return n && unit ? Number(n) * UNIT_MS[unit[0]?.toLowerCase() as keyof typeof UNIT_MS] : 0;
 }
 
 class App {
@@ -106,7 +110,7 @@ class App {
 		window.addEventListener('offline', () => (this.online = false));
 		window.addEventListener('online', () => {
 			this.online = true;
-			void this.#engine?.reconnect();
+			if (this.phase === 'ready') void this.#engine?.reconnect();
 		});
 		window.addEventListener('pagehide', (e) => {
 			if (!e.persisted) sendFarewell(this.#farewell);
@@ -197,7 +201,7 @@ class App {
 		return this.policy.keepNothing === 'always' || !!this.profile?.keepNothing || !!this.locked?.keepNothing;
 	}
 
-	/** Drops everything the page holds of the profile and goes back to the start address. */
+	/** Drops everything the page shows of the profile and goes back to the start address. */
 	#leave(): void {
 		this.#session++;
 		this.#stopIdle?.();
@@ -210,7 +214,6 @@ class App {
 		this.pushed = null;
 		this.notice = null;
 		this.unlockRefusal = null;
-		this.#farewell = [];
 		history.replaceState(null, '', `${location.pathname}${location.search}`);
 		this.route = { name: 'home' };
 	}
@@ -219,6 +222,8 @@ class App {
 		this.profile = state.state === 'open' ? state.profile : null;
 		this.locked = state.state === 'locked' ? state : null;
 		this.movedAt = state.state === 'moved' ? state.at : 0;
+		// A locked keep-nothing session still ends when its tab closes: its farewell stays ready.
+		if (state.state === 'new' || state.state === 'moved') this.#farewell = [];
 		theme.persist = !this.keepNothing;
 		if (state.state === 'new') this.phase = 'welcome';
 		else if (state.state === 'locked') this.phase = 'locked';
