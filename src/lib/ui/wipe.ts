@@ -56,7 +56,13 @@ export async function wipeBrowser(): Promise<void> {
 	if (left > 0) throw new WipeError(`${left} database(s) could not be deleted because Parley is open in another tab of this browser. Close the other tabs and wipe again.`);
 }
 
-/** The app's start page, loaded fresh (the wiped page's state is not reused). */
+/**
+ * The app's start page, loaded fresh (the wiped page's state is not reused). SvelteKit's router
+ * writes its scroll positions and snapshots to sessionStorage as a page goes away, last in its
+ * visibilitychange listener (the page turns hidden as it unloads, after beforeunload); a listener
+ * added later runs after SvelteKit's, so clearing there leaves sessionStorage empty.
+ */
 export function startAfresh(): void {
+	addEventListener('visibilitychange', () => sessionStorage.clear());
 	location.replace(`${location.origin}${location.pathname}`);
 }
