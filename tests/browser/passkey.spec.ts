@@ -2,7 +2,8 @@
  * Passkey unlock (issue 9), with Chromium's virtual authenticator over CDP (PLATFORM-NOTES.md):
  * a profile with a passphrase adds a passkey; locked, it opens with the passkey; a second passkey
  * (another credential with its own PRF secret) is refused and the profile stays locked. An
- * authenticator without PRF is told plainly and nothing is stored.
+ * authenticator without PRF is told plainly and nothing is stored; a removed passkey no longer
+ * shows on the Unlock screen.
  *
  * WebAuthn refuses IP addresses as relying party ids, so these pages are opened on `localhost`.
  */
@@ -67,7 +68,7 @@ test('a passkey unlocks the profile; another passkey is refused', async ({ brows
 		navigator.credentials.get = (options) => get({ ...options, publicKey: { ...options!.publicKey!, allowCredentials: [{ type: 'public-key', id: otherId }] } });
 	});
 	await page.getByRole('button', { name: 'Unlock with passkey' }).click();
-	await expect(page.getByRole('alert')).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByRole('alert')).toContainText('This passkey does not open this profile.', { timeout: 30_000 });
 	await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'New contact' })).toHaveCount(0);
 	await expect(page.locator('body')).not.toContainText('Pia');
@@ -87,5 +88,19 @@ test('an authenticator without PRF is told plainly and no passkey is stored', as
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeVisible({ timeout: 30_000 });
 	await expect(page.getByRole('button', { name: 'Remove passkey' })).toHaveCount(0);
+	await context.close();
+});
+
+test('Remove passkey leaves the passphrase as the only way in', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await withAuthenticator(context, true);
+	await createLockedProfile(page, 'Rosa');
+	await page.getByRole('button', { name: 'Add a passkey' }).click();
+	await page.getByRole('button', { name: 'Remove passkey' }).click();
+	await expect(page.getByRole('status').filter({ hasText: 'Passkey removed' })).toBeVisible({ timeout: 30_000 });
+	await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeVisible();
+	await page.getByRole('button', { name: 'Lock now' }).click();
+	await expect(page.getByRole('textbox', { name: 'Passphrase' })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toHaveCount(0);
 	await context.close();
 });
