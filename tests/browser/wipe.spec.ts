@@ -3,11 +3,12 @@
  * profile's queue on the relay (and not the contact's), and leaves the origin with no IndexedDB
  * database, cache, localStorage or sessionStorage key, service worker or private file; the fresh
  * start page shows. "Delete profile" goes back to Welcome and keeps the theme. Both confirm in a
- * labelled dialog that takes focus and gives it back, and Escape cancels.
+ * labelled dialog that takes focus and gives it back, and Escape cancels. Without the relay, the
+ * wipe says the inboxes stay there until they expire, and still empties the browser.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { parseInvitationLink } from '../../src/lib/protocol/invitation.js';
-import { APP_URL } from './support/people.js';
+import { APP_URL, createProfile } from './support/people.js';
 import { chattingPair, relayQueues } from './support/pair.js';
 import { inventory } from './support/storage-inventory.js';
 
@@ -98,4 +99,23 @@ test('Delete profile goes back to Welcome, deletes the queue on the relay and ke
 	expect(left.localStorage).toContain('parley-theme');
 	await expect(a.locator('html')).toHaveClass(/dark/);
 	expect(left.indexedDb.flatMap((db) => Object.values(db.stores)).reduce((n, c) => n + c, 0)).toBe(0);
+});
+
+test('without the relay, the wipe says the inboxes stay there until they expire, and still empties the browser', async ({ browser }) => {
+	const context = await browser.newContext();
+	// The relay is never reached: every WebSocket the page opens is closed at once.
+	await context.routeWebSocket(/./, (ws) => ws.close());
+	const page = await context.newPage();
+	await page.goto(`${APP_URL}/`);
+	await createProfile(page, 'Fay');
+	await openSettings(page);
+	await page.getByRole('button', { name: 'Wipe this browser' }).click();
+	const dialog = page.getByRole('dialog', { name: 'Wipe this browser?' });
+	await dialog.getByRole('button', { name: 'Wipe everything' }).click();
+	await expect(dialog.getByRole('status')).toHaveText(/This browser is wiped\. The relay could not be reached.*after 21 days unused\./, { timeout: 30_000 });
+	await page.route(`${APP_URL}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<title>wiped</title>' }));
+	await dialog.getByRole('button', { name: 'Continue' }).click();
+	await expect(page).toHaveTitle('wiped');
+	expect(await inventory(page)).toEqual({ indexedDb: [], caches: {}, localStorage: [], sessionStorage: [], serviceWorkers: [], opfs: [] });
+	await context.close();
 });
