@@ -42,6 +42,7 @@ test.beforeAll(async ({ browser }) => {
 
 test('Export says the copy will be moved, asks a passphrase twice and downloads the file', async () => {
 	await ada.getByRole('link', { name: 'Settings' }).click();
+	await expect(ada.getByText('This browser may delete your profile on its own when the disk runs short of space.')).toBeVisible();
 	const open = ada.getByRole('button', { name: 'Export profile' });
 	await open.click();
 	const dialog = ada.getByRole('dialog', { name: 'Export this profile?' });
@@ -93,11 +94,18 @@ test('a damaged file and a wrong passphrase are refused plainly, and nothing is 
 });
 
 test('the same context then imports the intact file, and the conversation continues both ways', async () => {
+	// This browser keeps the origin's data for good (a real one decides by its own rules, e.g. bookmarks or installs).
+	const cdp = await carla.context().newCDPSession(carla);
+	const { targetInfo } = await cdp.send('Target.getTargetInfo');
+	await cdp.send('Browser.grantPermissions', { origin: APP_URL, permissions: ['durableStorage'], browserContextId: targetInfo.browserContextId });
 	await importFile(carla, file, PASSPHRASE);
 	await expect(carla.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });
 	await openChat(carla, 'Bert');
 	await expect(carla.getByRole('log', { name: 'Messages' })).toContainText('Bert answers');
 	await exchange(carla, bert, 'Ada again, from another browser', 'Bert hears you');
+	// Settings says so (Ada's browser, without the grant, was said to be one that may evict).
+	await carla.getByRole('link', { name: 'Settings' }).click();
+	await expect(carla.getByText('This browser keeps your profile until you delete it.')).toBeVisible();
 });
 
 test('the exported copy stays moved after a reload', async () => {
