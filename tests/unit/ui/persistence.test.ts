@@ -24,13 +24,21 @@ afterEach(() => vi.unstubAllGlobals());
 const load = () => import('../../../src/lib/ui/persistence.js');
 
 describe('askToKeep', () => {
-	it('asks the browser once for a kept profile', async () => {
+	it('asks the browser for a kept profile, and Settings then says it is kept', async () => {
 		const { askToKeep, keeping } = await load();
 		expect(await keeping()).toBe('may-evict');
 		await askToKeep(kept);
-		await askToKeep(kept);
 		expect(persist).toHaveBeenCalledTimes(1);
 		expect(await keeping()).toBe('kept');
+	});
+
+	it('asks only once per page, even when the browser says no', async () => {
+		persist.mockResolvedValue(false);
+		const { askToKeep, keeping } = await load();
+		await askToKeep(kept);
+		await askToKeep(kept);
+		expect(persist).toHaveBeenCalledTimes(1);
+		expect(await keeping()).toBe('may-evict');
 	});
 
 	it('never asks for a keep-nothing profile', async () => {
