@@ -116,6 +116,20 @@ test('idle time locks a profile with a passphrase; activity puts it off', async 
 	await page.context().close();
 });
 
+test('time in a hidden tab counts: shown again past the idle time, the profile locks at once', async ({ browser }) => {
+	const page = await (await browser.newContext()).newPage();
+	await page.clock.install();
+	await page.goto(`${APP_URL}/`);
+	await createProfile(page, 'Hidden Hal', { passphrase: PASSPHRASE });
+	// A hidden tab's timers may not run for minutes; the clock moves without firing them.
+	const now = await page.evaluate(() => Date.now());
+	await page.clock.setSystemTime(now + 16 * 60_000);
+	await expect(page.getByRole('button', { name: 'Lock now' })).toBeVisible();
+	await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+	await expect(lockedScreen(page)).toBeVisible();
+	await page.context().close();
+});
+
 test('idle time ends a keep-nothing session that has no passphrase', async ({ browser }) => {
 	const page = await (await browser.newContext()).newPage();
 	await page.clock.install();

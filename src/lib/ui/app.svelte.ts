@@ -50,17 +50,6 @@ export interface UnlockRefusal {
 	readonly until: number;
 }
 
-const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-/**
- * The wait a 'wrong-secret' message names ("… try again in 4 s", "wait 2 minutes"), ms; 0 if it
- * names none. The contract gives the wait only in the message's words.
- */
-export function waitNamed(message: string): number {
-	const [, n, unit] = /(\d+)\s*(s|sec|seconds?|min|minutes?|h|hours?)\b/i.exec(message) ?? [];
-	return n && unit ? Number(n) * UNIT_MS[unit[0]?.toLowerCase() as keyof typeof UNIT_MS] : 0;
-}
-
 class App {
 	phase = $state<Phase>('loading');
 	failure = $state('');
@@ -176,7 +165,7 @@ class App {
 			return true;
 		} catch (e) {
 			const message = e instanceof Error ? e.message : 'The profile could not be opened.';
-			const wait = e instanceof EngineError && e.kind === 'wrong-secret' ? waitNamed(message) : 0;
+			const wait = e instanceof EngineError ? (e.retryAfterMs ?? 0) : 0;
 			this.unlockRefusal = { message, until: Date.now() + wait };
 			return false;
 		}
