@@ -7,28 +7,29 @@
  *
  * WebAuthn refuses IP addresses as relying party ids, so these pages are opened on `localhost`.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { APP_PORT } from './playwright.config.js';
 import { createProfile } from './support/people.js';
 
 const APP = `http://localhost:${APP_PORT}/`;
 const PASSPHRASE = 'a passphrase for the passkey test';
 
-/** A page whose browser has one virtual platform authenticator, with or without PRF. */
-async function withAuthenticator(context: BrowserContext, hasPrf: boolean): Promise<Page> {
+/**
+ * A new person whose browser has one virtual platform authenticator, with or without PRF, and a
+ * profile locked by a passphrase; on Settings.
+ */
+async function personWithAuthenticator(browser: Browser, name: string, hasPrf: boolean): Promise<Page> {
+	const context = await browser.newContext();
 	const page = await context.newPage();
 	const cdp = await context.newCDPSession(page);
 	await cdp.send('WebAuthn.enable');
 	await cdp.send('WebAuthn.addVirtualAuthenticator', {
 		options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, hasPrf }
 	});
-	return page;
-}
-
-async function createLockedProfile(page: Page, name: string): Promise<void> {
 	await page.goto(APP);
 	await createProfile(page, name, { passphrase: PASSPHRASE });
 	await page.getByRole('link', { name: 'Settings' }).click();
+	return page;
 }
 
 async function lock(page: Page): Promise<void> {
@@ -38,9 +39,7 @@ async function lock(page: Page): Promise<void> {
 }
 
 test('a passkey unlocks the profile; another passkey is refused', async ({ browser }) => {
-	const context = await browser.newContext();
-	const page = await withAuthenticator(context, true);
-	await createLockedProfile(page, 'Pia');
+	const page = await personWithAuthenticator(browser, 'Pia', true);
 	await page.getByRole('button', { name: 'Add a passkey' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Passkey added' })).toBeVisible({ timeout: 30_000 });
 	await expect(page.getByRole('button', { name: 'Remove passkey' })).toBeVisible();
@@ -72,13 +71,11 @@ test('a passkey unlocks the profile; another passkey is refused', async ({ brows
 	await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'New contact' })).toHaveCount(0);
 	await expect(page.locator('body')).not.toContainText('Pia');
-	await context.close();
+	await page.context().close();
 });
 
 test('an authenticator without PRF is told plainly and no passkey is stored', async ({ browser }) => {
-	const context = await browser.newContext();
-	const page = await withAuthenticator(context, false);
-	await createLockedProfile(page, 'Quinn');
+	const page = await personWithAuthenticator(browser, 'Quinn', false);
 	await page.getByRole('button', { name: 'Add a passkey' }).click();
 	await expect(page.getByRole('alert')).toContainText('it does not offer the PRF extension', { timeout: 30_000 });
 	await expect(page.getByRole('alert')).toContainText('Nothing was stored.');
@@ -88,13 +85,11 @@ test('an authenticator without PRF is told plainly and no passkey is stored', as
 	await page.getByRole('link', { name: 'Settings' }).click();
 	await expect(page.getByRole('button', { name: 'Add a passkey' })).toBeVisible({ timeout: 30_000 });
 	await expect(page.getByRole('button', { name: 'Remove passkey' })).toHaveCount(0);
-	await context.close();
+	await page.context().close();
 });
 
 test('Remove passkey leaves the passphrase as the only way in', async ({ browser }) => {
-	const context = await browser.newContext();
-	const page = await withAuthenticator(context, true);
-	await createLockedProfile(page, 'Rosa');
+	const page = await personWithAuthenticator(browser, 'Rosa', true);
 	await page.getByRole('button', { name: 'Add a passkey' }).click();
 	await page.getByRole('button', { name: 'Remove passkey' }).click();
 	await expect(page.getByRole('status').filter({ hasText: 'Passkey removed' })).toBeVisible({ timeout: 30_000 });
@@ -102,5 +97,5 @@ test('Remove passkey leaves the passphrase as the only way in', async ({ browser
 	await page.getByRole('button', { name: 'Lock now' }).click();
 	await expect(page.getByRole('textbox', { name: 'Passphrase' })).toBeVisible();
 	await expect(page.getByRole('button', { name: 'Unlock with passkey' })).toHaveCount(0);
-	await context.close();
+	await page.context().close();
 });
