@@ -3,11 +3,12 @@
  * passphrase, and a fresh browser context imports it; the conversation continues there both ways,
  * while Ada's first copy shows the Moved screen, also after a reload. A file with a byte of its
  * encrypted contents flipped and a wrong passphrase are refused, each with its own plain message,
- * and leave the new context at Welcome with no profile stored.
+ * and leave the new context at Welcome with no profile stored. A kiosk host forces keep-nothing
+ * on import and turns export off.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { APP_URL, openChat } from './support/people.js';
+import { APP_URL, createProfile, openChat } from './support/people.js';
 import { chattingPair, exchange } from './support/pair.js';
 import { inventory } from './support/storage-inventory.js';
 
@@ -113,4 +114,21 @@ test('the exported copy stays moved after a reload', async () => {
 	await expect(ada.getByRole('heading', { name: /moved/i })).toBeVisible({ timeout: 30_000 });
 	await expect(ada.locator('body')).not.toContainText('Bert');
 	await expect(ada.getByRole('button', { name: 'New contact' })).toHaveCount(0);
+});
+
+test('a kiosk host: Import keeps nothing and cannot be told otherwise, and Settings says export is off', async ({ browser }) => {
+	const context = await browser.newContext();
+	await context.route(`${APP_URL}/config.json`, (route) => route.fulfill({ json: { relays: ['same-origin'], keepNothing: 'always', allowExport: false } }));
+	const page = await context.newPage();
+	await page.goto(`${APP_URL}/`);
+	await page.getByRole('button', { name: 'Import profile' }).click();
+	const box = importDialog(page).getByRole('checkbox', { name: 'Keep nothing on this device' });
+	await expect(box).toBeChecked();
+	await expect(box).toBeDisabled();
+	await page.keyboard.press('Escape');
+	await createProfile(page, 'Kiosk Visitor');
+	await page.getByRole('link', { name: 'Settings' }).click();
+	await expect(page.getByText('Whoever runs this Parley turned export off.')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Export profile' })).toHaveCount(0);
+	await context.close();
 });
