@@ -53,7 +53,7 @@ test('"Lock now" leaves no name or text on the page, and the engine refuses the 
 	await alice.getByRole('button', { name: 'Lock now' }).click();
 	await expect(lockedScreen(alice)).toBeVisible();
 	await expect(alice.getByRole('textbox', { name: 'Passphrase' })).toBeFocused();
-	expect(new URL(alice.url()).hash).toBe('');
+	expect(new URL(alice.url()).hash).toBe('#/');
 	await showsNothing(alice);
 	expect(await askEngineForChats(alice)).toEqual({ refused: { kind: 'locked', message: expect.any(String) } });
 
@@ -92,6 +92,18 @@ test('the right passphrase brings the chat back, with what arrived while locked'
 	await expect(statusOf(bob, 'sent while you were locked')).toHaveText(/^delivered/, { timeout: 30_000 });
 	await send(alice, 'back again');
 	await expect.poll(async () => (await bodies(bob)).theirs, { timeout: 30_000 }).toContain('back again');
+});
+
+test('locked on a screen and unlocked, that screen opens again from its link', async () => {
+	await alice.getByRole('link', { name: 'Settings' }).click();
+	await expect(alice.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
+	await alice.getByRole('button', { name: 'Lock now' }).click();
+	await expect(lockedScreen(alice)).toBeVisible();
+	await alice.getByRole('textbox', { name: 'Passphrase' }).fill(PASSPHRASE);
+	await alice.getByRole('button', { name: 'Unlock', exact: true }).click();
+	await expect(alice.getByRole('button', { name: 'Lock now' })).toBeVisible({ timeout: 20_000 });
+	await alice.getByRole('link', { name: 'Settings' }).click();
+	await expect(alice.getByRole('heading', { level: 2, name: 'Settings' })).toBeVisible();
 });
 
 test('idle time locks a profile with a passphrase; activity puts it off', async ({ browser }) => {

@@ -16,6 +16,7 @@ import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
 import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type EngineRemote } from './engine-client.js';
 import { trackIdle } from './idle-tracker.js';
+import { askToKeep } from './persistence.js';
 import { theme } from './theme.svelte.js';
 
 export type Route =
@@ -203,7 +204,10 @@ class App {
 		this.pushed = null;
 		this.notice = null;
 		this.unlockRefusal = null;
-		history.replaceState(null, '', `${location.pathname}${location.search}`);
+		// A fragment navigation that replaces the entry: the screen's address leaves history, and
+		// SvelteKit's router sees the change (after a bare history.replaceState it still took the old
+		// hash for current, and a link to it did nothing).
+		location.replace('#/');
 		this.route = { name: 'home' };
 	}
 
@@ -223,6 +227,7 @@ class App {
 	async #open(): Promise<void> {
 		this.notice = null;
 		this.phase = 'ready';
+		if (this.profile) void askToKeep(this.profile);
 		const session = this.#session;
 		const [{ autoLockMinutes }] = await Promise.all([this.engine.lockSettings(), this.refresh(), this.#fetchFarewell()]);
 		if (session !== this.#session) return;
