@@ -78,3 +78,39 @@ export function readIndexedDb(page: Page): Promise<RawDump> {
 		return { ...out, fields: [...out.fields].sort() };
 	});
 }
+
+/**
+ * Every byte field of every row of the profile database's `meta` table, raw: row key → field path
+ * (`keys.wrappedDataKey`) → bytes. What a thief also has, in the database files.
+ */
+export async function readMetaBytes(page: Page): Promise<Record<string, Record<string, Uint8Array>>> {
+	const rows = await page.evaluate(async () => {
+		const out: Record<string, Record<string, number[]>> = {};
+		const info = (await indexedDB.databases()).find((d) => d.name?.startsWith('parley-'));
+		if (!info?.name) return out;
+		const name = info.name;
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const r = indexedDB.open(name);
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		const all = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+			const r = db.transaction('meta').objectStore('meta').getAll();
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		db.close();
+		const walk = (v: unknown, path: string, fields: Record<string, number[]>) => {
+			if (v instanceof ArrayBuffer) fields[path] = Array.from(new Uint8Array(v));
+			else if (ArrayBuffer.isView(v)) fields[path] = Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+			else if (v && typeof v === 'object' && !(v instanceof CryptoKey)) for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, fields);
+		};
+		for (const row of all) {
+			const fields: Record<string, number[]> = {};
+			walk(row, '', fields);
+			out[String(row.k)] = fields;
+		}
+		return out;
+	});
+	return Object.fromEntries(Object.entries(rows).map(([k, fields]) => [k, Object.fromEntries(Object.entries(fields).map(([p, b]) => [p, Uint8Array.from(b)]))]));
+}
