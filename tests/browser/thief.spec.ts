@@ -7,7 +7,7 @@
  * The wrapped data key and the sealed profile record are read through the page before the browser
  * closes: the thief has them in the same files, and reading them raw here saves parsing LevelDB.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -16,20 +16,19 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { INFO_SEAL_KEY, LABEL_AT_REST } from '../../src/lib/engine/constants.js';
 import { sealWith } from '../../src/lib/engine/vault.js';
 import { hkdfSha256 } from '../../src/lib/protocol/crypto/index.js';
-import { openRecord, scan, type SealedRecord, type ThiefTargets } from './support/disk-thief.js';
+import { filesHolding, openRecord, scan, type SealedRecord, type ThiefTargets } from './support/disk-thief.js';
 import { chatWithBob, createProfileWith, withProfileDir } from './support/persistent-profile.js';
 import { APP_URL } from './support/people.js';
-import { readMetaBytes } from './support/raw-indexeddb.js';
+import { byteFields, readMetaRows, type ByteField } from './support/raw-indexeddb.js';
 
 const NAME = 'Ada Lovelace';
 
-/** The profile record and every other byte field of the `meta` table, as the thief reads them. */
-async function stolenMeta(page: Page): Promise<{ sealed: SealedRecord; others: { field: string; bytes: Uint8Array }[] }> {
-	const meta = await readMetaBytes(page);
-	const profile = meta.profile?.sealed;
-	if (!profile) throw new Error(`no sealed profile record in the meta table (rows: ${Object.keys(meta).join(', ')})`);
-	const others = Object.entries(meta).flatMap(([row, fields]) => Object.entries(fields).map(([path, bytes]) => ({ field: `${row}.${path}`, bytes }))).filter((f) => f.field !== 'profile.sealed');
-	return { sealed: { table: 'meta', id: 'profile', bytes: profile }, others };
+/** The sealed profile record and every other byte field of the `meta` table (`rows` from readMetaRows). */
+function stolenMeta(rows: readonly Record<string, unknown>[]): { sealed: SealedRecord; others: ByteField[] } {
+	const fields = byteFields(rows);
+	const profile = fields.find((f) => f.field === 'profile.sealed');
+	if (!profile) throw new Error(`no sealed profile record in the meta table (fields: ${fields.map((f) => f.field).join(', ')})`);
+	return { sealed: { table: 'meta', id: 'profile', bytes: profile.bytes }, others: fields.filter((f) => f !== profile) };
 }
 
 test('the thief finds keys planted at any byte offset, in any file below the IndexedDB folder, and nothing else', () => {
@@ -79,8 +78,10 @@ test('control, without a passphrase: a copy of the files opens the data key and 
 		await createProfileWith(me, NAME);
 		const bob = await chatWithBob(me, NAME, browser, 'Bob Dylan', { mine: 'Hello Bob, from the shared computer', his: 'Hello Ada' });
 		await bob.context().close();
-		const { sealed, others } = await stolenMeta(me);
+		const { sealed, others } = stolenMeta(await readMetaRows(me));
 		await context.close();
+		// What was read through the page is in the files the thief copies.
+		expect(filesHolding(dir.path, sealed.bytes)).not.toEqual([]);
 
 		const result = scan(dir.path, { deviceWrapped: others.map((o) => o.bytes), passphraseWrapped: [], sealed });
 		console.log(`thief scan: ${result.files.length} files, ${result.bytes} bytes, ${result.windows} windows in ${Math.round(result.ms)} ms (${result.files.join(', ')})`);

@@ -107,6 +107,14 @@ export function openRecord<T>(dataKey: Uint8Array, record: SealedRecord): T | nu
 	return plain ? (decode(plain) as T) : null;
 }
 
+/** The files under the profile's IndexedDB folder that hold `bytes` as they are. */
+export function filesHolding(userDataDir: string, bytes: Uint8Array): string[] {
+	const root = join(userDataDir, 'Default', 'IndexedDB');
+	return filesUnder(root)
+		.filter((path) => readFileSync(path).includes(Buffer.from(bytes)))
+		.map((path) => relative(root, path));
+}
+
 /** What `key` opens among `targets`: the schemes (a), (b) and (c) of the header. */
 export function tryKey(key: Uint8Array, targets: ThiefTargets): { opened: Opened; plaintext: Uint8Array }[] {
 	const out: { opened: Opened; plaintext: Uint8Array }[] = [];
