@@ -14,7 +14,8 @@ const config = {
 			mode: 'hash',
 			directives: {
 				'default-src': ['self'],
-				'script-src': ['self'],
+				// Argon2id (src/lib/engine/argon2.ts) runs as WebAssembly, which CSP allows only with this keyword.
+				'script-src': ['self', 'wasm-unsafe-eval'],
 				// SvelteKit's route announcer sets one fixed style attribute; allow exactly that one.
 				'style-src': ['self', 'unsafe-hashes', `sha256-${ANNOUNCER_STYLE_SHA256}`],
 				'img-src': ['self', 'data:', 'blob:'],

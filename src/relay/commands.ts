@@ -99,7 +99,7 @@ export class Commands {
 			authorize(key ?? q.senderKey);
 			return used(q);
 		};
-		if (!conn && c.type !== 'SEND') throw new RelayError('SYNTAX');
+		if (!conn && c.type !== 'SEND' && c.type !== 'DEL') throw new RelayError('SYNTAX');
 		switch (c.type) {
 			case 'PING':
 				return { type: 'PONG' };

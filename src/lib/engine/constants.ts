@@ -15,6 +15,16 @@ export const LABEL_MESSAGE_KEY = utf8('Parley v2 message key');
 export const INFO_SEAL_KEY = utf8('Parley v2 at rest: seal key');
 /** §9.1: HKDF info of the subkey of keyed marks (HMAC-SHA256): delivery marks and message keys. */
 export const INFO_MARK_KEY = utf8('Parley v2 at rest: mark key');
+/** §9.5: associated-data prefix of a wrapped data key; a kind byte and that kind's parameters follow. */
+export const LABEL_KEY_WRAP = utf8('Parley v2 key wrap');
+/** §9.5: HKDF info of the key-encryption key derived from a passkey's PRF output. */
+export const INFO_PASSKEY_KEK = utf8('Parley v2 key wrap: passkey');
+/** §9.6: the first bytes of an export file. */
+export const EXPORT_MAGIC = utf8('PARLEYEXPORT');
+/** §9.6: HMAC label of the key check in an export file's header. */
+export const LABEL_EXPORT_CHECK = utf8('Parley v2 export: key check');
+/** §9.6: HKDF info of the key that seals an export file's contents. */
+export const INFO_EXPORT_SEAL = utf8('Parley v2 export: seal key');
 
 /** Messages of a conversation loaded per page: one screen and some scrollback. */
 export const PAGE_SIZE = 50;
@@ -43,6 +53,13 @@ export const RECEIVED_MARK_TTL_MS = 30 * 24 * 3600 * 1000;
 export const INVITATION_TTL_MS = 48 * 3600 * 1000;
 /** Deleting old delivery marks waits this long after start, so it does not compete with the first screen. */
 export const PRUNE_DELAY_MS = 5000;
+/**
+ * A keep-nothing page's farewell deletes (PROTOCOL.md §7.6) expire after a day: the page asks for
+ * fresh ones after every change, and a day bounds what a copy of one could still do.
+ */
+export const FAREWELL_TTL_MS = 24 * 3600 * 1000;
+/** Deleting a profile waits this long for its relays to confirm the queue deletes, then goes on without them. */
+export const DELETE_QUEUES_DEADLINE_MS = 5000;
 /** The name of the database of the default profile; one database per profile. */
 export const DEFAULT_PROFILE = 'default';
 /** The policy without a word in config.json: the person chooses keep-nothing, no auto-lock, export allowed. */

@@ -15,8 +15,8 @@
  * Rendering, routing and the page's state are the UI's concern.
  */
 import { bytesToHex as hex, hexToBytes } from '@noble/hashes/utils.js';
-import { formatRelayAddress, parseRelayAddress, type QueueAddress } from '../protocol/address.js';
-import { toBase64url, utf8, concatBytes } from '../protocol/bytes.js';
+import { formatRelayAddress, parseRelayAddress, relayHttpUrl, type QueueAddress } from '../protocol/address.js';
+import { toBase64url, utf8, concatBytes, wipe } from '../protocol/bytes.js';
 import { MAX_TEXT_BYTES, MESSAGE_ID_LENGTH } from '../protocol/constants.js';
 import { generateDhKeyPair } from '../protocol/crypto/index.js';
 import { displayNameProblem, MAX_NAME_CODE_POINTS } from '../protocol/display-name.js';
@@ -25,21 +25,35 @@ import { isProtocolError } from '../protocol/errors.js';
 import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type DecodedChatEvent } from '../protocol/events.js';
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../protocol/handshake.js';
 import { formatInvitationLink, parseInvitationLink } from '../protocol/invitation.js';
+import { NOISE_SUITE } from '../protocol/noise.js';
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
+import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
+import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
-const notYet = (): Promise<never> => Promise.reject(new EngineError('not-allowed', 'not built yet'));
-import { DEFAULT_PROFILE, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
+import { decodeExportFile, encodeExportFile } from './export-file.js';
+import { wrapWithPassphrase, wrapWithPrf } from './key-wrap.js';
+import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } from './keyring.js';
+import { memoryDatabase } from './memory-database.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { Store } from './store.js';
+import { newDataKey, Vault } from './vault.js';
 
 /** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
 const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
+
+/** How a keep-nothing page seals its farewell deletes (PROTOCOL.md §7.6). */
+const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
+
+/** `promise`, or nothing once `ms` have passed (what it does goes on, unawaited). */
+const withDeadline = <T>(promise: Promise<T>, ms: number): Promise<T | void> =>
+	Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
 
 /** A delivery the rules refuse (undecodable, unauthenticated, out of place), as opposed to a failure of this device. */
 const isRefusal = (e: unknown): boolean => isProtocolError(e) || (e instanceof EngineError && e.kind === 'not-allowed');
@@ -95,7 +109,10 @@ export class Engine implements EngineApi {
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #now: () => number;
-	#closed = false;
+	/** The profile is open and working; false: every call but the lifecycle ones is refused. */
+	#live = false;
+	#keyring: Keyring | null = null;
+	#keepNothing = false;
 
 	constructor(options: EngineOptions = {}) {
 		this.#options = options;
@@ -116,61 +133,307 @@ export class Engine implements EngineApi {
 	// ---- lifecycle -------------------------------------------------------------------------
 
 	async start(config: EngineConfig): Promise<EngineState> {
-		return this.#guard(async () => {
+		return this.#lifecycle(async () => {
 			if (config.relays.length === 0) throw new EngineError('relay-unreachable', 'No relay is configured. Add one in config.json.');
 			for (const r of config.relays) parseRelayAddress(r);
 			this.#config = config;
-			this.#store ??= await Store.open(this.#options.profile ?? DEFAULT_PROFILE);
-			const profile = await this.#store.profile();
-			if (!profile) return { state: 'new' };
+			if (this.#store) return this.#state();
+			const name = this.#options.profile ?? DEFAULT_PROFILE;
+			if (!(await Store.exists(name))) return this.#state();
+			const store = await Store.connect(name);
+			this.#store = store;
+			if (await store.movedAt()) return this.#state();
+			const keyring = await store.keyring();
+			if (!keyring) return this.#discard();
+			this.#keyring = keyring;
+			if (needsSecret(keyring)) return this.#state();
+			await store.unlock(new Vault(await openKeyring(keyring)));
+			const profile = await store.profile();
+			// A database an earlier version made before its profile was created (it made keys at once).
+			if (!profile) return this.#discard();
 			await this.#load(profile.name);
-			return { state: 'open', profile: this.#profile as ProfileView };
+			return this.#state();
 		});
 	}
 
-	async createProfile(name: string, _options?: CreateOptions): Promise<ProfileView> {
-		return this.#guard(async () => {
-			const store = this.#requireStore();
+	async createProfile(name: string, options: CreateOptions = {}): Promise<ProfileView> {
+		return this.#lifecycle(async () => {
+			const config = this.#requireConfig();
+			if (this.#store) throw new EngineError('not-allowed', 'This browser already has a profile.');
 			const clean = cleanName(name);
-			await store.putProfile({ name: clean, createdAt: Date.now() });
+			const keepNothing = config.policy.keepNothing === 'always' || options.keepNothing === true;
+			const dataKey = newDataKey();
+			const store = await this.#newStore(keepNothing);
+			try {
+				this.#keyring = await newKeyring(dataKey.slice(), options.passphrase ?? '', keepNothing);
+				await store.putKeyring(this.#keyring);
+				await store.unlock(new Vault(dataKey));
+				await store.putProfile({ name: clean, createdAt: Date.now() });
+			} catch (e) {
+				await this.#discard();
+				throw e;
+			}
 			await this.#load(clean);
-			return this.#profile as ProfileView;
+			return this.#requireProfile();
 		});
 	}
 
-	unlock(_secret: UnlockSecret): Promise<ProfileView> { return notYet(); }
-	lock(): Promise<EngineState> { return notYet(); }
-	changePassphrase(_current: string, _next: string): Promise<void> { return notYet(); }
-	addPasskey(_info: PasskeyInfo, _prf: Uint8Array): Promise<ProfileView> { return notYet(); }
-	removePasskey(): Promise<ProfileView> { return notYet(); }
-	lockSettings(): Promise<LockSettings> { return notYet(); }
-	setLockSettings(_settings: LockSettings): Promise<void> { return notYet(); }
-	deleteProfile(): Promise<EngineState> { return notYet(); }
-	exportProfile(_passphrase: string): Promise<Uint8Array> { return notYet(); }
-	importProfile(_file: Uint8Array, _passphrase: string, _options?: CreateOptions): Promise<ProfileView> { return notYet(); }
-	farewell(): Promise<readonly FarewellRequest[]> { return notYet(); }
+	async unlock(secret: UnlockSecret): Promise<ProfileView> {
+		return this.#lifecycle(async () => {
+			const store = this.#requireStore();
+			if ((await this.#state()).state !== 'locked') throw new EngineError('not-allowed', 'The profile is not locked.');
+			const dataKey = await this.#tryKeyring(store, secret);
+			await store.unlock(new Vault(dataKey));
+			const profile = await store.profile();
+			if (!profile) throw new EngineError('storage', 'The profile record is damaged; the profile cannot be opened.');
+			await this.#load(profile.name);
+			return this.#requireProfile();
+		});
+	}
+
+	/**
+	 * Opens the keyring with `secret`, enforcing the growing wait between wrong attempts (counted in
+	 * the database, so a reload does not reset it).
+	 */
+	async #tryKeyring(store: Store, secret: UnlockSecret): Promise<Uint8Array> {
+		const { failures, at } = await store.unlockFailures();
+		const wait = at + unlockDelayMs(failures) - this.#now();
+		if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`);
+		try {
+			const dataKey = await openKeyring(this.#keyring as Keyring, secret);
+			if (failures > 0) await store.setUnlockFailures(0, 0);
+			return dataKey;
+		} catch (e) {
+			if (!(e instanceof EngineError && e.kind === 'wrong-secret')) throw e;
+			await store.setUnlockFailures(failures + 1, this.#now());
+			throw new EngineError('wrong-secret', `${e.message} You can try again in ${Math.ceil(unlockDelayMs(failures + 1) / 1000)} s.`);
+		}
+	}
+
+	async lock(): Promise<EngineState> {
+		return this.#lifecycle(async () => {
+			this.#requireProfile();
+			if (!needsSecret(this.#keyring as Keyring)) throw new EngineError('not-allowed', 'Locking needs a passphrase or a passkey: without one, anyone could open the profile again.');
+			await this.#stop();
+			return this.#state();
+		});
+	}
+
+	async changePassphrase(current: string, next: string): Promise<void> {
+		await this.#lifecycle(async () => {
+			const store = this.#requireStore();
+			this.#requireProfile();
+			const keyring = this.#keyring as Keyring;
+			if (!keyring.passphrase) throw new EngineError('not-allowed', 'This profile has no passphrase to change.');
+			if (!next) throw new EngineError('not-allowed', 'Please enter the new passphrase.');
+			wipe(await this.#tryKeyring(store, { passphrase: current }));
+			await this.#rewrap({ ...keyring, passphrase: await wrapWithPassphrase(store.dataKey(), next) });
+		});
+	}
+
+	async addPasskey(info: PasskeyInfo, prf: Uint8Array): Promise<ProfileView> {
+		return this.#lifecycle(async () => {
+			const store = this.#requireStore();
+			this.#requireProfile();
+			const keyring = this.#keyring as Keyring;
+			if (!keyring.passphrase) throw new EngineError('not-allowed', 'Add a passkey to a profile that has a passphrase.');
+			await this.#rewrap({ ...keyring, passkey: wrapWithPrf(store.dataKey(), info, prf) });
+			return this.#requireProfile();
+		});
+	}
+
+	async removePasskey(): Promise<ProfileView> {
+		return this.#lifecycle(async () => {
+			this.#requireProfile();
+			await this.#rewrap({ ...(this.#keyring as Keyring), passkey: undefined });
+			return this.#requireProfile();
+		});
+	}
+
+	async #rewrap(keyring: Keyring): Promise<void> {
+		await this.#requireStore().putKeyring(keyring);
+		this.#keyring = keyring;
+		this.#profile = this.#profileView((this.#profile as ProfileView).name);
+	}
+
+	async lockSettings(): Promise<LockSettings> {
+		return this.#guard(async () => (await this.#requireStore().lockSettings()) ?? { autoLockMinutes: this.#requireConfig().policy.autoLockMinutes });
+	}
+
+	async setLockSettings(settings: LockSettings): Promise<void> {
+		await this.#guard(async () => {
+			const minutes = settings.autoLockMinutes;
+			if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) throw new EngineError('not-allowed', 'Choose an idle time between 1 minute and a day, or never.');
+			await this.#requireStore().putLockSettings({ autoLockMinutes: minutes });
+		});
+	}
+
+	/**
+	 * Deletes the profile: while it is open, its queues on the relays first (a relay that cannot be
+	 * reached keeps them until they expire unused, PROTOCOL.md §7.7), then the database.
+	 */
+	async deleteProfile(): Promise<EngineState> {
+		return this.#lifecycle(async () => {
+			if (this.#profile) {
+				await this.#serial(async () => {
+					const deletes = [...this.#contacts.values()].filter((c) => c.status !== 'expired').map((c) => this.#deleteQueue(c.recv));
+					await withDeadline(Promise.allSettled(deletes), DELETE_QUEUES_DEADLINE_MS);
+				});
+			}
+			await this.#discard();
+			return this.#state();
+		});
+	}
+
+	/**
+	 * The whole profile in one file under `passphrase` (§9.6), taken with the relays closed, every
+	 * other call refused and the serial queue drained, so no ratchet moves after it; then this copy
+	 * is emptied and marked moved, and the file is returned only once that is stored.
+	 */
+	async exportProfile(passphrase: string): Promise<Uint8Array> {
+		return this.#lifecycle(async () => {
+			const store = this.#requireStore();
+			this.#requireProfile();
+			if (!this.#requireConfig().policy.allowExport) throw new EngineError('not-allowed', 'Whoever runs this app has turned export off.');
+			if (!passphrase) throw new EngineError('not-allowed', 'Please choose a passphrase for the file.');
+			this.#halt();
+			await this.#queue;
+			const dataKey = store.dataKey();
+			let file: Uint8Array;
+			try {
+				file = await encodeExportFile({ exportedAt: this.#now(), dataKey, tables: await store.dump() }, passphrase);
+			} catch (e) {
+				this.#resume();
+				throw e;
+			} finally {
+				wipe(dataKey);
+			}
+			await this.#stop();
+			await store.markMoved(this.#now());
+			this.#keyring = null;
+			return file;
+		});
+	}
+
+	async importProfile(file: Uint8Array, passphrase: string, options: CreateOptions = {}): Promise<ProfileView> {
+		return this.#lifecycle(async () => {
+			const config = this.#requireConfig();
+			if (this.#store) throw new EngineError('not-allowed', 'This browser already has a profile: delete it before importing another.');
+			const contents = await decodeExportFile(file, passphrase);
+			const keepNothing = config.policy.keepNothing === 'always' || options.keepNothing === true;
+			const store = await this.#newStore(keepNothing);
+			try {
+				await store.restore(contents.tables);
+				this.#keyring = await newKeyring(contents.dataKey.slice(), options.passphrase ?? passphrase, keepNothing);
+				await store.putKeyring(this.#keyring);
+				await store.unlock(new Vault(contents.dataKey));
+				const profile = await store.profile();
+				if (!profile) throw new EngineError('invalid-file', 'The file holds no profile.');
+				await this.#load(profile.name);
+			} catch (e) {
+				await this.#discard();
+				throw e;
+			}
+			return this.#requireProfile();
+		});
+	}
+
+	async farewell(): Promise<readonly FarewellRequest[]> {
+		return this.#guard(async () => {
+			if (!(this.#profile as ProfileView).keepNothing) return [];
+			const expiresAt = this.#now() + FAREWELL_TTL_MS;
+			return [...this.#contacts.values()]
+				.filter((c) => c.status !== 'expired')
+				.map(({ recv }) => {
+					const relay = parseRelayAddress(recv.relay);
+					const body = sealCommand(SEALED_OPTIONS, relay.publicKey, recv.recipientKey.secretKey, { type: 'DEL', recipientId: recv.recipientId }, expiresAt);
+					return { url: relayHttpUrl(relay, '/send'), body };
+				});
+		});
+	}
+
+	/** A store for a new profile: in this browser's IndexedDB, or, keeping nothing, in memory. */
+	async #newStore(keepNothing: boolean): Promise<Store> {
+		const name = this.#options.profile ?? DEFAULT_PROFILE;
+		// A database left by a profile that never finished (or an older version) goes first.
+		if (!keepNothing && (await Store.exists(name))) await Store.remove(name);
+		this.#store = await Store.connect(name, keepNothing ? await memoryDatabase() : undefined);
+		this.#keepNothing = keepNothing;
+		return this.#store;
+	}
 
 	async #load(name: string): Promise<void> {
 		const store = this.#requireStore();
-		this.#profile = { name, keepNothing: false, passphrase: false, passkey: false };
+		this.#profile = this.#profileView(name);
 		this.#contacts.clear();
 		this.#byQueue.clear();
 		// Housekeeping waits until the first screen is up.
 		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
 		for (const [id, c] of await store.contacts()) this.#remember(id, c);
+		this.#resume();
+	}
+
+	/** Starts the open profile's work: its subscriptions, the outbox, receipts and expiries. */
+	#resume(): void {
+		this.#live = true;
 		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#subscribe(c.recv);
 		this.#kickOutbox();
 		this.#scheduleReceipts();
 		this.#scheduleExpiry();
 	}
 
+	/** Stops the open profile's work at once: every call is refused, relays closed (their messages wait there), timers cleared. */
+	#halt(): void {
+		this.#live = false;
+		this.#relays.close();
+		for (const t of [this.#retryTimer, this.#receiptTimer, this.#expiryTimer]) if (t) clearTimeout(t);
+		this.#retryTimer = this.#receiptTimer = this.#expiryTimer = null;
+	}
+
+	#profileView(name: string): ProfileView {
+		const k = this.#keyring as Keyring;
+		return { name, keepNothing: this.#keepNothing, passphrase: k.passphrase !== undefined, passkey: k.passkey !== undefined };
+	}
+
+	/** Where the profile stands. */
+	async #state(): Promise<EngineState> {
+		const store = this.#store;
+		if (!store) return { state: 'new' };
+		if (this.#profile) return { state: 'open', profile: this.#profile };
+		const moved = await store.movedAt();
+		if (moved) return { state: 'moved', at: moved };
+		const k = this.#keyring as Keyring;
+		return { state: 'locked', passphrase: k.passphrase !== undefined, passkey: k.passkey ? { credentialId: k.passkey.credentialId, prfSalt: k.passkey.prfSalt } : null, keepNothing: this.#keepNothing };
+	}
+
+	/** Halts, drains the serial queue, then drops the vault and everything decrypted. */
+	async #stop(): Promise<void> {
+		this.#halt();
+		await this.#queue;
+		await this.#pushes;
+		this.#store?.lock();
+		this.#profile = null;
+		this.#contacts.clear();
+		this.#byQueue.clear();
+		this.#sendProblems.clear();
+		this.#ended.clear();
+		this.#readElsewhere.clear();
+		this.#watched = null;
+	}
+
+	/** Stops, then deletes the database: the engine is back at `new`. */
+	async #discard(): Promise<EngineState> {
+		await this.#stop();
+		await this.#store?.destroy();
+		this.#store = null;
+		this.#keyring = null;
+		this.#keepNothing = false;
+		return this.#state();
+	}
+
 	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
 	async close(): Promise<void> {
-		this.#closed = true;
-		this.#relays.close();
-		if (this.#retryTimer) clearTimeout(this.#retryTimer);
-		if (this.#receiptTimer) clearTimeout(this.#receiptTimer);
-		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
+		this.#halt();
 		this.#store?.close();
 		this.#store = null;
 		this.#listeners.clear();
@@ -183,11 +446,11 @@ export class Engine implements EngineApi {
 	// ---- reading ---------------------------------------------------------------------------
 
 	async chats(): Promise<ChatSummary[]> {
-		return [...this.#contacts.entries()].map(([id, c]) => this.#summary(id, c)).sort((a, b) => (b.lastAt ?? b.createdAt) - (a.lastAt ?? a.createdAt));
+		return this.#guard(async () => [...this.#contacts.entries()].map(([id, c]) => this.#summary(id, c)).sort((a, b) => (b.lastAt ?? b.createdAt) - (a.lastAt ?? a.createdAt)));
 	}
 
 	async contact(contactId: string): Promise<ContactView> {
-		return this.#view(contactId, this.#requireContact(contactId));
+		return this.#guard(async () => this.#view(contactId, this.#requireContact(contactId)));
 	}
 
 	async conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage> {
@@ -218,13 +481,15 @@ export class Engine implements EngineApi {
 	}
 
 	async relays(): Promise<RelayView[]> {
-		return (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) }));
+		return this.#guard(async () => (this.#config?.relays ?? []).map((address) => ({ address, status: this.#relays.status(address), readElsewhere: this.#readElsewhere.has(address) })));
 	}
 
 	async reconnect(): Promise<void> {
-		// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
-		for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
-		this.#kickOutbox();
+		await this.#guard(async () => {
+			// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
+			for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
+			this.#kickOutbox();
+		});
 	}
 
 	// ---- connecting ------------------------------------------------------------------------
@@ -293,7 +558,7 @@ export class Engine implements EngineApi {
 
 	/** Wakes up when the next unanswered invitation expires (PROTOCOL.md §9.3). */
 	#scheduleExpiry(): void {
-		if (this.#closed) return;
+		if (!this.#live) return;
 		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
 		this.#expiryTimer = null;
 		const due = [...this.#contacts.values()].filter((c) => c.status === 'invited').map((c) => expiresAt(c) as number);
@@ -318,10 +583,10 @@ export class Engine implements EngineApi {
 		for (const [id, c] of this.#contacts) {
 			if (c.status !== 'invited' || (expiresAt(c) as number) > this.#now()) continue;
 			try {
-				await this.#relays.get(c.recv.relay).deleteQueue(c.recv.recipientId, c.recv.recipientKey);
-			} catch (e) {
-				// A queue the relay no longer knows is as good as deleted; otherwise try again later.
-				if (!(e instanceof RelayClientError && e.code === 'AUTH')) return;
+				await this.#deleteQueue(c.recv);
+			} catch {
+				// Try again at the next check.
+				return;
 			}
 			await this.#commit(id, { contact: { ...c, status: 'expired', invitation: null }, messages: [], outbox: [] });
 		}
@@ -404,7 +669,7 @@ export class Engine implements EngineApi {
 
 	/** Sends the delivery receipts that wait in each contact, a little after the burst that caused them. */
 	#scheduleReceipts(): void {
-		if (this.#receiptTimer || this.#closed) return;
+		if (this.#receiptTimer || !this.#live) return;
 		this.#receiptTimer = setTimeout(() => {
 			this.#receiptTimer = null;
 			void this.#serial(async () => {
@@ -446,17 +711,21 @@ export class Engine implements EngineApi {
 		await this.#updateContact(contactId, (c) => ({ ...c, readReceipts: on }));
 	}
 
+	/** Deletes one of my queues on its relay; one the relay no longer knows is as good as deleted. */
+	async #deleteQueue(recv: ReceiveQueue): Promise<void> {
+		try {
+			await this.#relays.get(recv.relay).deleteQueue(recv.recipientId, recv.recipientKey);
+		} catch (e) {
+			if (!(e instanceof RelayClientError && e.code === 'AUTH')) throw e;
+		}
+	}
+
 	/** Deletes the contact here and its receive queue on the relay, so nothing more arrives. */
 	async deleteContact(contactId: string): Promise<void> {
 		await this.#guard(() =>
 			this.#serial(async () => {
 				const c = this.#requireContact(contactId);
-				try {
-					await this.#relays.get(c.recv.relay).deleteQueue(c.recv.recipientId, c.recv.recipientKey);
-				} catch (e) {
-					// A queue the relay no longer knows is as good as deleted.
-					if (!(e instanceof RelayClientError && e.code === 'AUTH')) throw e;
-				}
+				await this.#deleteQueue(c.recv);
 				await this.#requireStore().transaction(() => this.#requireStore().deleteContact(contactId));
 				this.#contacts.delete(contactId);
 				this.#byQueue.delete(hex(c.recv.recipientId));
@@ -613,7 +882,7 @@ export class Engine implements EngineApi {
 	// ---- the outbox ------------------------------------------------------------------------
 
 	#kickOutbox(): void {
-		if (this.#closed) return;
+		if (!this.#live) return;
 		if (this.#flushing) {
 			this.#flushAgain = true;
 			return;
@@ -668,7 +937,7 @@ export class Engine implements EngineApi {
 	}
 
 	#scheduleRetry(): void {
-		if (this.#retryTimer || this.#closed) return;
+		if (this.#retryTimer || !this.#live) return;
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
 			this.#kickOutbox();
@@ -769,7 +1038,7 @@ export class Engine implements EngineApi {
 		const id = hex(recipientId);
 		const contactId = this.#byQueue.get(id);
 		const contact = contactId ? this.#contacts.get(contactId) : undefined;
-		if (!contact || this.#closed) return;
+		if (!contact || !this.#live) return;
 		const times = (this.#ended.get(id) ?? 0) + 1;
 		this.#ended.set(id, times);
 		if (times === 1) {
@@ -854,10 +1123,22 @@ export class Engine implements EngineApi {
 		return this.#store;
 	}
 
-	#requireProfile(): void {
-		if (!this.#profile) throw new EngineError('not-allowed', 'Create your profile first.');
+	#requireProfile(): ProfileView {
+		if (!this.#profile) throw this.#refusal();
+		return this.#profile;
 	}
 
+	#requireConfig(): EngineConfig {
+		if (!this.#config) throw new EngineError('not-allowed', 'The engine has not started.');
+		return this.#config;
+	}
+
+	/** Why a call is refused when the profile is not open: locked, moved, or not there. */
+	#refusal(): EngineError {
+		if (!this.#store) return new EngineError('not-allowed', 'Create your profile first.');
+		if (!this.#keyring) return new EngineError('moved', 'This profile was moved to another browser; it cannot be opened here.');
+		return new EngineError('locked', 'The profile is locked.');
+	}
 	#requireContact(id: string): StoredContact {
 		const c = this.#contacts.get(id);
 		if (!c) throw new EngineError('not-found', 'This contact no longer exists.');
@@ -870,7 +1151,14 @@ export class Engine implements EngineApi {
 		return run;
 	}
 
+	/** A call on the open profile: refused unless it is open and working; errors leave as `EngineError`s. */
 	async #guard<T>(fn: () => Promise<T>): Promise<T> {
+		if (!this.#live) throw this.#refusal();
+		return this.#lifecycle(fn);
+	}
+
+	/** A lifecycle call (start, create, unlock, lock, delete, export, import): each checks the state it needs. */
+	async #lifecycle<T>(fn: () => Promise<T>): Promise<T> {
 		try {
 			return await fn();
 		} catch (e) {
@@ -879,7 +1167,9 @@ export class Engine implements EngineApi {
 	}
 
 	async watch(contactId: string | null): Promise<void> {
-		this.#watched = contactId;
+		await this.#guard(async () => {
+			this.#watched = contactId;
+		});
 	}
 
 	#emit(contactId: string | null): void {

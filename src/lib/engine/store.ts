@@ -2,8 +2,9 @@
  * The profile's database (PROTOCOL.md §9.2): one Dexie (IndexedDB) database per profile.
  *
  * In the clear it keeps only what indexes need: random local contact ids, a per-conversation
- * sequence number, keyed names of messages and of processed deliveries, and the non-extractable
- * wrapping key.
+ * sequence number, keyed names of messages and of processed deliveries; the keyring (the wrapped
+ * data key, keyring.ts); the count of failed unlocks; and, for a profile exported elsewhere, when
+ * it moved.
  * Everything else (names, message bodies, ratchet states, queue keys) is a sealed blob bound to
  * its table and key (vault.ts).
  *
@@ -13,6 +14,10 @@
  * conversation and the outbox are also kept in memory, decrypted; they change only after the
  * transaction that wrote them has committed, so they never show what the disk does not hold. This holds because the
  * engine is the only writer and runs one transaction at a time.
+ *
+ * A store opens locked: it reads and writes records only between `unlock(vault)` and `lock()`,
+ * and `lock` drops the vault and everything decrypted. A keep-nothing profile's store is the same
+ * code over an in-memory IndexedDB (`DatabaseFactory`), so nothing of it reaches the disk.
  */
 import Dexie, { type Table } from 'dexie';
 import { toBase64url } from '../protocol/bytes.js';
@@ -20,13 +25,43 @@ import { PAGE_SIZE } from './constants.js';
 import { EngineError } from './errors.js';
 import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
 import { upgradeToVersion2 } from './migrations.js';
-import { createKeys, openKeys, type StoredKeys, type Vault } from './vault.js';
+import type { LockSettings } from './api.js';
+import type { Keyring } from './keyring.js';
+import type { PassphraseWrap, PasskeyWrap } from './key-wrap.js';
+import type { StoredKeys, Vault } from './vault.js';
 
 interface MetaRow {
 	readonly k: string;
+	/** Row `keys`: the keyring (`keys` is the device wrapping; its name predates the others). */
 	readonly keys?: StoredKeys;
+	readonly passphrase?: PassphraseWrap;
+	readonly passkey?: PasskeyWrap;
+	/** Row `moved`: when the profile was exported (ms). Row `unlock`: failed attempts in a row. */
+	readonly at?: number;
+	readonly failures?: number;
 	readonly sealed?: Uint8Array;
 }
+
+/** An IndexedDB other than the browser's: a keep-nothing profile's lives in the worker's memory. */
+export interface DatabaseFactory {
+	readonly indexedDB: IDBFactory;
+	readonly IDBKeyRange: typeof IDBKeyRange;
+}
+
+/** The tables of a profile and the meta rows that travel in an export (not the keyring, nor this browser's counters). */
+const TABLES = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const;
+const LOCAL_META = new Set(['keys', 'moved', 'unlock']);
+/** Each table's primary key field and its type, to refuse an imported row that does not fit. */
+const KEY_FIELDS: Record<(typeof TABLES)[number], readonly [string, 'string' | 'number'][]> = {
+	meta: [['k', 'string']],
+	contacts: [['id', 'string']],
+	messages: [['seq', 'number'], ['contactId', 'string'], ['key', 'string']],
+	outbox: [['seq', 'number'], ['contactId', 'string'], ['key', 'string']],
+	received: [['mark', 'string'], ['at', 'number']]
+};
+
+/** Raw rows of every table, as an export carries them (PROTOCOL.md §9.6). */
+export type RawTables = Readonly<Record<string, readonly Record<string, unknown>[]>>;
 interface ContactRow {
 	readonly id: string;
 	readonly sealed: Uint8Array;
@@ -56,11 +91,11 @@ class ProfileDb extends Dexie {
 	outbox!: Table<OutboxRow, number>;
 	received!: Table<ReceivedRow, string>;
 
-	constructor(name: string) {
+	constructor(name: string, factory?: DatabaseFactory) {
 		// Strict: a commit is reported only once it is on disk. Every read-write transaction here
 		// either advances a ratchet or records a delivery before its ACK, so a relaxed commit lost
 		// to a power cut would roll a sending chain back (PROTOCOL.md §9.3).
-		super(name, { chromeTransactionDurability: 'strict' });
+		super(name, { chromeTransactionDurability: 'strict', ...factory });
 		// Version 2 keeps version 1's indexes; its upgrade re-keys the data (migrations.ts).
 		this.version(2)
 			.stores({
@@ -85,39 +120,142 @@ type PageEntry = MessagePage['messages'][number];
 
 export class Store {
 	readonly #db: ProfileDb;
-	readonly #vault: Vault;
+	#vault: Vault | null = null;
 	/** Per contact: the newest PAGE_SIZE + 1 messages, oldest first (one more than a page, to know `hasMore`). */
 	readonly #recent = new Map<string, PageEntry[]>();
-	/** The outbox, decrypted, in `seq` order (loaded at open, then kept in step after each commit). */
+	/** The outbox, decrypted, in `seq` order (loaded at unlock, then kept in step after each commit). */
 	#outbox: { seq: number; contactId: string; entry: OutboxEntry }[] = [];
 	/** Cache updates of the transaction in progress, applied once it commits. */
 	#afterCommit: (() => void)[] = [];
 
-	private constructor(db: ProfileDb, vault: Vault) {
+	private constructor(db: ProfileDb) {
 		this.#db = db;
-		this.#vault = vault;
 	}
 
-	/** Opens the profile's database, creating its keys on first use. */
-	static async open(profile: string): Promise<Store> {
-		const db = new ProfileDb(databaseName(profile));
-		const row = await db.meta.get('keys');
-		if (row?.keys) {
-			const store = new Store(db, await openKeys(row.keys));
-			for (const r of await db.outbox.orderBy('seq').toArray()) {
-				const entry = store.#tryOpen<OutboxEntry>('outbox', r.key, r.sealed);
-				if (entry) store.#outbox.push({ seq: r.seq as number, contactId: r.contactId, entry });
-			}
-			return store;
+	/** Whether this browser holds a database for `profile` (without creating one). */
+	static exists(profile: string): Promise<boolean> {
+		return Dexie.exists(databaseName(profile));
+	}
+
+	/** Deletes the database of `profile` from this browser. */
+	static remove(profile: string): Promise<void> {
+		return Dexie.delete(databaseName(profile));
+	}
+
+	/** Opens (or creates) the profile's database, locked. */
+	static async connect(profile: string, factory?: DatabaseFactory): Promise<Store> {
+		const db = new ProfileDb(databaseName(profile), factory);
+		await db.open();
+		return new Store(db);
+	}
+
+	/** Reads and writes records with `vault` from now on; loads the outbox. */
+	async unlock(vault: Vault): Promise<void> {
+		this.#vault = vault;
+		this.#outbox = [];
+		for (const r of await this.#db.outbox.orderBy('seq').toArray()) {
+			const entry = this.#tryOpen<OutboxEntry>('outbox', r.key, r.sealed);
+			if (entry) this.#outbox.push({ seq: r.seq as number, contactId: r.contactId, entry });
 		}
-		const { stored, vault } = await createKeys();
-		await db.meta.put({ k: 'keys', keys: stored });
-		return new Store(db, vault);
+	}
+
+	/** Drops the vault (wiping its keys) and everything decrypted; records refuse until `unlock`. */
+	lock(): void {
+		this.#vault?.close();
+		this.#vault = null;
+		this.#recent.clear();
+		this.#outbox = [];
 	}
 
 	close(): void {
-		this.#vault.close();
+		this.lock();
 		this.#db.close();
+	}
+
+	/** Closes and deletes the database. */
+	async destroy(): Promise<void> {
+		this.lock();
+		await this.#db.delete();
+	}
+
+	/** A copy of the data key (for a new wrapping or an export); the caller wipes it. */
+	dataKey(): Uint8Array {
+		return this.#unlocked().dataKey();
+	}
+
+	async keyring(): Promise<Keyring | null> {
+		const row = await this.#db.meta.get('keys');
+		if (!row) return null;
+		return { device: row.keys, passphrase: row.passphrase, passkey: row.passkey };
+	}
+
+	async putKeyring(k: Keyring): Promise<void> {
+		await this.#db.meta.put({ k: 'keys', keys: k.device, passphrase: k.passphrase, passkey: k.passkey });
+	}
+
+	/** When this profile was exported to another browser (ms), or null. */
+	async movedAt(): Promise<number | null> {
+		return (await this.#db.meta.get('moved'))?.at ?? null;
+	}
+
+	/** Deletes every record and the keyring in one transaction, keeping only when the profile moved. */
+	async markMoved(at: number): Promise<void> {
+		const db = this.#db;
+		await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], async () => {
+			for (const t of TABLES) await db.table(t).clear();
+			await db.meta.put({ k: 'moved', at });
+		});
+		this.lock();
+	}
+
+	/** Failed unlock attempts in a row and when the last was (ms); in the clear: it holds nothing personal. */
+	async unlockFailures(): Promise<{ failures: number; at: number }> {
+		const row = await this.#db.meta.get('unlock');
+		return { failures: row?.failures ?? 0, at: row?.at ?? 0 };
+	}
+
+	async setUnlockFailures(failures: number, at: number): Promise<void> {
+		await this.#db.meta.put({ k: 'unlock', failures, at });
+	}
+
+	async lockSettings(): Promise<LockSettings | null> {
+		const row = await this.#db.meta.get('settings');
+		return row?.sealed ? this.#unlocked().open<LockSettings>('meta', 'settings', row.sealed) : null;
+	}
+
+	async putLockSettings(settings: LockSettings): Promise<void> {
+		await this.#db.meta.put({ k: 'settings', sealed: this.#unlocked().seal('meta', 'settings', settings) });
+	}
+
+	/** Every row of every table, still sealed, for an export (PROTOCOL.md §9.6). */
+	async dump(): Promise<RawTables> {
+		this.#unlocked();
+		const out: Record<string, Record<string, unknown>[]> = {};
+		for (const t of TABLES) {
+			const rows = (await this.#db.table(t).toArray()) as Record<string, unknown>[];
+			out[t] = t === 'meta' ? rows.filter((r) => !LOCAL_META.has(r.k as string)) : rows;
+		}
+		return out;
+	}
+
+	/**
+	 * Writes an export's rows into this (empty) database in one transaction. A row whose keys do not
+	 * fit its table, a table that does not exist, or a keyring row: `EngineError('invalid-file')`,
+	 * and nothing is written.
+	 */
+	async restore(tables: RawTables): Promise<void> {
+		const db = this.#db;
+		for (const [name, rows] of Object.entries(tables)) {
+			const fields = (KEY_FIELDS as Record<string, readonly [string, string][]>)[name];
+			if (!fields || !Array.isArray(rows)) throw invalidFile();
+			for (const row of rows) {
+				const fits = typeof row === 'object' && row !== null && fields.every(([f, type]) => typeof row[f] === type || (f === 'seq' && row[f] === undefined));
+				if (!fits || (name === 'meta' && LOCAL_META.has(row.k as string))) throw invalidFile();
+			}
+		}
+		await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], async () => {
+			for (const [name, rows] of Object.entries(tables)) await db.table(name).bulkAdd(rows as object[]);
+		});
 	}
 
 	/** Runs `fn` in one read-write transaction over every table. */
@@ -135,11 +273,11 @@ export class Store {
 
 	async profile(): Promise<StoredProfile | null> {
 		const row = await this.#db.meta.get('profile');
-		return row?.sealed ? this.#vault.open<StoredProfile>('meta', 'profile', row.sealed) : null;
+		return row?.sealed ? this.#unlocked().open<StoredProfile>('meta', 'profile', row.sealed) : null;
 	}
 
 	putProfile(p: StoredProfile): Promise<string> {
-		return this.#db.meta.put({ k: 'profile', sealed: this.#vault.seal('meta', 'profile', p) });
+		return this.#db.meta.put({ k: 'profile', sealed: this.#unlocked().seal('meta', 'profile', p) });
 	}
 
 	async contacts(): Promise<Map<string, StoredContact>> {
@@ -152,7 +290,7 @@ export class Store {
 	}
 
 	putContact(id: string, c: StoredContact): Promise<string> {
-		return this.#db.contacts.put({ id, sealed: this.#vault.seal('contacts', id, c) });
+		return this.#db.contacts.put({ id, sealed: this.#unlocked().seal('contacts', id, c) });
 	}
 
 	/** Removes the contact with its messages and unsent outbox. */
@@ -168,7 +306,7 @@ export class Store {
 
 	/** The key of message `eventId` of a contact's conversation (a keyed name, §9.1). */
 	messageKey(contactId: string, eventId: Uint8Array): string {
-		return this.#vault.messageKey(contactId, eventId);
+		return this.#unlocked().messageKey(contactId, eventId);
 	}
 
 	async message(key: string): Promise<StoredMessage | null> {
@@ -184,7 +322,7 @@ export class Store {
 	 * and abort the transaction, never overwrite).
 	 */
 	async putMessage(contactId: string, key: string, m: StoredMessage, isNew = false): Promise<void> {
-		const sealed = this.#vault.seal('messages', key, m);
+		const sealed = this.#unlocked().seal('messages', key, m);
 		const existing = isNew ? undefined : await this.#db.messages.where('key').equals(key).first();
 		if (existing) {
 			await this.#db.messages.update(existing.seq as number, { sealed });
@@ -226,7 +364,7 @@ export class Store {
 
 	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {
 		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
-		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#vault.seal('outbox', key, entry) });
+		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#unlocked().seal('outbox', key, entry) });
 		this.#afterCommit.push(() => this.#outbox.push({ seq, contactId, entry }));
 	}
 
@@ -241,7 +379,7 @@ export class Store {
 	}
 
 	async wasReceived(parts: Uint8Array): Promise<boolean> {
-		return (await this.#db.received.get(this.#vault.mark(parts))) !== undefined;
+		return (await this.#db.received.get(this.#unlocked().mark(parts))) !== undefined;
 	}
 
 	/** Forgets marks older than `before` (ms): the relay has expired those messages (§7.2). */
@@ -250,15 +388,22 @@ export class Store {
 	}
 
 	markReceived(parts: Uint8Array): Promise<string> {
-		return this.#db.received.put({ mark: this.#vault.mark(parts), at: Date.now() });
+		return this.#db.received.put({ mark: this.#unlocked().mark(parts), at: Date.now() });
+	}
+
+	#unlocked(): Vault {
+		if (!this.#vault) throw new EngineError('locked', 'The profile is locked.');
+		return this.#vault;
 	}
 
 	#tryOpen<T>(table: string, id: string, sealed: Uint8Array): T | null {
 		try {
-			return this.#vault.open<T>(table, id, sealed);
+			return this.#unlocked().open<T>(table, id, sealed);
 		} catch (e) {
 			if (e instanceof EngineError && e.kind === 'locked') throw e;
 			return null;
 		}
 	}
 }
+
+const invalidFile = () => new EngineError('invalid-file', 'The file is damaged: its records do not fit a Parley profile.');

@@ -5,13 +5,16 @@
  * secret or personal field (XChaCha20-Poly1305 under a random 24-byte nonce, with the record's
  * table and key as associated data, so a sealed value moved to another record or table does not
  * open) and another for keyed marks (HMAC-SHA256: names of processed deliveries and the message
- * keys, so nothing kept in the clear matches what the relay or the peer's device holds). The data key is stored only wrapped by a
- * non-extractable WebCrypto AES-GCM key that lives in IndexedDB: script on the page can use that
- * key but cannot copy its bytes out, and a copy of the database files alone holds no usable key.
+ * keys, so nothing kept in the clear matches what the relay or the peer's device holds).
+ *
+ * How the data key itself is stored is the keyring's concern (keyring.ts, §9.5): wrapped under a
+ * passphrase (Argon2id) or a passkey's PRF output, or, with neither, under a non-extractable
+ * WebCrypto key kept in IndexedDB (made here). That last one stops script from copying the key's
+ * bytes, not a thief: Chromium writes such a key to the database files in usable form.
  *
  * Guarantees: `seal`, `open` and the marks are synchronous (so they can run inside one IndexedDB
  * transaction); `open` throws `EngineError('storage')` on any tampering; `close` wipes the
- * subkeys, after which all refuse. Choosing what to seal is the store's concern.
+ * data key and the subkeys, after which all refuse. Choosing what to seal is the store's concern.
  */
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { decode, encode } from 'cborg';
@@ -42,13 +45,24 @@ function subtle(): SubtleCrypto {
 	return globalThis.crypto.subtle;
 }
 
-/** Creates a fresh data key and its wrapping; the caller stores the result. */
-export async function createKeys(): Promise<{ stored: StoredKeys; vault: Vault }> {
+/** A fresh random data key. */
+export const newDataKey = (): Uint8Array => systemRandom(DATA_KEY_LENGTH);
+
+/**
+ * Wraps `dataKey` under a new non-extractable key that this browser keeps: the protection of a
+ * profile with neither passphrase nor passkey, which anyone who can use this browser profile opens.
+ */
+export async function wrapForDevice(dataKey: Uint8Array): Promise<StoredKeys> {
 	const wrappingKey = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-	const dataKey = systemRandom(DATA_KEY_LENGTH);
 	const iv = systemRandom(GCM_IV_LENGTH);
 	const wrapped = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv: bs(iv), additionalData: bs(LABEL_AT_REST) }, wrappingKey, bs(dataKey)));
-	return { stored: { wrappingKey, wrappedDataKey: concatBytes(iv, wrapped) }, vault: new Vault(dataKey) };
+	return { wrappingKey, wrappedDataKey: concatBytes(iv, wrapped) };
+}
+
+/** Creates a fresh data key and its device wrapping; the caller stores the result. */
+export async function createKeys(): Promise<{ stored: StoredKeys; vault: Vault }> {
+	const dataKey = newDataKey();
+	return { stored: await wrapForDevice(dataKey), vault: new Vault(dataKey) };
 }
 
 /** Unwraps the data key of an existing profile (the vault's, or a migration's, §9.2). */
@@ -90,17 +104,24 @@ interface Subkeys {
 
 export class Vault {
 	#keys: Subkeys | null;
+	#dataKey: Uint8Array | null;
 
-	/** Derives the subkeys from `dataKey`, then wipes it. */
+	/** Derives the subkeys from `dataKey` and keeps it (to wrap it again, or export it) until `close`, which wipes it. */
 	constructor(dataKey: Uint8Array) {
 		const salt = new Uint8Array(0);
 		this.#keys = { seal: hkdfSha256(dataKey, salt, INFO_SEAL_KEY, DATA_KEY_LENGTH), mark: hkdfSha256(dataKey, salt, INFO_MARK_KEY, DATA_KEY_LENGTH) };
-		wipe(dataKey);
+		this.#dataKey = dataKey;
 	}
 
 	#subkeys(): Subkeys {
 		if (!this.#keys) throw new EngineError('locked', 'the profile is locked');
 		return this.#keys;
+	}
+
+	/** A copy of the data key, for a new wrapping or an export; the caller wipes it. */
+	dataKey(): Uint8Array {
+		if (!this.#dataKey) throw new EngineError('locked', 'the profile is locked');
+		return this.#dataKey.slice();
 	}
 
 	/** Seals a CBOR-encodable value as `nonce ‖ ciphertext`, bound to `table` and `id`. */
@@ -137,7 +158,9 @@ export class Vault {
 			wipe(this.#keys.seal);
 			wipe(this.#keys.mark);
 		}
+		if (this.#dataKey) wipe(this.#dataKey);
 		this.#keys = null;
+		this.#dataKey = null;
 	}
 }
 

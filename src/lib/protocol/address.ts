@@ -99,6 +99,11 @@ function checkRelay(a: RelayAddress): void {
 }
 
 /** PROTOCOL.md §3.1 binary form. */
+/** The URL of an HTTP route of a relay (PROTOCOL.md §7.6): its host and port, its path, then `route`. */
+export function relayHttpUrl(a: RelayAddress, route: string): string {
+	return `${a.tls ? 'https' : 'http'}://${a.host}:${a.port}${a.path}${route}`;
+}
+
 export function encodeRelayAddress(a: RelayAddress): Uint8Array {
 	checkRelay(a);
 	const host = utf8(a.host);

@@ -1,6 +1,6 @@
 /**
- * One-shot sealed commands (PROTOCOL.md §7.6): a `SEND` sealed to the relay's static key in one
- * Noise N message, for `POST /send`, and the expiry that bounds its replay.
+ * One-shot sealed commands (PROTOCOL.md §7.6): a `SEND` or a `DEL` sealed to the relay's static
+ * key in one Noise N message, for `POST /send`, and the expiry that bounds its replay.
  *
  * Guarantees: the sealed block's `corr_id` is the command's expiry in Unix seconds, and the
  * authenticator covers it (§7.3 binds `corr_id`), so a sealed command cannot be re-dated without
@@ -24,7 +24,10 @@ export const SEALED_SESSION_ID = new Uint8Array(32);
 /** Why the relay refuses a sealed command's expiry: already past, or further ahead than it remembers ids. */
 export type SealedExpiryProblem = 'expired' | 'too-far-ahead';
 
-type SendCommand = Extract<ClientCommand, { type: 'SEND' }>;
+/** The commands a relay runs without a session: both idempotent, so a replay changes nothing. */
+export type SealableCommand = Extract<ClientCommand, { type: 'SEND' | 'DEL' }>;
+/** A command before its authenticator is computed (distributes over the union). */
+type Unsigned<C> = C extends unknown ? Omit<C, 'authenticator'> : never;
 
 /** The `corr_id` that carries an expiry: whole Unix seconds, rounded down. */
 export function sealedExpiryCorrId(expiresAtMs: number): number {
@@ -44,19 +47,20 @@ export function sealedExpiryProblem(corrId: number, nowMs: number, maxAheadMs: n
 }
 
 /**
- * The body of a `POST /send`: `command` authenticated with the queue's sender secret key against the
- * relay's static key (§7.3 with SESSION_ID = 0^32, corr_id = expiry), sealed in one Noise N message.
+ * The body of a `POST /send`: `command` authenticated with the queue's key (the sender secret key for
+ * `SEND`, the recipient secret key for `DEL`) against the relay's static key (§7.3 with SESSION_ID =
+ * 0^32, corr_id = expiry), sealed in one Noise N message.
  */
-export function sealSend(
+export function sealCommand(
 	opts: { noise: NoiseSuite; crypto: RelayCryptoSuite; random: RandomSource },
 	relayPublicKey: Uint8Array,
-	senderSecretKey: Uint8Array,
-	command: Omit<SendCommand, 'authenticator'>,
+	queueSecretKey: Uint8Array,
+	command: Unsigned<SealableCommand>,
 	expiresAtMs: number
 ): Uint8Array {
 	const corrId = sealedExpiryCorrId(expiresAtMs);
-	const unsigned: SendCommand = { ...command, authenticator: new Uint8Array(0) };
-	const key = relayAuthKey(opts.crypto, senderSecretKey, relayPublicKey, SEALED_SESSION_ID);
+	const unsigned = { ...command, authenticator: new Uint8Array(0) } as SealableCommand;
+	const key = relayAuthKey(opts.crypto, queueSecretKey, relayPublicKey, SEALED_SESSION_ID);
 	const authenticator = authenticate(opts.crypto, key, SEALED_SESSION_ID, corrId, unsigned);
 	const block = encodeCommand(corrId, { ...unsigned, authenticator });
 	return nInitiate(opts.noise, relayPublicKey, NOISE_PROLOGUE_SEALED, block, opts.random).message;

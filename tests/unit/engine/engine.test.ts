@@ -4,12 +4,12 @@
  * and garbage on a queue.
  */
 import 'fake-indexeddb/auto';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../src/lib/engine/api.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
 import { EngineError } from '../../../src/lib/engine/errors.js';
-import { Store } from '../../../src/lib/engine/store.js';
+import { openStore } from './open-store.js';
+import { connect, person as makePerson, texts, until } from './people.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { encodeEnvelope, encodePayload } from '../../../src/lib/protocol/envelope.js';
@@ -18,43 +18,12 @@ import { acceptInvitation } from '../../../src/lib/protocol/handshake.js';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
 import { deserializeRatchetState, ratchetEncrypt, type RatchetState } from '../../../src/lib/protocol/ratchet/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
-import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
 import { client, startRelay, type TestRelay } from '../relay/harness.js';
 
 let relay: TestRelay;
 let relays: string[];
-const APP = 'https://parley.example/';
-const POLICY = DEFAULT_POLICY;
-let profiles = 0;
-
-async function person(name: string | null, profile = `p${profiles++}`, now?: () => number): Promise<{ engine: Engine; profile: string }> {
-	const engine = new Engine({ profile, now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
-	const existing = await engine.start({ relays, appUrl: APP, policy: POLICY });
-	if (existing.state === 'new' && name) await engine.createProfile(name);
-	return { engine, profile };
-}
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-	const end = Date.now() + ms;
-	for (;;) {
-		const v = await f();
-		if (ok(v)) return v;
-		if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
-		await new Promise((r) => setTimeout(r, 25));
-	}
-}
-
-const texts = (ms: readonly MessageView[], mine: boolean) => ms.filter((m) => m.mine === mine).map((m) => m.body);
+const person = (name: string | null, profile?: string, now?: () => number) => makePerson(relays, name, { profile, now });
 const onlyChat = async (e: Engine) => (await e.chats())[0] as NonNullable<Awaited<ReturnType<Engine['chats']>>[number]>;
-
-async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string }> {
-	const { contactId: aId, link } = await a.createInvitation();
-	const { contactId: bId } = await b.acceptInvitation(link);
-	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
-	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
-	return { aId, bId };
-}
 
 /**
  * A peer written with the protocol functions alone, so it can send what a real engine never
@@ -84,7 +53,7 @@ const textPayload = (body: string) => encodePayload({ type: 'chat-event', event:
 
 /** The ratchet states stored in a closed profile, read with the store itself. */
 async function storedRatchets(profile: string): Promise<RatchetState[]> {
-	const store = await Store.open(profile);
+	const store = await openStore(profile);
 	try {
 		return [...(await store.contacts()).values()].flatMap((c) => (c.ratchet ? [deserializeRatchetState(c.ratchet)] : []));
 	} finally {

@@ -7,7 +7,7 @@ import Dexie from 'dexie';
 import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { LABEL_AT_REST } from '../../../src/lib/engine/constants.js';
-import { Store } from '../../../src/lib/engine/store.js';
+import { openStore } from './open-store.js';
 import { sealWith } from '../../../src/lib/engine/vault.js';
 import { concatBytes } from '../../../src/lib/protocol/bytes.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
@@ -42,7 +42,7 @@ async function versionOneProfile(profile: string) {
 
 describe('profile database', () => {
 	it('keys a message by a keyed name of its event id, different in each profile', async () => {
-		const [a, b] = [await Store.open('keyed-a'), await Store.open('keyed-b')];
+		const [a, b] = [await openStore('keyed-a'), await openStore('keyed-b')];
 		const eventId = systemRandom(16);
 		const [ka, kb] = [a.messageKey('c', eventId), b.messageKey('c', eventId)];
 		expect(ka).toMatch(/^c\/[0-9a-f]{32}$/);
@@ -56,7 +56,7 @@ describe('profile database', () => {
 
 	it('upgrades a version 1 database: records open, messages are renamed, references follow', async () => {
 		const { contactId, events, oldKeys } = await versionOneProfile('v1');
-		const store = await Store.open('v1');
+		const store = await openStore('v1');
 		const newKeys = events.map((e) => store.messageKey(contactId, e));
 		expect(await store.profile()).toEqual({ name: 'Alice', createdAt: 1 });
 		const contact = (await store.contacts()).get(contactId);

@@ -4,14 +4,14 @@ import { NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { relayAuthKey, verifyAuthenticator } from '../../../src/lib/protocol/relay-auth.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
-import { openSealed, SEALED_SESSION_ID, sealedExpiryCorrId, sealedExpiryProblem, sealSend } from '../../../src/lib/protocol/sealed-command.js';
+import { openSealed, SEALED_SESSION_ID, sealedExpiryCorrId, sealedExpiryProblem, sealCommand } from '../../../src/lib/protocol/sealed-command.js';
 
 describe('sealed command expiry (PROTOCOL.md §7.6)', () => {
 	it('carries the expiry in corr_id as whole Unix seconds, under an authenticator that covers it', () => {
 		const relay = generateDhKeyPair(systemRandom);
 		const sender = generateDhKeyPair(systemRandom);
 		const command = { type: 'SEND', senderId: systemRandom(24), messageId: systemRandom(16), body: systemRandom(40) } as const;
-		const sealed = sealSend({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, relay.publicKey, sender.secretKey, command, 1_900_000_000_999);
+		const sealed = sealCommand({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, relay.publicKey, sender.secretKey, command, 1_900_000_000_999);
 		const opened = openSealed(NOISE_SUITE, relay, sealed);
 		expect(opened.corrId).toBe(1_900_000_000);
 		expect(opened.body).toMatchObject(command);

@@ -2,14 +2,14 @@ import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
-import { FRAME_SIZE, MAX_QUEUE_BODY_LENGTH } from '../../../src/lib/protocol/constants.js';
+import { FRAME_SIZE, MAX_QUEUE_BODY_LENGTH, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { isProtocolError } from '../../../src/lib/protocol/errors.js';
-import { NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
+import { nInitiate, NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { BLOCK_SIZE, encodeCommand, type ClientCommand } from '../../../src/lib/protocol/relay-commands.js';
-import { sealSend } from '../../../src/lib/protocol/sealed-command.js';
+import { sealCommand } from '../../../src/lib/protocol/sealed-command.js';
 import { RelayClientError, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { client, nothingMoreThan, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
@@ -295,7 +295,7 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		const id = msgId();
 		// A sealed command's session key is the relay's static key, its SESSION_ID 32 zero bytes and its corr_id its expiry (PROTOCOL.md §7.6).
 		const sealedSend = (command: Omit<ClientCommand & { type: 'SEND' }, 'authenticator'>) =>
-			sealSend({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, relay.identity.publicKey, q.senderKey.secretKey, command, Date.now() + 60_000);
+			sealCommand({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, relay.identity.publicKey, q.senderKey.secretKey, command, Date.now() + 60_000);
 		const message = sealedSend({ type: 'SEND', senderId: q.senderId, messageId: id, body: text('from a service worker') });
 		const post = (body: Uint8Array) => fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body: Buffer.from(body) });
 		const res = await post(message);
@@ -308,6 +308,30 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		await bob.client.subscribe(q.recipientId, q.recipientKey, q.dh, q.relayDhKey);
 		await until(() => bob.inbox.length === 1, 'delivery of the sealed send');
 		expect(bob.inbox[0]!.body).toEqual(text('from a service worker'));
+		bob.client.close();
+		alice.client.close();
+	});
+
+	it('deletes a queue by a sealed DEL signed with its recipient key, and only so; other commands sealed are SYNTAX (PROTOCOL.md §7.6)', async () => {
+		const bob = client(relay.address);
+		const alice = client(relay.address);
+		const q = await securedQueue(bob.client, alice.client);
+		const opts = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
+		const post = async (body: Uint8Array) => {
+			const res = await fetch(`http://127.0.0.1:${relay.address.port}/send`, { method: 'POST', body: Buffer.from(body) });
+			return `${res.status} ${await res.text()}`;
+		};
+		const del = (secretKey: Uint8Array) => sealCommand(opts, relay.identity.publicKey, secretKey, { type: 'DEL', recipientId: q.recipientId }, Date.now() + 60_000);
+		expect(await post(del(q.senderKey.secretKey))).toBe('403 AUTH');
+		const keyBlock = encodeCommand(Math.floor(Date.now() / 1000) + 60, { type: 'KEY', recipientId: q.recipientId, senderKey: q.senderKey.publicKey, authenticator: new Uint8Array(64) });
+		expect(await post(nInitiate(NOISE_SUITE, relay.identity.publicKey, NOISE_PROLOGUE_SEALED, keyBlock, systemRandom).message)).toBe('400 SYNTAX');
+		expect((await relay.relay.stats()).queues).toBe(1);
+		const sealedDel = del(q.recipientKey.secretKey);
+		expect(await post(sealedDel)).toBe('200 OK');
+		expect((await relay.relay.stats()).queues).toBe(0);
+		// A replay finds no queue.
+		expect(await post(sealedDel)).toBe('403 AUTH');
+		await expect(alice.client.send(q.senderId, q.senderKey, msgId(), text('after the delete'))).rejects.toMatchObject({ code: 'AUTH' });
 		bob.client.close();
 		alice.client.close();
 	});

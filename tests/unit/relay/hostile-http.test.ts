@@ -4,7 +4,7 @@ import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
-import { sealSend } from '../../../src/lib/protocol/sealed-command.js';
+import { sealCommand } from '../../../src/lib/protocol/sealed-command.js';
 import type { RelayLimits } from '../../../src/relay/server.js';
 import { client, roundTrip, securedQueue, startRelay, until, type TestRelay } from './harness.js';
 
@@ -104,7 +104,7 @@ describe('sealed POST /send', () => {
 		const alice = client(r.address);
 		const q = await securedQueue(bob.client, alice.client);
 		const seal = (expiresAtMs: number, messageId = systemRandom(16)) =>
-			sealSend({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, r.identity.publicKey, q.senderKey.secretKey, { type: 'SEND', senderId: q.senderId, messageId, body: new Uint8Array(10) }, expiresAtMs);
+			sealCommand({ noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom }, r.identity.publicKey, q.senderKey.secretKey, { type: 'SEND', senderId: q.senderId, messageId, body: new Uint8Array(10) }, expiresAtMs);
 		return { bob, q, seal };
 	}
 

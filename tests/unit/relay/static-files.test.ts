@@ -88,7 +88,7 @@ describe('security headers and compression', () => {
 
 	it('keeps the asset policy equal to svelte.config.js, less the page-only hashes, plus frame-ancestors', () => {
 		const directives = svelteConfig.kit!.csp!.directives! as Record<string, string[]>;
-		const quoted = (source: string) => (/^(self|none|unsafe-hashes|sha256-.*)$/.test(source) ? `'${source}'` : source);
+		const quoted = (source: string) => (/^(self|none|unsafe-hashes|wasm-unsafe-eval|sha256-.*)$/.test(source) ? `'${source}'` : source);
 		const expected = Object.entries(directives)
 			.map(([name, sources]) => [name, sources.filter((s) => !s.startsWith('sha256-') && s !== 'unsafe-hashes').map(quoted).join(' ')])
 			.map(([name, sources]) => `${name} ${sources}`);

@@ -1,0 +1,48 @@
+/**
+ * Engines in Node as people, over a real relay, on IndexedDB (fake-indexeddb): make one, wait for
+ * what it shows, connect two. Shared by the engine tests.
+ */
+import { WebSocket } from 'ws';
+import type { CreateOptions, MessageView, Policy } from '../../../src/lib/engine/api.js';
+import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
+import { Engine } from '../../../src/lib/engine/engine.js';
+import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+
+export const APP = 'https://parley.example/';
+let profiles = 0;
+
+export interface PersonOptions {
+	readonly profile?: string;
+	readonly now?: () => number;
+	readonly policy?: Policy;
+	readonly create?: CreateOptions;
+}
+
+/** An engine on `relays` for the profile (a fresh one unless named), with its profile created as `name` if it has none. */
+export async function person(relays: string[], name: string | null, opts: PersonOptions = {}): Promise<{ engine: Engine; profile: string }> {
+	const profile = opts.profile ?? `p${profiles++}`;
+	const engine = new Engine({ profile, now: opts.now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
+	const existing = await engine.start({ relays, appUrl: APP, policy: opts.policy ?? DEFAULT_POLICY });
+	if (existing.state === 'new' && name) await engine.createProfile(name, opts.create);
+	return { engine, profile };
+}
+
+export async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await f();
+		if (ok(v)) return v;
+		if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
+		await new Promise((r) => setTimeout(r, 25));
+	}
+}
+
+export const texts = (ms: readonly MessageView[], mine: boolean) => ms.filter((m) => m.mine === mine).map((m) => m.body);
+
+export async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string }> {
+	const { contactId: aId, link } = await a.createInvitation();
+	const { contactId: bId } = await b.acceptInvitation(link);
+	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
+	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
+	return { aId, bId };
+}
