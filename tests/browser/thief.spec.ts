@@ -16,7 +16,8 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { INFO_SEAL_KEY, LABEL_AT_REST } from '../../src/lib/engine/constants.js';
 import { sealWith } from '../../src/lib/engine/vault.js';
 import { hkdfSha256 } from '../../src/lib/protocol/crypto/index.js';
-import { filesHolding, openRecord, scan, type SealedRecord, type ThiefTargets } from './support/disk-thief.js';
+import { argon2id, passphraseBytes, type Argon2Params } from '../../src/lib/engine/argon2.js';
+import { filesHolding, openRecord, passphraseWrapAd, scan, tryKey, type SealedRecord, type ThiefTargets } from './support/disk-thief.js';
 import { chatWithBob, createProfileWith, withProfileDir } from './support/persistent-profile.js';
 import { APP_URL } from './support/people.js';
 import { byteFields, readMetaRows, type ByteField } from './support/raw-indexeddb.js';
@@ -91,5 +92,58 @@ test('control, without a passphrase: a copy of the files opens the data key and 
 		for (const find of unwrapped) expect(openRecord(find.plaintext, sealed)).toMatchObject({ name: NAME });
 		// The data key itself is never in the files, only wrapped.
 		expect(result.finds.filter((f) => f.opened === 'sealed record')).toEqual([]);
+	});
+});
+
+const PASSPHRASE = 'correct horse battery staple';
+
+interface PassphraseWrap {
+	readonly salt: Uint8Array;
+	readonly params: Argon2Params;
+	readonly wrapped: Uint8Array;
+}
+
+/** Every passphrase wrapping (`{ salt, params, wrapped }`, PROTOCOL.md §9.5) anywhere in `rows`. */
+function passphraseWraps(rows: readonly Record<string, unknown>[]): PassphraseWrap[] {
+	const out: PassphraseWrap[] = [];
+	const walk = (v: unknown) => {
+		if (!v || typeof v !== 'object' || v instanceof Uint8Array) return;
+		const w = v as Partial<PassphraseWrap>;
+		if (w.salt instanceof Uint8Array && w.wrapped instanceof Uint8Array && w.params) out.push(w as PassphraseWrap);
+		else Object.values(v).forEach(walk);
+	};
+	rows.forEach(walk);
+	return out;
+}
+
+test('with a passphrase: no 32-byte window of the files opens the data key, and none is the data key', async ({ browser }) => {
+	await withProfileDir(async (dir) => {
+		const context = await dir.launch();
+		const me = await context.newPage();
+		await me.goto(`${APP_URL}/`);
+		await createProfileWith(me, NAME, { passphrase: PASSPHRASE });
+		const bob = await chatWithBob(me, NAME, browser, 'Bob Dylan', { mine: 'Hello Bob, from the shared computer', his: 'Hello Ada' });
+		await bob.context().close();
+		const rows = await readMetaRows(me);
+		await context.close();
+		const { sealed, others } = stolenMeta(rows);
+		const wraps = passphraseWraps(rows);
+		expect(wraps).toHaveLength(1);
+		const wrap = wraps[0] as PassphraseWrap;
+		expect(filesHolding(dir.path, wrap.wrapped)).not.toEqual([]);
+		// Every byte field is tried as a device wrapping too: a left-over one would open.
+		const targets: ThiefTargets = { deviceWrapped: others.map((o) => o.bytes), passphraseWrapped: [{ bytes: wrap.wrapped, ad: passphraseWrapAd(wrap.params) }], sealed };
+
+		// The thief's schemes fit this profile: with the passphrase, its key opens the wrapping,
+		// and the data key inside opens the profile record. So a key in the files would be found.
+		const [unwrapped] = tryKey(await argon2id(passphraseBytes(PASSPHRASE), wrap.salt, wrap.params), targets);
+		expect(unwrapped?.opened).toBe('passphrase-wrapped data key');
+		const dataKey = (unwrapped as { plaintext: Uint8Array }).plaintext;
+		expect(tryKey(dataKey, targets).map((o) => o.opened)).toEqual(['sealed record']);
+		expect(openRecord(dataKey, sealed)).toMatchObject({ name: NAME });
+
+		const result = scan(dir.path, targets);
+		console.log(`thief scan: ${result.files.length} files, ${result.bytes} bytes, ${result.windows} windows in ${Math.round(result.ms)} ms (${result.files.join(', ')})`);
+		expect(result.finds).toEqual([]);
 	});
 });
