@@ -6,8 +6,8 @@
  * ways, with what Bob sent meanwhile waiting on the relay.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { APP_URL, openChat, send, statusOf } from './support/people.js';
-import { arrives, chatWithBob, createProfileWith, withProfileDir } from './support/persistent-profile.js';
+import { openChat, send, statusOf } from './support/people.js';
+import { arrives, createAndChat, withProfileDir } from './support/persistent-profile.js';
 
 const ADA = 'Ada Lovelace';
 const BOB = 'Bob Dylan';
@@ -27,18 +27,12 @@ async function expectNothingShown(page: Page, when: string): Promise<void> {
 
 test('the next person meets the unlock screen and nothing of the chat; a wrong passphrase is refused, the right one opens it and it continues both ways', async ({ browser }) => {
 	await withProfileDir(async (dir) => {
-		const first = await dir.launch();
-		const ada = await first.newPage();
-		await ada.goto(`${APP_URL}/`);
-		await createProfileWith(ada, ADA, { passphrase: PASSPHRASE });
-		const bob = await chatWithBob(ada, ADA, browser, BOB, BEFORE);
-		await first.close();
+		const { me, bob } = await createAndChat(dir, browser, { name: ADA, passphrase: PASSPHRASE, bob: BOB, texts: BEFORE });
+		await me.context().close();
 		await send(bob, WHILE_CLOSED);
 		await expect(statusOf(bob, WHILE_CLOSED)).toHaveText('sent', { timeout: 30_000 });
 
-		const again = await dir.launch();
-		const next = await again.newPage();
-		await next.goto(`${APP_URL}/`);
+		const next = await dir.openApp();
 		const passphrase = next.getByRole('textbox', { name: 'Passphrase', exact: true });
 		const unlock = next.getByRole('button', { name: 'Unlock' });
 		await expect(passphrase).toBeVisible({ timeout: 30_000 });

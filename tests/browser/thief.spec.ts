@@ -18,11 +18,11 @@ import { sealWith } from '../../src/lib/engine/vault.js';
 import { hkdfSha256 } from '../../src/lib/protocol/crypto/index.js';
 import { argon2id, passphraseBytes, type Argon2Params } from '../../src/lib/engine/argon2.js';
 import { filesHolding, openRecord, passphraseWrapAd, scan, tryKey, type SealedRecord, type ThiefTargets } from './support/disk-thief.js';
-import { chatWithBob, createProfileWith, withProfileDir } from './support/persistent-profile.js';
-import { APP_URL } from './support/people.js';
+import { createAndChat, withProfileDir, type Chatter } from './support/persistent-profile.js';
 import { byteFields, readMetaRows, type ByteField } from './support/raw-indexeddb.js';
 
 const NAME = 'Ada Lovelace';
+const ADA: Chatter = { name: NAME, bob: 'Bob Dylan', texts: { mine: 'Hello Bob, from the shared computer', his: 'Hello Ada' } };
 
 /** The sealed profile record and every other byte field of the `meta` table (`rows` from readMetaRows). */
 function stolenMeta(rows: readonly Record<string, unknown>[]): { sealed: SealedRecord; others: ByteField[] } {
@@ -73,14 +73,10 @@ test('the thief finds keys planted at any byte offset, in any file below the Ind
 
 test('control, without a passphrase: a copy of the files opens the data key and the profile (the documented weakness)', async ({ browser }) => {
 	await withProfileDir(async (dir) => {
-		const context = await dir.launch();
-		const me = await context.newPage();
-		await me.goto(`${APP_URL}/`);
-		await createProfileWith(me, NAME);
-		const bob = await chatWithBob(me, NAME, browser, 'Bob Dylan', { mine: 'Hello Bob, from the shared computer', his: 'Hello Ada' });
+		const { me, bob } = await createAndChat(dir, browser, ADA);
 		await bob.context().close();
 		const { sealed, others } = stolenMeta(await readMetaRows(me));
-		await context.close();
+		await me.context().close();
 		// What was read through the page is in the files the thief copies.
 		expect(filesHolding(dir.path, sealed.bytes)).not.toEqual([]);
 
@@ -118,14 +114,10 @@ function passphraseWraps(rows: readonly Record<string, unknown>[]): PassphraseWr
 
 test('with a passphrase: no 32-byte window of the files opens the data key, and none is the data key', async ({ browser }) => {
 	await withProfileDir(async (dir) => {
-		const context = await dir.launch();
-		const me = await context.newPage();
-		await me.goto(`${APP_URL}/`);
-		await createProfileWith(me, NAME, { passphrase: PASSPHRASE });
-		const bob = await chatWithBob(me, NAME, browser, 'Bob Dylan', { mine: 'Hello Bob, from the shared computer', his: 'Hello Ada' });
+		const { me, bob } = await createAndChat(dir, browser, { ...ADA, passphrase: PASSPHRASE });
 		await bob.context().close();
 		const rows = await readMetaRows(me);
-		await context.close();
+		await me.context().close();
 		const { sealed, others } = stolenMeta(rows);
 		const wraps = passphraseWraps(rows);
 		expect(wraps).toHaveLength(1);

@@ -3,32 +3,37 @@
  * is left behind when the browser closes: the file thief and the next person at a shared computer.
  *
  * Guarantees: `withProfileDir` removes the folder whatever the test did, after the contexts the
- * test opened through `launch` are closed.
+ * test opened through `openApp` are closed.
  */
 import { chromium, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, findChromium } from '../../support/chromium.js';
-import { invite, openChat, send, messageItem } from './people.js';
+import { APP_URL, invite, messageItem, openChat, send } from './people.js';
 
 export interface ProfileDir {
 	readonly path: string;
-	/** Starts Chromium on this user-data-dir (one at a time: Chromium locks the folder). */
-	launch(): Promise<BrowserContext>;
+	/** Starts Chromium on this user-data-dir with a page at the app's start page (one Chromium at a time: it locks the folder). */
+	openApp(): Promise<Page>;
 }
 
 /** Runs `fn` with a fresh user-data-dir; closes what it launched and removes the folder afterwards. */
 export async function withProfileDir<T>(fn: (dir: ProfileDir) => Promise<T>): Promise<T> {
 	const path = mkdtempSync(join(tmpdir(), 'parley-profile-'));
 	const launched: BrowserContext[] = [];
+	const launch = async () => {
+		const context = await chromium.launchPersistentContext(path, { executablePath: findChromium(), args: CHROMIUM_ARGS });
+		launched.push(context);
+		return context;
+	};
 	try {
 		return await fn({
 			path,
-			async launch() {
-				const context = await chromium.launchPersistentContext(path, { executablePath: findChromium(), args: CHROMIUM_ARGS });
-				launched.push(context);
-				return context;
+			async openApp() {
+				const page = await (await launch()).newPage();
+				await page.goto(`${APP_URL}/`);
+				return page;
 			}
 		});
 	} finally {
@@ -75,4 +80,18 @@ export async function chatWithBob(me: Page, myName: string, browser: Browser, bo
 	await send(bob, texts.his);
 	await arrives(me, texts.his);
 	return bob;
+}
+
+export interface Chatter {
+	readonly name: string;
+	readonly passphrase?: string;
+	readonly bob: string;
+	readonly texts: { readonly mine: string; readonly his: string };
+}
+
+/** In Chromium on `dir`: creates `who`'s profile, then chats with a new Bob in `browser` (chatWithBob). */
+export async function createAndChat(dir: ProfileDir, browser: Browser, who: Chatter): Promise<{ me: Page; bob: Page }> {
+	const me = await dir.openApp();
+	await createProfileWith(me, who.name, who.passphrase ? { passphrase: who.passphrase } : {});
+	return { me, bob: await chatWithBob(me, who.name, browser, who.bob, who.texts) };
 }
