@@ -2,20 +2,15 @@
  * Argon2id benchmark (issue 9): the time of one passphrase derivation in this machine's Chromium,
  * in a module Worker served with the relay's own headers (its CSP included), as the engine runs
  * it. Parley's wrapper (hash-wasm, WebAssembly) at the chosen PASSPHRASE_PARAMS and at the other
- * 64 MiB candidates, against @noble/hashes' pure-JS argon2id at the same parameters, same run.
+ * candidates (64 MiB with t = 1–4, then more passes or more memory), against @noble/hashes'
+ * pure-JS argon2id at the same parameters, same run.
  * It also checks the CSP: the same worker under the policy without 'wasm-unsafe-eval' must fail.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
-import { build } from 'vite';
 import { PASSPHRASE_PARAMS, type Argon2Params } from '../src/lib/engine/argon2.js';
-import { ASSET_CSP, staticFiles } from '../src/relay/static-files.js';
+import { ASSET_CSP } from '../src/relay/static-files.js';
+import { buildArgon2Worker, runInWorker, serve, type Job, type Reply } from '../tests/support/argon2-harness.js';
 import { CHROMIUM_ARGS, findChromium } from '../tests/support/chromium.js';
-import type { Job, Reply } from './argon2/worker.js';
 import { printTable } from './lib/measure.js';
 
 const ROUNDS = Number(process.env.ARGON2_ROUNDS ?? 5);
@@ -37,40 +32,6 @@ const CANDIDATES: Argon2Params[] = [
 ].map(([mib, iterations]) => ({ memoryKiB: (mib as number) * 1024, iterations: iterations as number, parallelism: 1 }));
 const WITHOUT_WASM_CSP = ASSET_CSP.replace(" 'wasm-unsafe-eval'", '');
 
-/** Serves `dir` as the relay does; with `csp`, that policy instead of the relay's for every response. */
-function serve(dir: string, csp?: string): Promise<{ url: string; close: () => void }> {
-	const files = staticFiles(dir);
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		if (csp) {
-			const writeHead = res.writeHead.bind(res) as (status: number, headers: Record<string, unknown>) => ServerResponse;
-			res.writeHead = ((status: number, headers: Record<string, unknown>) => writeHead(status, { ...headers, 'content-security-policy': csp })) as typeof res.writeHead;
-		}
-		files(req, res);
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => server.close() }))
-	);
-}
-
-/** Runs `jobs` one after the other in one module worker of `page`. */
-function runInWorker(page: Page, jobs: Job[]): Promise<Reply[]> {
-	return page.evaluate(async (jobs) => {
-		const worker = new Worker('/worker.js', { type: 'module' });
-		const replies: Reply[] = [];
-		for (const job of jobs) {
-			replies.push(
-				await new Promise<Reply>((resolve) => {
-					worker.onmessage = (e: MessageEvent<Reply>) => resolve(e.data);
-					worker.onerror = (e) => resolve({ error: e.message || 'the worker failed to load' });
-					worker.postMessage(job);
-				})
-			);
-		}
-		worker.terminate();
-		return replies;
-	}, jobs);
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const label = (p: Argon2Params) => `m = ${p.memoryKiB / 1024} MiB, t = ${p.iterations}, p = ${p.parallelism}`;
 const isChosen = (p: Argon2Params) => p.memoryKiB === PASSPHRASE_PARAMS.memoryKiB && p.iterations === PASSPHRASE_PARAMS.iterations && p.parallelism === PASSPHRASE_PARAMS.parallelism;
@@ -87,13 +48,7 @@ async function timings(page: Page, impl: Job['impl'], params: Argon2Params, roun
 export async function argon2Benchmark(): Promise<void> {
 	const executablePath = findChromium();
 	if (!executablePath) throw new Error('No Chromium found (tests/support/chromium.ts says how to install one).');
-	const dir = mkdtempSync(join(tmpdir(), 'parley-argon2-'));
-	await build({
-		configFile: false,
-		logLevel: 'silent',
-		build: { outDir: dir, emptyOutDir: false, minify: true, lib: { entry: 'bench/argon2/worker.ts', formats: ['es'], fileName: () => 'worker.js' } }
-	});
-	writeFileSync(join(dir, 'index.html'), '<!doctype html><title>argon2 bench</title>');
+	const { dir, remove } = await buildArgon2Worker();
 	const relay = await serve(dir);
 	const strict = await serve(dir, WITHOUT_WASM_CSP);
 	const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -118,6 +73,6 @@ export async function argon2Benchmark(): Promise<void> {
 		await browser.close();
 		relay.close();
 		strict.close();
-		rmSync(dir, { recursive: true, force: true });
+		remove();
 	}
 }

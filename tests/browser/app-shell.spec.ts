@@ -45,7 +45,7 @@ test('the page and its worker script arrive with the security headers, compresse
 		expect(headers['permissions-policy'], what).toContain('camera=()');
 		expect(headers['content-encoding'], what).toBe('br');
 	}
-	expect((await navigation!.allHeaders())['content-security-policy']).toMatch(/script-src 'self' 'sha256-/);
+	expect((await navigation!.allHeaders())['content-security-policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
 	await page.getByRole('textbox', { name: 'Display name' }).fill('Under CSP');
 	await page.getByRole('button', { name: 'Create profile' }).click();
 	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 30_000 });

@@ -9,8 +9,8 @@
  * §3.2), so this module has none either: bind context in the AEAD that uses the key instead.
  *
  * Not this module's concern: where salts and parameters are stored, and what the key wraps.
- * hash-wasm's 64 MiB of working memory is left to the garbage collector (it cannot be wiped from
- * here); the caller wipes the key it gets.
+ * hash-wasm's working memory (PASSPHRASE_PARAMS: 128 MiB) is left to the garbage collector (it
+ * cannot be wiped from here); the caller wipes the key it gets.
  */
 import { argon2id as hashWasmArgon2id } from 'hash-wasm';
 import { ByteReader, concatBytes, u32be, utf8 } from '../protocol/bytes.js';
@@ -24,12 +24,13 @@ export interface Argon2Params {
 
 /**
  * The parameters new wrappings and export files use: 128 MiB, 2 passes, one lane. RFC 9106 §4
- * prefers memory over passes (memory is what makes each guess expensive on an attacker's GPU), and
- * its second recommended option, 64 MiB with t = 3, took only about 0.27 s here. Measured in this
- * machine's Chromium in a module Worker (`npm run bench -- argon2`): 128 MiB with t = 2 took about
- * 0.56 s, inside the 0.5–1 s a person waits at unlock; 64 MiB needed t = 6 for as long, which is
- * more computation for less memory. One lane because hash-wasm computes lanes one after the
- * other: more lanes would cost us the same time while an attacker with threads gains from them.
+ * prefers memory over passes (memory is what makes each guess expensive on an attacker's GPU);
+ * this is twice the memory of its second recommended option (64 MiB, t = 3) and more work.
+ * Measured in this machine's Chromium in a module Worker (`npm run bench -- argon2`, three runs on
+ * the shared 2-core machine): 0.40–0.56 s per derivation (0.87 s at load 7), inside the 0.5–1 s a person waits at
+ * unlock; 64 MiB with t = 3 took 0.27–0.33 s, and 64 MiB needed t = 6 (0.48–0.75 s) for as long:
+ * more computation for half the memory. One lane because hash-wasm computes lanes one after the
+ * other: more would cost us the same time while an attacker with threads gains from them.
  */
 export const PASSPHRASE_PARAMS: Argon2Params = { memoryKiB: 128 * 1024, iterations: 2, parallelism: 1 };
 
@@ -85,9 +86,11 @@ export async function argon2id(password: Uint8Array, salt: Uint8Array, params: A
 			hashLength: length,
 			outputType: 'binary'
 		});
-	} catch {
-		// Within checkParams' bounds the one failure left is the browser refusing the memory.
-		throw new EngineError('storage', 'This device could not spare the memory the passphrase needs. Close other tabs and try again.');
+	} catch (e) {
+		// Inputs are checked above; what is left is the browser refusing the memory (RangeError from
+		// WebAssembly.Memory.grow) or WebAssembly itself (a CSP without 'wasm-unsafe-eval').
+		if (e instanceof RangeError) throw new EngineError('storage', 'This device could not spare the memory the passphrase needs. Close other tabs and try again.');
+		throw new EngineError('storage', 'This browser refused to run the passphrase key derivation (WebAssembly).');
 	}
 }
 

@@ -198,7 +198,7 @@ export class Engine implements EngineApi {
 	async #tryKeyring(store: Store, secret: UnlockSecret): Promise<Uint8Array> {
 		const { failures, at } = await store.unlockFailures();
 		const wait = at + unlockDelayMs(failures) - this.#now();
-		if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`);
+		if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`, wait);
 		try {
 			const dataKey = await openKeyring(this.#keyring as Keyring, secret);
 			if (failures > 0) await store.setUnlockFailures(0, 0);
@@ -206,7 +206,8 @@ export class Engine implements EngineApi {
 		} catch (e) {
 			if (!(e instanceof EngineError && e.kind === 'wrong-secret')) throw e;
 			await store.setUnlockFailures(failures + 1, this.#now());
-			throw new EngineError('wrong-secret', `${e.message} You can try again in ${Math.ceil(unlockDelayMs(failures + 1) / 1000)} s.`);
+			const delay = unlockDelayMs(failures + 1);
+			throw new EngineError('wrong-secret', `${e.message} You can try again in ${Math.ceil(delay / 1000)} s.`, delay);
 		}
 	}
 

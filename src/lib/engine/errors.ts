@@ -41,7 +41,9 @@ export type EngineErrorKind =
 export class EngineError extends Error {
 	constructor(
 		readonly kind: EngineErrorKind,
-		message: string
+		message: string,
+		/** For 'wrong-secret': how long until the next attempt is allowed, ms (the message says it in words). */
+		readonly retryAfterMs?: number
 	) {
 		super(message);
 		this.name = 'EngineError';

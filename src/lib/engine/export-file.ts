@@ -17,7 +17,7 @@ import { decode, encode } from 'cborg';
 import { ByteReader, concatBytes, equalBytes, wipe } from '../protocol/bytes.js';
 import { hkdfSha256, hmacSha256, sha256, xchachaOpen, xchachaSeal } from '../protocol/crypto/index.js';
 import { systemRandom, type RandomSource } from '../protocol/random.js';
-import { checkNewPassphrase, encodeParams, passphraseKey, PASSPHRASE_PARAMS, readParams, SALT_LENGTH, type Argon2Params } from './argon2.js';
+import { checkNewPassphrase, encodeParams, PARAMS_LENGTH, passphraseKey, PASSPHRASE_PARAMS, readParams, SALT_LENGTH, type Argon2Params } from './argon2.js';
 import { EXPORT_MAGIC, INFO_EXPORT_SEAL, LABEL_EXPORT_CHECK } from './constants.js';
 import { EngineError } from './errors.js';
 
@@ -38,7 +38,7 @@ const DIGEST_LENGTH = 16;
 const TAG_LENGTH = 16;
 const DATA_KEY_LENGTH = 32;
 /** magic ‖ version ‖ params ‖ salt ‖ nonce ‖ key check: what the header digest covers. */
-const CHECKED_LENGTH = EXPORT_MAGIC.length + 1 + 12 + SALT_LENGTH + NONCE_LENGTH + CHECK_LENGTH;
+const CHECKED_LENGTH = EXPORT_MAGIC.length + 1 + PARAMS_LENGTH + SALT_LENGTH + NONCE_LENGTH + CHECK_LENGTH;
 /** The whole header, the AEAD's associated data: 97 bytes. */
 export const HEADER_LENGTH = CHECKED_LENGTH + DIGEST_LENGTH;
 const CONTENT_KEYS = ['dataKey', 'exportedAt', 'tables'];

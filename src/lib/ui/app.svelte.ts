@@ -2,12 +2,21 @@
  * The page's state: which screen shows, the profile, the chat list, and the engine remote.
  * One instance (`app`), Svelte 5 runes in a class (STYLE.md 13). The hash is the router: every
  * screen has a `#/…` address, so a link like `#/join/…` opens the app straight into "connect?".
+ *
+ * Guarantees: the page follows the engine's state (`new`, `locked`, `open`, `moved`); whenever it
+ * leaves `open` it drops everything it held of the profile (names, texts, pages, relays, notices)
+ * and answers that arrive later for the old session are thrown away. A keep-nothing session has
+ * its farewell requests (sealed queue deletes, nothing a person could read) ready in memory, open
+ * or locked, and sends them as the page goes away.
  */
 import { tick } from 'svelte';
-import type { ChatSummary, ConversationPage, ProfileView, RelayView } from '$lib/engine/api.js';
+import type { ChatSummary, ConversationPage, CreateOptions, EngineState, FarewellRequest, Policy, ProfileView, RelayView, UnlockSecret } from '$lib/engine/api.js';
+import { DEFAULT_POLICY } from '$lib/engine/constants.js';
 import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
-import { acquireEngine, handOver, listen, listenForHandOver, type EngineRemote } from './engine-client.js';
+import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type EngineRemote } from './engine-client.js';
+import { trackIdle } from './idle-tracker.js';
+import { theme } from './theme.svelte.js';
 
 export type Route =
 	| { readonly name: 'home' }
@@ -33,7 +42,13 @@ export function markOnce(name: string): void {
 	if (performance.getEntriesByName(name).length === 0) void tick().then(() => performance.mark(name));
 }
 
-export type Phase = 'loading' | 'waiting' | 'welcome' | 'ready' | 'failed';
+export type Phase = 'loading' | 'waiting' | 'welcome' | 'locked' | 'moved' | 'ready' | 'failed';
+
+/** A refused unlock: the engine's message, and when the next attempt is allowed (ms). */
+export interface UnlockRefusal {
+	readonly message: string;
+	readonly until: number;
+}
 
 class App {
 	phase = $state<Phase>('loading');
@@ -53,6 +68,21 @@ class App {
 	#engine: EngineRemote | null = null;
 	/** This tab waits for the engine: true when it passed its invitation link to the tab that has it. */
 	handedOver = $state(false);
+	/** What whoever serves the app decided (config.json). */
+	policy = $state<Policy>(DEFAULT_POLICY);
+	/** The locked profile's unlock options (phase `locked`). */
+	locked = $state<Extract<EngineState, { state: 'locked' }> | null>(null);
+	/** When the profile was moved to another browser (phase `moved`), ms. */
+	movedAt = $state(0);
+	/** The last unlock the engine refused (phase `locked`). */
+	unlockRefusal = $state<UnlockRefusal | null>(null);
+	/** Idle minutes before the profile locks itself (or a keep-nothing session without a passphrase ends); 0: never. */
+	lockMinutes = $state(0);
+	/** Bumped each time the page leaves a session: answers for an older session are dropped. */
+	#session = 0;
+	#stopIdle: (() => void) | null = null;
+	/** A keep-nothing session's sealed queue deletes, fetched ahead: pagehide cannot wait for the worker. */
+	#farewell: readonly FarewellRequest[] = [];
 
 	get engine(): EngineRemote {
 		if (!this.#engine) throw new EngineError('locked', 'The profile is not open yet.');
@@ -69,28 +99,156 @@ class App {
 		window.addEventListener('offline', () => (this.online = false));
 		window.addEventListener('online', () => {
 			this.online = true;
-			void this.#engine?.reconnect();
+			if (this.phase === 'ready') void this.#engine?.reconnect();
+		});
+		window.addEventListener('pagehide', (e) => {
+			if (!e.persisted) sendFarewell(this.#farewell);
 		});
 		try {
 			// The worker loads while config.json is fetched.
 			const [config, engine] = await Promise.all([loadConfig(), acquireEngine(() => this.#wait())]);
+			this.policy = config.policy;
 			listenForHandOver((hash) => this.go(hash));
 			this.#engine = engine;
 			performance.mark('parley:unlock');
 			const listening = listen(engine, (c) => {
+				if (this.phase !== 'ready') return;
 				this.pushed = c.page ?? null;
 				this.changes++;
 				void this.refresh();
+				void this.#fetchFarewell();
 			});
 			const state = await engine.start(config);
-			this.profile = state.state === 'open' ? state.profile : null;
 			await listening;
-			this.phase = this.profile ? 'ready' : 'welcome';
-			await this.refresh();
+			await this.#show(state);
 		} catch (e) {
-			this.phase = 'failed';
-			this.failure = e instanceof Error ? e.message : 'Parley could not start.';
+			this.#fail(e);
 		}
+	}
+
+	/**
+	 * Moves the page to `state` (after lock, delete, import or export): first drops everything the
+	 * page holds of the profile and goes back to the start address, then shows the state's screen.
+	 */
+	async enter(state: EngineState): Promise<void> {
+		this.#leave();
+		await this.#show(state);
+	}
+
+	/** Locks the profile: the page forgets it at once, then the engine drops its keys. */
+	lock(): Promise<void> {
+		return this.#leaveFor(() => this.engine.lock());
+	}
+
+	/** Ends the session for good: the engine deletes the profile (and its queues), then the fresh start page. */
+	endSession(): Promise<void> {
+		return this.#leaveFor(() => this.engine.deleteProfile());
+	}
+
+	/** Forgets the session in the page at once (its views unmount), then shows the state the engine moves to. */
+	async #leaveFor(next: () => Promise<EngineState>): Promise<void> {
+		this.#leave();
+		try {
+			await tick();
+			await this.#show(await next());
+		} catch (e) {
+			this.#fail(e);
+		}
+	}
+
+	/** Opens the locked profile; a wrong secret is kept in `unlockRefusal` (with its wait). Resolves true when open. */
+	async unlock(secret: UnlockSecret): Promise<boolean> {
+		this.unlockRefusal = null;
+		try {
+			const profile = await this.engine.unlock(secret);
+			await this.#show({ state: 'open', profile });
+			return true;
+		} catch (e) {
+			const message = e instanceof Error ? e.message : 'The profile could not be opened.';
+			const wait = e instanceof EngineError ? (e.retryAfterMs ?? 0) : 0;
+			this.unlockRefusal = { message, until: Date.now() + wait };
+			return false;
+		}
+	}
+
+	/** The person chose how long until auto-lock. */
+	async setLockMinutes(minutes: number): Promise<void> {
+		await this.run(async () => {
+			await this.engine.setLockSettings({ autoLockMinutes: minutes });
+			this.lockMinutes = minutes;
+			this.#watchIdle();
+		});
+	}
+
+	/** The profile can be locked: something other than this browser's own key opens it. */
+	get canLock(): boolean {
+		return !!this.profile && (this.profile.passphrase || this.profile.passkey);
+	}
+
+	/** Nothing is kept on this device: the host forces it, or this profile (open or locked) is a keep-nothing one. */
+	get keepNothing(): boolean {
+		return this.policy.keepNothing === 'always' || !!this.profile?.keepNothing || !!this.locked?.keepNothing;
+	}
+
+	/** Drops everything the page shows of the profile and goes back to the start address. */
+	#leave(): void {
+		this.#session++;
+		this.#stopIdle?.();
+		this.#stopIdle = null;
+		this.phase = 'loading';
+		this.profile = null;
+		this.locked = null;
+		this.chats = [];
+		this.relays = [];
+		this.pushed = null;
+		this.notice = null;
+		this.unlockRefusal = null;
+		history.replaceState(null, '', `${location.pathname}${location.search}`);
+		this.route = { name: 'home' };
+	}
+
+	async #show(state: EngineState): Promise<void> {
+		this.profile = state.state === 'open' ? state.profile : null;
+		this.locked = state.state === 'locked' ? state : null;
+		this.movedAt = state.state === 'moved' ? state.at : 0;
+		// A locked keep-nothing session still ends when its tab closes: its farewell stays ready.
+		if (state.state === 'new' || state.state === 'moved') this.#farewell = [];
+		theme.persist = !this.keepNothing;
+		if (state.state === 'new') this.phase = 'welcome';
+		else if (state.state === 'locked') this.phase = 'locked';
+		else if (state.state === 'moved') this.phase = 'moved';
+		else await this.#open();
+	}
+
+	async #open(): Promise<void> {
+		this.notice = null;
+		this.phase = 'ready';
+		const session = this.#session;
+		const [{ autoLockMinutes }] = await Promise.all([this.engine.lockSettings(), this.refresh(), this.#fetchFarewell()]);
+		if (session !== this.#session) return;
+		this.lockMinutes = autoLockMinutes;
+		this.#watchIdle();
+	}
+
+	/** (Re)starts the idle timer: past it, a lockable profile locks, a keep-nothing one without a lock ends. */
+	#watchIdle(): void {
+		this.#stopIdle?.();
+		this.#stopIdle = null;
+		if (this.lockMinutes === 0 || this.phase !== 'ready') return;
+		if (this.canLock) this.#stopIdle = trackIdle(this.lockMinutes, () => void this.lock());
+		else if (this.profile?.keepNothing) this.#stopIdle = trackIdle(this.lockMinutes, () => void this.endSession());
+	}
+
+	async #fetchFarewell(): Promise<void> {
+		if (!this.#engine || !this.profile?.keepNothing) return;
+		const session = this.#session;
+		const requests = await this.#engine.farewell();
+		if (session === this.#session) this.#farewell = requests;
+	}
+
+	#fail(e: unknown): void {
+		this.phase = 'failed';
+		this.failure = e instanceof Error ? e.message : 'Parley could not start.';
 	}
 
 	/**
@@ -109,17 +267,16 @@ class App {
 		if (this.route.name === 'join') this.handedOver = handOver(new URL(this.route.link).hash);
 	}
 
-	async createProfile(name: string): Promise<void> {
-		await this.run(async () => {
-			this.profile = await this.engine.createProfile(name);
-			this.phase = 'ready';
-			await this.refresh();
-		});
+	async createProfile(name: string, options: CreateOptions): Promise<boolean> {
+		return this.run(async () => this.#show({ state: 'open', profile: await this.engine.createProfile(name, options) }));
 	}
 
 	async refresh(): Promise<void> {
 		if (!this.#engine || !this.profile) return;
-		[this.chats, this.relays] = await Promise.all([this.#engine.chats(), this.#engine.relays()]);
+		const session = this.#session;
+		const [chats, relays] = await Promise.all([this.#engine.chats(), this.#engine.relays()]);
+		if (session !== this.#session) return;
+		[this.chats, this.relays] = [chats, relays];
 		if (this.chats.length > 0) markOnce('parley:chats');
 	}
 

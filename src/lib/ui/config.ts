@@ -3,7 +3,8 @@
  * configuration. `"same-origin"` in `relays` names the relay that serves this app; its key comes
  * from that relay's `/relay-key`, and is pinned on first use (in this origin's localStorage): a
  * later, different key is refused with a plain warning, since it means either an attacker in the
- * middle or a reinstalled server, and the page cannot tell which.
+ * middle or a reinstalled server, and the page cannot tell which. When the policy forces
+ * keep-nothing sessions, nothing is written: a pin kept earlier is still checked, a new one is not kept.
  */
 import type { EngineConfig, Policy } from '$lib/engine/api.js';
 import { DEFAULT_POLICY } from '$lib/engine/constants.js';
@@ -42,9 +43,10 @@ export async function loadConfig(): Promise<EngineConfig> {
 	if (!Array.isArray(file.relays) || file.relays.length === 0 || !file.relays.every((r) => typeof r === 'string')) {
 		throw new ConfigError('config.json must list at least one relay under "relays".');
 	}
+	const policy = readPolicy(file);
 	const relays: string[] = [];
-	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? await relayKey : r);
-	return { relays, appUrl: `${location.origin}${location.pathname}`, policy: readPolicy(file) };
+	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? sameOriginAddress(pin(await relayKey, policy.keepNothing === 'optional')) : r);
+	return { relays, appUrl: `${location.origin}${location.pathname}`, policy };
 }
 
 /** The kiosk policy fields of config.json (README "Self-hosting"); a wrong value is refused, not ignored. */
@@ -58,18 +60,26 @@ export function readPolicy(file: ConfigFile): Policy {
 	return { keepNothing, autoLockMinutes, allowExport };
 }
 
+/** The key this server's relay shows at `/relay-key`. */
 async function sameOriginRelay(): Promise<string> {
-	let key: string;
 	try {
 		const res = await fetch('./relay-key', { cache: 'no-cache' });
 		if (!res.ok) throw new Error(String(res.status));
-		key = (await res.text()).trim();
+		return (await res.text()).trim();
 	} catch {
 		throw new ConfigError('config.json names "same-origin", but this server does not run a relay (no /relay-key).');
 	}
+}
+
+/** Checks `key` against the pinned one; with no pin yet, pins it if `keep` (a public key: the same for every visitor). */
+function pin(key: string, keep: boolean): string {
 	const pinned = localStorage.getItem(PINNED_KEY);
-	if (pinned === null) localStorage.setItem(PINNED_KEY, key);
-	else if (pinned !== key) throw new ConfigError(RELAY_KEY_CHANGED);
+	if (pinned === null && keep) localStorage.setItem(PINNED_KEY, key);
+	else if (pinned !== null && pinned !== key) throw new ConfigError(RELAY_KEY_CHANGED);
+	return key;
+}
+
+function sameOriginAddress(key: string): string {
 	const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 	return `${scheme}://${location.hostname}${location.port ? `:${location.port}` : ''}/#${key}`;
 }

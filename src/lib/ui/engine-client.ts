@@ -5,7 +5,7 @@
  * a waiting tab is handed to the engine's tab over a BroadcastChannel.
  */
 import { proxy, wrap, type Remote } from 'comlink';
-import type { EngineApi, EngineChange } from '$lib/engine/api.js';
+import type { EngineApi, EngineChange, FarewellRequest } from '$lib/engine/api.js';
 import { EngineError, NEEDS_SECURE_CONNECTION } from '$lib/engine/errors.js';
 import { installRpcErrors } from '$lib/engine/rpc.js';
 
@@ -60,4 +60,12 @@ export function acquireEngine(onWaiting: () => void): Promise<EngineRemote> {
 
 export function listen(engine: EngineRemote, listener: (c: EngineChange) => void): Promise<void> {
 	return engine.onChange(proxy(listener));
+}
+
+/**
+ * Sends a keep-nothing session's farewell (its queues' sealed deletes) as the page goes away:
+ * `keepalive` lets each request outlive the page, and nothing here waits for an answer.
+ */
+export function sendFarewell(requests: readonly FarewellRequest[]): void {
+	for (const { url, body } of requests) void fetch(url, { method: 'POST', body: new Uint8Array(body), keepalive: true }).catch(() => {});
 }

@@ -7,18 +7,30 @@ import { APP_PORT } from '../playwright.config.js';
 
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 
+/** What a person chooses at creation besides the name (Welcome.svelte). */
+export interface ProfileChoices {
+	readonly passphrase?: string;
+	readonly keepNothing?: boolean;
+}
+
 /** A new browser context (a new person, with empty storage) on the app. */
-export async function newPerson(browser: Browser, name: string, url = `${APP_URL}/`): Promise<Page> {
+export async function newPerson(browser: Browser, name: string, url = `${APP_URL}/`, choices: ProfileChoices = {}): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();
 	await page.goto(url);
-	await createProfile(page, name);
+	await createProfile(page, name, choices);
 	return page;
 }
 
-export async function createProfile(page: Page, name: string): Promise<void> {
+export async function createProfile(page: Page, name: string, { passphrase, keepNothing }: ProfileChoices = {}): Promise<void> {
 	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+	if (keepNothing) await page.getByRole('checkbox', { name: 'Keep nothing on this device' }).check();
+	if (passphrase) {
+		await page.getByRole('textbox', { name: 'Passphrase' }).fill(passphrase);
+		await page.getByRole('textbox', { name: 'Type it again' }).fill(passphrase);
+	}
 	await page.getByRole('button', { name: 'Create profile' }).click();
-	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
+	// With a passphrase, the key derivation (Argon2id) takes about a second.
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 20_000 });
 }
 
 /**

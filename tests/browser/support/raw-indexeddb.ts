@@ -9,7 +9,7 @@ import type { Page } from '@playwright/test';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
 
 /** The test relay's database (playwright.config.ts runs the relay with `--data test-results/relay-data`). */
-const RELAY_DB = new URL('../../../test-results/relay-data/relay.sqlite', import.meta.url);
+export const RELAY_DB = new URL('../../../test-results/relay-data/relay.sqlite', import.meta.url);
 
 /**
  * Raw relay ids and queue public keys from the test relay's database (every queue, and the ids

@@ -73,10 +73,10 @@ describe('lock', () => {
 		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'while you were away' && m.status === 'sent'));
 		expect((await relay.relay.stats()).pendingMessages).toBe(pending + 1);
 
-		await expect(alice.unlock({ passphrase: 'wrong' })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('try again in 1 s') });
+		await expect(alice.unlock({ passphrase: 'wrong' })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('try again in 1 s'), retryAfterMs: 1000 });
 		await expect(alice.unlock({ passphrase: PASS })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('wait') });
 		t.advance(1000);
-		await expect(alice.unlock({ passphrase: 'wrong again' })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('try again in 2 s') });
+		await expect(alice.unlock({ passphrase: 'wrong again' })).rejects.toMatchObject({ kind: 'wrong-secret', message: expect.stringContaining('try again in 2 s'), retryAfterMs: 2000 });
 		t.advance(2000);
 		expect(await alice.unlock({ passphrase: PASS })).toMatchObject({ name: 'Alice', passphrase: true, keepNothing: false });
 		const page = await until(() => alice.conversation(aId), (p) => texts(p.messages, false).includes('while you were away'));

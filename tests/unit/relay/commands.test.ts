@@ -260,7 +260,7 @@ describe('relay commands (§7.2, §7.3)', () => {
 });
 
 describe('sealed sends (§7.6)', () => {
-	it('takes a SEND under the relay static key and refuses every other command with SYNTAX, even well authenticated', async () => {
+	it('takes a SEND and a DEL under the relay static key and refuses every other command with SYNTAX, even well authenticated', async () => {
 		const r = relay();
 		const q = await securedQueue(r);
 		expect(await r.sealed(send(q.senderId), q.sender)).toEqual(OK);
@@ -270,11 +270,13 @@ describe('sealed sends (§7.6)', () => {
 		const refused: Unsigned[] = [
 			{ type: 'NEW', recipientKey: recipient.publicKey, recipientDhKey: generateDhKeyPair(systemRandom).publicKey },
 			{ type: 'SUB', recipientId: q.recipientId },
-			{ type: 'DEL', recipientId: q.recipientId },
 			{ type: 'SKEY', senderId: q.senderId, senderKey: q.sender.publicKey }
 		];
 		for (const c of refused) expect(await r.sealed(c, c.type === 'NEW' ? recipient : c.type === 'SKEY' ? q.sender : q.recipient), c.type).toBe('SYNTAX');
 		expect(await r.store.stats()).toEqual({ queues: 1, pendingMessages: 1 });
+		expect(await r.sealed({ type: 'DEL', recipientId: q.recipientId }, q.sender)).toBe('AUTH');
+		expect(await r.sealed({ type: 'DEL', recipientId: q.recipientId }, q.recipient)).toEqual(OK);
+		expect(await r.store.stats()).toEqual({ queues: 0, pendingMessages: 0 });
 	});
 });
 

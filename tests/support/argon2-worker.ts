@@ -1,6 +1,7 @@
 /**
- * The Argon2id benchmark's module worker (bench/argon2.ts): one derivation per message, timed in
- * the worker as the engine's would be, with Parley's wrapper (hash-wasm) or @noble/hashes.
+ * A module worker that runs one Argon2id derivation per message, timed in the worker as the
+ * engine's would be, with Parley's wrapper (hash-wasm, WebAssembly) or @noble/hashes (pure JS).
+ * Built and served by argon2-harness.ts for the Argon2id benchmark and the worker CSP test.
  */
 import { argon2id as nobleArgon2id } from '@noble/hashes/argon2.js';
 import { argon2id, type Argon2Params } from '../../src/lib/engine/argon2.js';

@@ -1,0 +1,51 @@
+/**
+ * Two people who chat, for the tests of what happens to a profile afterwards (wipe, export and
+ * import): `a` invites, `b` answers in a new browser context, and both have exchanged a message.
+ * Also the test relay's queues, read from its SQLite database as the at-rest tests do.
+ */
+import Database from 'better-sqlite3';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { bodies, createProfile, invite, newPerson, openChat, send } from './people.js';
+import { RELAY_DB } from './raw-indexeddb.js';
+
+export interface Pair {
+	readonly a: Page;
+	readonly b: Page;
+	/** The invitation `a` made: it names the queue `a` receives on. */
+	readonly link: string;
+}
+
+/** `aName` and `bName` connect through an invitation and each sends one message the other receives. */
+export async function chattingPair(browser: Browser, aName: string, bName: string): Promise<Pair> {
+	const a = await newPerson(browser, aName);
+	const link = await invite(a);
+	const b = await (await browser.newContext()).newPage();
+	await b.goto(link);
+	await createProfile(b, bName);
+	await b.getByRole('button', { name: 'Connect' }).click();
+	await expect(a.getByRole('status').filter({ hasText: `${bName} connected` })).toBeVisible({ timeout: 30_000 });
+	await openChat(a, bName);
+	await exchange(a, b, `${aName} says hello`, `${bName} answers`);
+	return { a, b, link };
+}
+
+/** `x` and `y` (each with their chat open) send one message each; both arrive. */
+export async function exchange(x: Page, y: Page, fromX: string, fromY: string): Promise<void> {
+	await send(x, fromX);
+	await expect.poll(async () => (await bodies(y)).theirs, { timeout: 30_000 }).toContain(fromX);
+	await send(y, fromY);
+	await expect.poll(async () => (await bodies(x)).theirs, { timeout: 30_000 }).toContain(fromY);
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/** Every queue on the test relay, by recipient id and sender id (hex). */
+export function relayQueues(): { recipient: string; sender: string }[] {
+	const db = new Database(RELAY_DB.pathname, { readonly: true, fileMustExist: true });
+	try {
+		const rows = db.prepare('SELECT recipient_id, sender_id FROM queues').all() as { recipient_id: Uint8Array; sender_id: Uint8Array }[];
+		return rows.map((r) => ({ recipient: hex(r.recipient_id), sender: hex(r.sender_id) }));
+	} finally {
+		db.close();
+	}
+}
