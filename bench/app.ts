@@ -22,6 +22,7 @@ import { WebSocket } from 'ws';
 import { Engine } from '../src/lib/engine/engine.js';
 import type { WebSocketFactory } from '../src/lib/relay-client/client.js';
 import { CHROMIUM_ARGS, findChromium } from '../tests/support/chromium.js';
+import { createProfile } from '../tests/browser/support/people.js';
 import { printTable } from './lib/measure.js';
 import { percentile, startScript, stopScript } from './lib/processes.js';
 import { DEFAULT_POLICY } from '../src/lib/engine/constants.js';
@@ -48,12 +49,7 @@ async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 120_000
 async function person(browser: Browser, url: string, name: string, passphrase?: string): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();
 	await page.goto(url);
-	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
-	if (passphrase) {
-		await page.getByRole('textbox', { name: 'Passphrase', exact: true }).fill(passphrase);
-		await page.getByRole('textbox', { name: 'Type it again' }).fill(passphrase);
-	}
-	await page.getByRole('button', { name: 'Create profile' }).click();
+	await createProfile(page, name, passphrase ? { passphrase } : {});
 	return page;
 }
 
