@@ -78,3 +78,64 @@ export function readIndexedDb(page: Page): Promise<RawDump> {
 		return { ...out, fields: [...out.fields].sort() };
 	});
 }
+
+/** Byte fields of a row read by `readMetaRows`, and where they are. */
+export interface ByteField {
+	/** Row key, then the field path: `keys.keyring.passphrase.wrapped`. */
+	readonly field: string;
+	readonly bytes: Uint8Array;
+}
+
+/**
+ * Every row of the profile database's `meta` table, raw, with byte fields as Uint8Array (and a
+ * CryptoKey as `{ cryptoKey: algorithm }`): what a thief also has, in the database files.
+ */
+export async function readMetaRows(page: Page): Promise<Record<string, unknown>[]> {
+	const rows = await page.evaluate(async () => {
+		const info = (await indexedDB.databases()).find((d) => d.name?.startsWith('parley-'));
+		if (!info?.name) return [];
+		const name = info.name;
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const r = indexedDB.open(name);
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		const all = await new Promise<unknown[]>((resolve, reject) => {
+			const r = db.transaction('meta').objectStore('meta').getAll();
+			r.onsuccess = () => resolve(r.result);
+			r.onerror = () => reject(r.error);
+		});
+		db.close();
+		// Bytes cross to Node as { bytes: number[] }; everything else as it is.
+		const plain = (v: unknown): unknown => {
+			if (v instanceof CryptoKey) return { cryptoKey: v.algorithm.name };
+			if (v instanceof ArrayBuffer) return { bytes: Array.from(new Uint8Array(v)) };
+			if (ArrayBuffer.isView(v)) return { bytes: Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)) };
+			if (Array.isArray(v)) return v.map(plain);
+			if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+			return v;
+		};
+		return all.map(plain);
+	});
+	const revive = (v: unknown): unknown => {
+		if (Array.isArray(v)) return v.map(revive);
+		if (v && typeof v === 'object') {
+			const bytes = (v as { bytes?: unknown }).bytes;
+			if (Array.isArray(bytes) && Object.keys(v).length === 1) return Uint8Array.from(bytes as number[]);
+			return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+		}
+		return v;
+	};
+	return rows.map((r) => revive(r) as Record<string, unknown>);
+}
+
+/** Every byte field of `rows` (from `readMetaRows`), named by the row's key `k` and the field's path. */
+export function byteFields(rows: readonly Record<string, unknown>[]): ByteField[] {
+	const out: ByteField[] = [];
+	const walk = (v: unknown, path: string) => {
+		if (v instanceof Uint8Array) out.push({ field: path, bytes: v });
+		else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+	};
+	for (const row of rows) walk(row, String(row.k));
+	return out;
+}
