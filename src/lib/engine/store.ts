@@ -189,8 +189,10 @@ export class Store {
 		return { device: row.keys, passphrase: row.passphrase, passkey: row.passkey };
 	}
 
+	/** Writes only the wrappings there are: an absent one leaves no field behind, not even an empty one. */
 	async putKeyring(k: Keyring): Promise<void> {
-		await this.#db.meta.put({ k: 'keys', keys: k.device, passphrase: k.passphrase, passkey: k.passkey });
+		const { device: keys, passphrase, passkey } = k;
+		await this.#db.meta.put({ k: 'keys', ...(keys && { keys }), ...(passphrase && { passphrase }), ...(passkey && { passkey }) });
 	}
 
 	/** When this profile was exported to another browser (ms), or null. */
