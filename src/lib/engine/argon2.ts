@@ -23,22 +23,23 @@ export interface Argon2Params {
 }
 
 /**
- * The parameters new wrappings and export files use: 128 MiB, 2 passes, one lane. RFC 9106 §4
+ * The parameters new wrappings and export files use: 128 MiB, 3 passes, one lane. RFC 9106 §4
  * prefers memory over passes (memory is what makes each guess expensive on an attacker's GPU);
  * this is twice the memory of its second recommended option (64 MiB, t = 3) and more work.
- * Measured in this machine's Chromium in a module Worker (`npm run bench -- argon2`, three runs on
- * the shared 2-core machine): 0.40–0.56 s per derivation (0.87 s at load 7), inside the 0.5–1 s a person waits at
- * unlock; 64 MiB with t = 3 took 0.27–0.33 s, and 64 MiB needed t = 6 (0.48–0.75 s) for as long:
- * more computation for half the memory. One lane because hash-wasm computes lanes one after the
- * other: more would cost us the same time while an attacker with threads gains from them.
+ * Measured in this machine's Chromium in a module Worker (`npm run bench -- argon2`): 0.51 s per
+ * derivation on the idle machine (t = 2 took 0.37 s there, under the 0.5 s a person should wait
+ * for at least; 0.40–0.56 s with the machine loaded, 0.87 s at load 7); 64 MiB needed t = 8
+ * (0.57 s) for as long: more computation for half the memory. One lane because hash-wasm computes
+ * lanes one after the other: more would cost us the same time while an attacker with threads
+ * gains from them.
  */
-export const PASSPHRASE_PARAMS: Argon2Params = { memoryKiB: 128 * 1024, iterations: 2, parallelism: 1 };
+export const PASSPHRASE_PARAMS: Argon2Params = { memoryKiB: 128 * 1024, iterations: 3, parallelism: 1 };
 
 /** Twice PASSPHRASE_PARAMS' memory: room for a stronger default later; more would fail or swap on a phone. */
 export const MAX_MEMORY_KIB = 256 * 1024;
 /** Lanes; hash-wasm runs them one after the other, so more only cost time. */
 export const MAX_PARALLELISM = 16;
-/** memoryKiB × iterations at most this (4 × PASSPHRASE_PARAMS, a few seconds): a hostile file cannot hang the worker. */
+/** memoryKiB × iterations at most this (1 GiB-passes, 2.7 × PASSPHRASE_PARAMS, under 2 s here): a hostile file cannot hang the worker. */
 export const MAX_WORK = 4 * 128 * 1024 * 2;
 /** RFC 9106 §3.1: salt at least 8 bytes; we always make 16. */
 export const SALT_LENGTH = 16;
