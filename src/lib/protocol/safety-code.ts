@@ -18,11 +18,20 @@ const BYTES_PER_GROUP = 5;
 export function safetyCode(transcriptHash: Uint8Array): string {
 	if (transcriptHash.length !== SHA256_LENGTH) throw new ProtocolError('InvalidLength', 'transcript hash must be 32 bytes');
 	const okm = hkdfSha256(transcriptHash, new Uint8Array(0), LABEL_SAFETY_CODE, SAFETY_CODE_GROUPS * BYTES_PER_GROUP);
+	return decimalGroups(okm, SAFETY_CODE_GROUPS).join(' ');
+}
+
+/**
+ * `count` groups of five digits read from the start of `bytes`: group g is
+ * decimal(u40(bytes[5g .. 5g+5]) mod 10^5), zero-padded (§4.5; the release fingerprint, §10.2, too).
+ */
+export function decimalGroups(bytes: Uint8Array, count: number): string[] {
+	if (bytes.length < count * BYTES_PER_GROUP) throw new ProtocolError('InvalidLength', `need ${count * BYTES_PER_GROUP} bytes for ${count} groups`);
 	const groups: string[] = [];
-	for (let g = 0; g < SAFETY_CODE_GROUPS; g++) {
+	for (let g = 0; g < count; g++) {
 		let v = 0;
-		for (let i = 0; i < BYTES_PER_GROUP; i++) v = v * 256 + (okm[g * BYTES_PER_GROUP + i] as number);
+		for (let i = 0; i < BYTES_PER_GROUP; i++) v = v * 256 + (bytes[g * BYTES_PER_GROUP + i] as number);
 		groups.push(String(v % 10 ** GROUP_DIGITS).padStart(GROUP_DIGITS, '0'));
 	}
-	return groups.join(' ');
+	return groups;
 }
