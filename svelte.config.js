@@ -8,6 +8,8 @@ const ANNOUNCER_STYLE_SHA256 = 'S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo=';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
+		// The pinned shell registers its worker itself (src/lib/shell/register.ts), with updateViaCache 'none'.
+		serviceWorker: { register: false },
 		// The root is prerendered, so the SPA fallback must not be index.html.
 		adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
 		csp: {

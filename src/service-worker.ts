@@ -1,0 +1,112 @@
+/**
+ * Parley's service worker (issue 10, PROTOCOL §10.3): pins the release a person first loaded.
+ *
+ * Guarantees: it activates only after every file of the server's release verified against its
+ * integrity (`pinned.ts`); a mismatch fails the install, so nothing activates and the page keeps
+ * loading from the network. Once active, every file of the active release, and every navigation,
+ * is answered from the verified cache only (`answer.ts`), so a file changed on the server changes
+ * nothing here. A newer release is only staged; it becomes active when the page sends `apply`
+ * (the person pressed "Update"). The self-hoster's `config.json` and the relay's `/relay-key` are
+ * not part of a release: they come from the network, and offline from the last copy seen.
+ */
+/// <reference no-default-lib="true"/>
+/// <reference lib="esnext" />
+/// <reference lib="webworker" />
+import { releasePathFor } from '$lib/shell/answer.js';
+import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
+import { apply, check, dropOthers, install, readState, releaseCacheName, type ShellState } from '$lib/shell/pinned.js';
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const scope = sw.registration.scope;
+
+/** Not part of a release, but needed to open offline: network first, then the last copy seen. */
+const LAST_SEEN = new Set(['config.json', 'relay-key']);
+const LAST_SEEN_CACHE = 'parley-last-seen';
+
+let state: Promise<ShellState | undefined> = readState().catch(() => undefined);
+let listed: { version: number; paths: Set<string> } | undefined;
+
+function pathsOf(s: ShellState): Set<string> {
+	if (listed?.version !== s.active.version) listed = { version: s.active.version, paths: new Set(s.active.files.map((f) => f.path)) };
+	return listed.paths;
+}
+
+sw.addEventListener('install', (event) => {
+	state = install(scope);
+	// The page's first config.json and relay key were fetched before this worker controlled it.
+	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).catch(() => undefined)))));
+});
+
+sw.addEventListener('activate', (event) => {
+	event.waitUntil(
+		(async () => {
+			const s = await state;
+			if (s) await dropOthers(s);
+			await sw.clients.claim();
+		})()
+	);
+});
+
+async function fromRelease(s: ShellState, path: string): Promise<Response> {
+	const url = new URL(path, scope);
+	const hit = await (await caches.open(releaseCacheName(s.active.version))).match(url);
+	if (hit) return hit;
+	// The cache lost an entry: the same bytes, still held to the pinned integrity.
+	const integrity = s.active.files.find((f) => f.path === path)?.integrity ?? '';
+	return fetch(url, { integrity, cache: 'no-store' });
+}
+
+async function lastSeen(request: Request): Promise<Response> {
+	const cache = await caches.open(LAST_SEEN_CACHE);
+	try {
+		const res = await fetch(request);
+		if (res.ok) await cache.put(request.url, res.clone());
+		return res;
+	} catch (e) {
+		const copy = await cache.match(request.url);
+		if (copy) return copy;
+		throw e;
+	}
+}
+
+sw.addEventListener('fetch', (event) => {
+	const { request } = event;
+	const url = new URL(request.url);
+	if (request.method !== 'GET' || url.origin !== new URL(scope).origin) return;
+	const relative = url.pathname.slice(new URL(scope).pathname.length);
+	if (LAST_SEEN.has(relative)) {
+		event.respondWith(lastSeen(request));
+		return;
+	}
+	event.respondWith(
+		(async () => {
+			const s = await state;
+			const path = s && releasePathFor(url.pathname, request.mode === 'navigate', pathsOf(s));
+			return s && path !== undefined ? fromRelease(s, path) : fetch(request);
+		})()
+	);
+});
+
+async function handle(request: ShellRequest): Promise<ShellAnswer> {
+	const s = await state;
+	if (!s) return { kind: 'failed', reason: 'no verified release is installed' };
+	if (request.kind === 'apply') {
+		const next = apply(s);
+		state = next.catch(() => s);
+		return { kind: 'applied', fingerprint: (await next).active.fingerprint };
+	}
+	const checked = check(s, scope);
+	state = checked.then((c) => c.state, () => s);
+	return (await checked).answer;
+}
+
+sw.addEventListener('message', (event) => {
+	const port = event.ports[0];
+	if (!port || !isShellRequest(event.data)) return;
+	event.waitUntil(
+		handle(event.data).then(
+			(answer) => port.postMessage(answer),
+			(e: unknown) => port.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
+		)
+	);
+});

@@ -1,0 +1,88 @@
+/**
+ * The pinned shell (issue 10): the service worker installs only a release whose every file
+ * verifies, then serves it from its cache whatever the server does: the app opens and the profile
+ * unlocks with the network cut for real, a byte changed on the server changes nothing, a newer
+ * release waits for "Update", and an older one is refused.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { APP_URL, createProfile } from './support/people.js';
+import { builtFileWith, deployment } from './support/release.js';
+
+const WELCOME_TEXT = 'Create profile';
+const TAMPERED_TEXT = 'Create profil3';
+
+let deploy: ReturnType<typeof deployment>;
+
+test.beforeEach(() => {
+	deploy = deployment();
+	// Until the build writes release.json itself, the test deploys release 1 of this build.
+	if (!deploy.current()) deploy.publish(1);
+});
+test.afterEach(() => deploy.restore());
+
+/** Opens the app in a new context and waits until the verified shell controls the page. */
+async function installed(context: BrowserContext): Promise<Page> {
+	const page = await context.newPage();
+	await page.goto(`${APP_URL}/`);
+	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+	return page;
+}
+
+/** Cuts the context off the network: every request (the service worker's own too) and every WebSocket. */
+async function cutNetwork(context: BrowserContext): Promise<void> {
+	await context.route('**/*', (route) => route.abort('internetdisconnected'));
+	await context.routeWebSocket(/./, (ws) => ws.close());
+}
+
+const served = async (path: string) => (await fetch(`${APP_URL}/${path}`)).text();
+
+test('with the network cut, a reload opens the app from the verified cache and the profile unlocks', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	await createProfile(page, 'Olga Offline', { passphrase: 'correct horse battery staple' });
+
+	await cutNetwork(context);
+	expect(await page.evaluate(() => fetch('/healthz').then(() => 'reached', () => 'cut'))).toBe('cut');
+	await page.reload();
+	await page.getByRole('textbox', { name: 'Passphrase' }).fill('correct horse battery staple');
+	await page.getByRole('button', { name: 'Unlock' }).click();
+	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible({ timeout: 20_000 });
+	await context.close();
+});
+
+test('a byte changed on the server changes nothing for an installed client', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	const file = builtFileWith(WELCOME_TEXT);
+	deploy.change(file, WELCOME_TEXT, TAMPERED_TEXT);
+	expect(await served(file)).toContain(TAMPERED_TEXT);
+
+	await page.reload();
+	await expect(page.getByRole('button', { name: WELCOME_TEXT })).toBeVisible();
+	await expect(page.getByRole('button', { name: TAMPERED_TEXT })).toHaveCount(0);
+	await context.close();
+});
+
+test('a release whose file does not match its integrity activates nothing, and the app still loads', async ({ browser }) => {
+	const file = builtFileWith(WELCOME_TEXT);
+	deploy.change(file, WELCOME_TEXT, TAMPERED_TEXT);
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`${APP_URL}/`);
+	await expect(page.getByRole('button', { name: TAMPERED_TEXT })).toBeVisible();
+	// The install the page started, or a new one: its worker ends redundant, never activated.
+	const outcome = await page.evaluate(async () => {
+		const reg = await navigator.serviceWorker.register('/service-worker.js', { updateViaCache: 'none' });
+		const worker = reg.installing ?? reg.waiting ?? reg.active;
+		if (!worker) return 'none';
+		const settled = () => worker.state === 'redundant' || worker.state === 'activated';
+		if (!settled()) await new Promise<void>((resolve) => worker.addEventListener('statechange', () => settled() && resolve()));
+		return worker.state;
+	});
+	expect(outcome).toBe('redundant');
+	expect(await page.evaluate(async () => ({ controlled: navigator.serviceWorker.controller !== null, caches: await caches.keys() }))).toEqual({
+		controlled: false,
+		caches: []
+	});
+	await context.close();
+});
