@@ -8,8 +8,9 @@ import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { APP_URL, createProfile } from './support/people.js';
 import { builtFileWith, deployment } from './support/release.js';
 
-const WELCOME_TEXT = 'Create profile';
-const TAMPERED_TEXT = 'Create profil3';
+/** A label the app draws only once a passphrase is typed (not in the prerendered HTML), and a one-byte change of it. */
+const WELCOME_TEXT = 'Type it again';
+const TAMPERED_TEXT = 'Type it agaiN';
 
 let deploy: ReturnType<typeof deployment>;
 
@@ -32,6 +33,14 @@ async function installed(context: BrowserContext): Promise<Page> {
 async function cutNetwork(context: BrowserContext): Promise<void> {
 	await context.route('**/*', (route) => route.abort('internetdisconnected'));
 	await context.routeWebSocket(/./, (ws) => ws.close());
+}
+
+/** Which version of the label the running code draws. */
+async function drawn(page: Page): Promise<string> {
+	await page.getByRole('textbox', { name: 'Passphrase' }).fill('x');
+	const label = page.locator('label[for="passphrase-again"]');
+	await expect(label).toBeVisible();
+	return label.innerText();
 }
 
 const served = async (path: string) => (await fetch(`${APP_URL}/${path}`)).text();
@@ -58,8 +67,7 @@ test('a byte changed on the server changes nothing for an installed client', asy
 	expect(await served(file)).toContain(TAMPERED_TEXT);
 
 	await page.reload();
-	await expect(page.getByRole('button', { name: WELCOME_TEXT })).toBeVisible();
-	await expect(page.getByRole('button', { name: TAMPERED_TEXT })).toHaveCount(0);
+	expect(await drawn(page)).toBe(WELCOME_TEXT);
 	await context.close();
 });
 
@@ -69,7 +77,7 @@ test('a release whose file does not match its integrity activates nothing, and t
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await page.goto(`${APP_URL}/`);
-	await expect(page.getByRole('button', { name: TAMPERED_TEXT })).toBeVisible();
+	expect(await drawn(page)).toBe(TAMPERED_TEXT);
 	// The install the page started, or a new one: its worker ends redundant, never activated.
 	const outcome = await page.evaluate(async () => {
 		const reg = await navigator.serviceWorker.register('/service-worker.js', { updateViaCache: 'none' });
@@ -84,5 +92,56 @@ test('a release whose file does not match its integrity activates nothing, and t
 		controlled: false,
 		caches: []
 	});
+	await context.close();
+});
+
+test('a newer release waits for Update: "Not now" keeps the running one across reloads, "Update" switches', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	const running = deploy.current();
+	if (!running) throw new Error('no release.json');
+	deploy.change(builtFileWith(WELCOME_TEXT), WELCOME_TEXT, TAMPERED_TEXT);
+	const next = deploy.publish(running.version + 1);
+
+	await page.reload();
+	const offer = page.getByRole('region', { name: 'Update' });
+	await expect(offer).toContainText('A new version is available');
+	await expect(offer).toContainText(`This version: ${running.fingerprint}`);
+	await expect(offer).toContainText(`New version: ${next.fingerprint}`);
+	await offer.getByRole('button', { name: 'Not now' }).click();
+	await expect(offer).toBeHidden();
+	expect(await drawn(page)).toBe(WELCOME_TEXT);
+
+	await page.reload();
+	await expect(offer).toContainText('A new version is available');
+	expect(await drawn(page)).toBe(WELCOME_TEXT);
+	const reloaded = page.waitForEvent('load');
+	await offer.getByRole('button', { name: 'Update' }).click();
+	await reloaded;
+	expect(await drawn(page)).toBe(TAMPERED_TEXT);
+	await expect(offer).toBeHidden();
+	await context.close();
+});
+
+test('a release with a lower version, or other files under the same version, is refused and the running one stays', async ({ browser }) => {
+	const base = deploy.current();
+	if (!base) throw new Error('no release.json');
+	const running = deploy.publish(base.version + 1);
+	const context = await browser.newContext();
+	const page = await installed(context);
+	deploy.change(builtFileWith(WELCOME_TEXT), WELCOME_TEXT, TAMPERED_TEXT);
+
+	for (const [version, reason] of [
+		[running.version - 1, `older than the running version ${running.version}`],
+		[running.version, `other files under the running version ${running.version}`]
+	] as const) {
+		deploy.publish(version);
+		await page.reload();
+		const warning = page.getByRole('alert').filter({ hasText: 'refuses' });
+		await expect(warning).toContainText(reason);
+		await expect(warning).toContainText(running.fingerprint);
+		expect(await drawn(page)).toBe(WELCOME_TEXT);
+		await expect(page.getByRole('region', { name: 'Update' })).toHaveCount(0);
+	}
 	await context.close();
 });

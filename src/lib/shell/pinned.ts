@@ -48,7 +48,11 @@ export async function precache(release: ReleaseManifest, scope: string): Promise
 				const url = new URL(path, scope);
 				const res = await fetch(url, { integrity, cache: 'no-store', credentials: 'same-origin' });
 				if (!res.ok) throw new ShellError(`${path} answered ${res.status}`);
-				await cache.put(url, res);
+				// The server marks hashed assets immutable; the browser's memory cache would then keep
+				// serving them across an update without asking the worker, so the cached copy says no-cache.
+				const headers = new Headers(res.headers);
+				headers.set('cache-control', 'no-cache');
+				await cache.put(url, new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers }));
 			})
 		);
 	} catch (e) {
