@@ -3,8 +3,9 @@
  *
  * Guarantees: the manifest lists every regular file under the root except the unlisted ones
  * (§10.1: `release.json`, `config.json`), each with the SHA-384 of its bytes in SRI form, sorted by
- * path; its fingerprint is §10.2's; a file whose path the format cannot carry, or a version that is
- * not a positive integer, is a `ReleaseError` and nothing is written. Node only: the page and the
+ * path; its fingerprint is §10.2's; a file whose path the format cannot carry, a link or other
+ * special file, or a version that is not a positive integer, is a `ReleaseError` and nothing is
+ * written. Node only: the page and the
  * service worker read manifests with `parseReleaseManifest`.
  */
 import { createHash } from 'node:crypto';
@@ -29,10 +30,12 @@ export function readReleaseVersion(packageJsonPath: string): number {
 	return release;
 }
 
+/** Every regular file under `root`, relative and `/`-separated; a link or other special file is refused (it would be served unlisted). */
 function listFiles(root: string): string[] {
-	return readdirSync(root, { recursive: true, withFileTypes: true })
-		.filter((e) => e.isFile())
-		.map((e) => join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'));
+	const entries = readdirSync(root, { recursive: true, withFileTypes: true });
+	const special = entries.find((e) => !e.isFile() && !e.isDirectory());
+	if (special) throw new ReleaseError('MalformedManifest', `the build holds ${join(special.parentPath, special.name)}, which is not a regular file`);
+	return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'));
 }
 
 export function sriSha384(bytes: Uint8Array): string {

@@ -1,5 +1,5 @@
 /** The release manifest (PROTOCOL.md §10): building it, its fingerprint vector, and what a reader rejects. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +66,13 @@ describe('writeManifest', () => {
 		const dir = tempDir();
 		writeFileSync(join(dir, 'a b.js'), 'x');
 		expect(() => buildManifest(dir, 1)).toThrow(ReleaseError);
+	});
+
+	it('refuses a link, which a server would serve but the manifest would not list', () => {
+		const dir = tempDir();
+		writeFileSync(join(dir, 'index.html'), 'x');
+		symlinkSync(join(dir, 'index.html'), join(dir, 'other.html'));
+		expect(() => buildManifest(dir, 1)).toThrow(/other\.html, which is not a regular file/);
 	});
 
 	it('refuses an empty build', () => {
