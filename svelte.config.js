@@ -1,8 +1,19 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
 
 /** sha256 of the style attribute of SvelteKit's #svelte-announcer (kit/src/core/sync/write_root.js). */
 const ANNOUNCER_STYLE_SHA256 = 'S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo=';
+
+/**
+ * The release version (package.json `release`, PROTOCOL.md §10.1). SvelteKit's `version.name`
+ * defaults to the build time, which lands in every page and entry chunk and makes two builds of one
+ * commit differ; naming the version after the release keeps the build reproducible.
+ */
+const RELEASE = String(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).release);
+
+/** Where the build goes; the reproducibility test builds twice into two directories. */
+const BUILD_DIR = process.env.PARLEY_BUILD_DIR ?? 'build';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -11,7 +22,8 @@ const config = {
 		// The pinned shell registers its worker itself (src/lib/shell/register.ts), with updateViaCache 'none'.
 		serviceWorker: { register: false },
 		// The root is prerendered, so the SPA fallback must not be index.html.
-		adapter: adapter({ pages: 'build', assets: 'build', fallback: '200.html', strict: true }),
+		adapter: adapter({ pages: BUILD_DIR, assets: BUILD_DIR, fallback: '200.html', strict: true }),
+		version: { name: RELEASE },
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -4,7 +4,7 @@
  *
  * Guarantees: only files inside the root are served (no traversal, no dotfiles); `.js` and `.mjs`
  * are served as JavaScript; immutable build assets are cached for a year, everything else is
- * revalidated; unknown paths fall back to `200.html` only for page navigations (a request that
+ * revalidated (`no-cache`: among them `release.json` and `sw.js`, PROTOCOL.md §10.3); unknown paths fall back to `200.html` only for page navigations (a request that
  * accepts HTML), never for assets, so a missing script is a 404 and not an HTML page. Every answer
  * carries the security headers (SECURITY_HEADERS) and a Content-Security-Policy header: a page's is
  * the policy of its own CSP meta tag plus `frame-ancestors 'none'` (which a meta tag cannot carry),

@@ -23,6 +23,8 @@ writeFileSync(join(root, '_app/immutable/worker.js'), script);
 writeFileSync(join(root, '200.html'), '<h1>spa</h1>');
 writeFileSync(join(root, '_app/immutable/a.mjs'), 'export {}');
 writeFileSync(join(root, '.secret'), 'no');
+writeFileSync(join(root, 'release.json'), '{}');
+writeFileSync(join(root, 'sw.js'), 'self;');
 writeFileSync(join(tmpdir(), 'outside.txt'), 'outside');
 const server = createServer(staticFiles(root));
 let base = '';
@@ -41,6 +43,14 @@ describe('static files served beside the relay', () => {
 		expect(mod.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
 		expect(mod.headers.get('cache-control')).toContain('immutable');
 		expect(mod.headers.get('x-content-type-options')).toBe('nosniff');
+	});
+
+	it('has release.json and sw.js revalidated on every load (PROTOCOL.md §10.3)', async () => {
+		for (const path of ['/release.json', '/sw.js', '/sw.js?v=2']) {
+			const res = await fetch(`${base}${path}`);
+			expect(res.status).toBe(200);
+			expect(res.headers.get('cache-control')).toBe('no-cache');
+		}
 	});
 
 	it('falls back to 200.html for navigations only', async () => {
