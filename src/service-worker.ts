@@ -7,11 +7,13 @@
  * is answered from the verified cache only (`answer.ts`), so a file changed on the server changes
  * nothing here. A newer release is only staged; it becomes active when the page sends `apply`
  * (the person pressed "Update"). The self-hoster's `config.json` and the relay's `/relay-key` are
- * not part of a release: they come from the network, and offline from the last copy seen.
+ * not part of a release: they come from the network, and offline from the last copy seen. The
+ * page's own request for `release.json` is answered with the active release (what it runs).
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
+import { RELEASE_MANIFEST_PATH } from '$lib/release/manifest.js';
 import { releasePathFor } from '$lib/shell/answer.js';
 import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
 import { apply, check, dropOthers, install, readState, releaseCacheName, type ShellState } from '$lib/shell/pinned.js';
@@ -76,6 +78,11 @@ sw.addEventListener('fetch', (event) => {
 	const relative = url.pathname.slice(new URL(scope).pathname.length);
 	if (LAST_SEEN.has(relative)) {
 		event.respondWith(lastSeen(request));
+		return;
+	}
+	if (relative === RELEASE_MANIFEST_PATH) {
+		// The page asks which release it runs: the active one, not whatever the server offers now.
+		event.respondWith(state.then((s) => (s ? Response.json(s.active, { headers: { 'cache-control': 'no-cache' } }) : fetch(request))));
 		return;
 	}
 	event.respondWith(

@@ -27,19 +27,23 @@ test('Settings shows the version and fingerprint of build/release.json', async (
 	await expect(page.getByText(`Release ${built.version}, fingerprint ${built.fingerprint}`)).toBeVisible();
 });
 
-test('without a manifest the version is unknown', async ({ page }) => {
-	const built = builtManifest();
-	await page.route('**/release.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
-	await openSettings(page);
-	await expect(page.getByText('Version unknown: this server has no release manifest')).toBeVisible();
-	await expect(page.getByText(built.fingerprint)).toHaveCount(0);
-});
+test.describe('with no service worker (its pinned release would answer instead of the route)', () => {
+	test.use({ serviceWorkers: 'block' });
 
-test('a manifest whose fingerprint does not match its files is shown as damaged, not as a version', async ({ page }) => {
-	const built = builtManifest();
-	const forged = { ...built, version: built.version + 1 };
-	await page.route('**/release.json', (route) => route.fulfill({ json: forged }));
-	await openSettings(page);
-	await expect(page.getByRole('alert')).toContainText('Version unknown: the release manifest is damaged');
-	await expect(page.getByText(built.fingerprint)).toHaveCount(0);
+	test('without a manifest the version is unknown', async ({ page }) => {
+		const built = builtManifest();
+		await page.route('**/release.json', (route) => route.fulfill({ status: 404, body: 'not found' }));
+		await openSettings(page);
+		await expect(page.getByText('Version unknown: this server has no release manifest')).toBeVisible();
+		await expect(page.getByText(built.fingerprint)).toHaveCount(0);
+	});
+
+	test('a manifest whose fingerprint does not match its files is shown as damaged, not as a version', async ({ page }) => {
+		const built = builtManifest();
+		const forged = { ...built, version: built.version + 1 };
+		await page.route('**/release.json', (route) => route.fulfill({ json: forged }));
+		await openSettings(page);
+		await expect(page.getByRole('alert')).toContainText('Version unknown: the release manifest is damaged');
+		await expect(page.getByText(built.fingerprint)).toHaveCount(0);
+	});
 });

@@ -5,10 +5,10 @@
  * Guarantees: `deployment()` remembers `release.json` and every file it changes, and `restore()`
  * puts back exactly those bytes, so the next test meets the build as `npm run build` left it.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { releaseFingerprint, RELEASE_MANIFEST_PATH, UNLISTED_FILES, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
+import { writeManifest } from '../../../src/lib/release/build-manifest.js';
+import { RELEASE_MANIFEST_PATH, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
 
 export const BUILD = join(import.meta.dirname, '../../../build');
 
@@ -16,15 +16,6 @@ function filesUnder(dir: string): string[] {
 	return readdirSync(dir, { recursive: true, withFileTypes: true })
 		.filter((d) => d.isFile())
 		.map((d) => relative(BUILD, join(d.parentPath, d.name)).split(sep).join('/'));
-}
-
-/** The manifest of `build/` as it is now, under `version`. */
-export function manifestOf(version: number): ReleaseManifest {
-	const files = filesUnder(BUILD)
-		.filter((p) => !UNLISTED_FILES.includes(p))
-		.sort()
-		.map((path) => ({ path, integrity: `sha384-${createHash('sha384').update(readFileSync(join(BUILD, path))).digest('base64')}` }));
-	return { version, files, fingerprint: releaseFingerprint(version, files) };
 }
 
 /** The built JS file that holds `text` (a UI string), as a path in `build/`. */
@@ -55,17 +46,11 @@ export function deployment() {
 		/** Writes `release.json` for what `build/` holds now. */
 		publish(version: number): ReleaseManifest {
 			keep(RELEASE_MANIFEST_PATH);
-			const manifest = manifestOf(version);
-			writeFileSync(join(BUILD, RELEASE_MANIFEST_PATH), JSON.stringify(manifest));
-			return manifest;
+			return writeManifest(BUILD, version);
 		},
 		/** The release the server offers now. */
-		current(): ReleaseManifest | undefined {
-			try {
-				return JSON.parse(readFileSync(join(BUILD, RELEASE_MANIFEST_PATH), 'utf8')) as ReleaseManifest;
-			} catch {
-				return undefined;
-			}
+		current(): ReleaseManifest {
+			return JSON.parse(readFileSync(join(BUILD, RELEASE_MANIFEST_PATH), 'utf8')) as ReleaseManifest;
 		},
 		restore(): void {
 			for (const [path, bytes] of saved) {
