@@ -45,11 +45,12 @@ test('an unreachable relay is named as such, and nothing is half-created', async
 test('the same-origin relay key is pinned on first use; a different one later is refused with a warning', async ({ browser }) => {
 	const page = await newPerson(browser, 'Fay');
 	const realKey = (await (await page.request.get(`${APP_URL}/relay-key`)).text()).trim();
-	await page.route('**/relay-key', (route) => route.fulfill({ body: realKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }));
+	// On the context: the service worker's own fetches go past a page's routes.
+	await page.context().route('**/relay-key', (route) => route.fulfill({ body: realKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }));
 	await page.reload();
 	await expect(page.getByRole('alert')).toHaveText(RELAY_KEY_CHANGED);
 	await expect(page.getByRole('button', { name: 'New contact' })).toHaveCount(0);
-	await page.unroute('**/relay-key');
+	await page.context().unroute('**/relay-key');
 	await page.reload();
 	await expect(page.getByRole('button', { name: 'New contact' })).toBeVisible();
 	await page.context().close();

@@ -5,14 +5,16 @@
  *
  * Guarantees: `ask` resolves with the worker's one answer, or with `failed` when no worker
  * controls the page; it never throws. Registering never blocks the app: a worker that fails to
- * install leaves the page loading from the network.
+ * install leaves the page loading from the network. Nothing is registered under `vite dev`.
  */
+import { dev } from '$app/environment';
 import type { ShellAnswer, ShellRequest } from './messages.js';
 
 export const SERVICE_WORKER_PATH = 'service-worker.js';
 
 export async function registerShell(): Promise<void> {
-	if (!('serviceWorker' in navigator)) return;
+	// `vite dev` has no release to pin.
+	if (dev || !('serviceWorker' in navigator)) return;
 	await navigator.serviceWorker.register(new URL(SERVICE_WORKER_PATH, document.baseURI), { scope: './', updateViaCache: 'none' });
 }
 
