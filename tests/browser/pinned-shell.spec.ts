@@ -41,6 +41,11 @@ async function drawn(page: Page): Promise<string> {
 	return label.innerText();
 }
 
+/** Empties the browser's HTTP cache (not Cache Storage), as eviction would: only the worker's copy is left. */
+async function forgetHttpCache(page: Page): Promise<void> {
+	await (await page.context().newCDPSession(page)).send('Network.clearBrowserCache');
+}
+
 const served = async (path: string) => (await fetch(`${APP_URL}/${path}`)).text();
 
 test('with the network cut, a reload opens the app from the verified cache and the profile unlocks', async ({ browser }) => {
@@ -64,6 +69,7 @@ test('a byte changed on the server changes nothing for an installed client', asy
 	deploy.change(file, WELCOME_TEXT, TAMPERED_TEXT);
 	expect(await served(file)).toContain(TAMPERED_TEXT);
 
+	await forgetHttpCache(page);
 	await page.reload();
 	expect(await drawn(page)).toBe(WELCOME_TEXT);
 	await context.close();
@@ -109,6 +115,7 @@ test('a newer release waits for Update: "Not now" keeps the running one across r
 	await expect(offer).toBeHidden();
 	expect(await drawn(page)).toBe(WELCOME_TEXT);
 
+	await forgetHttpCache(page);
 	await page.reload();
 	await expect(offer).toContainText('A new version is available');
 	expect(await drawn(page)).toBe(WELCOME_TEXT);
