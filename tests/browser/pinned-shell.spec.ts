@@ -24,6 +24,8 @@ async function installed(context: BrowserContext): Promise<Page> {
 	const page = await context.newPage();
 	await page.goto(`${APP_URL}/`);
 	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+	// No HTTP cache stands between the browser and the worker script (PROTOCOL §10.3).
+	expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.updateViaCache)).toBe('none');
 	return page;
 }
 
