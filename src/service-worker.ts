@@ -9,6 +9,8 @@
  * (the person pressed "Update"). The self-hoster's `config.json` and the relay's `/relay-key` are
  * not part of a release: they come from the network, and offline from the last copy seen. The
  * page's own request for `release.json` is answered with the active release (what it runs).
+ * The worker installs only when its own script is the one the active release lists (the first
+ * install: the release it pins), so a newer worker waits until the person approved its release.
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
@@ -16,7 +18,8 @@
 import { RELEASE_MANIFEST_PATH } from '$lib/release/manifest.js';
 import { releasePathFor } from '$lib/shell/answer.js';
 import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
-import { apply, check, dropOthers, install, readState, releaseCacheName, type ShellState } from '$lib/shell/pinned.js';
+import { apply, check, dropOthers, install, readState, releaseCacheName, ShellError, type ShellState } from '$lib/shell/pinned.js';
+import { approvedScript, scriptIntegrity, SERVICE_WORKER_PATH } from '$lib/shell/script.js';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const scope = sw.registration.scope;
@@ -33,8 +36,16 @@ function pathsOf(s: ShellState): Set<string> {
 	return listed.paths;
 }
 
+/** Refuses to install a script the running release does not list: an update waits for the person's consent. */
+async function ownScriptApproved(s: ShellState): Promise<ShellState> {
+	if ((await scriptIntegrity(sw.location.href)) !== approvedScript(s.active)) {
+		throw new ShellError(`${SERVICE_WORKER_PATH} is not the script of the running release ${s.active.version}`);
+	}
+	return s;
+}
+
 sw.addEventListener('install', (event) => {
-	state = install(scope);
+	state = install(scope).then(ownScriptApproved);
 	// The page's first config.json and relay key were fetched before this worker controlled it.
 	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).catch(() => undefined)))));
 });
@@ -76,6 +87,8 @@ sw.addEventListener('fetch', (event) => {
 	const url = new URL(request.url);
 	if (request.method !== 'GET' || url.origin !== new URL(scope).origin) return;
 	const relative = url.pathname.slice(new URL(scope).pathname.length);
+	// The page checks what the server serves as the worker script (`watch.ts`): never the pinned copy.
+	if (relative === SERVICE_WORKER_PATH) return;
 	if (LAST_SEEN.has(relative)) {
 		event.respondWith(lastSeen(request));
 		return;

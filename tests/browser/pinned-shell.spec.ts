@@ -2,9 +2,12 @@
  * The pinned shell (issue 10): the service worker installs only a release whose every file
  * verifies, then serves it from its cache whatever the server does: the app opens and the profile
  * unlocks with the network cut for real, a byte changed on the server changes nothing, a newer
- * release waits for "Update", and an older one is refused.
+ * release waits for "Update", and an older one is refused. A worker script no release announced
+ * locks the profile behind a warning; a release's new worker installs only once approved.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { SERVICE_WORKER_PATH } from '../../src/lib/shell/script.js';
+import { askEngineForChats } from './support/engine-probe.js';
 import { APP_URL, createProfile } from './support/people.js';
 import { builtFileWith, deployment } from './support/release.js';
 
@@ -147,5 +150,77 @@ test('a release with a lower version, or other files under the same version, is 
 		expect(await drawn(page)).toBe(WELCOME_TEXT);
 		await expect(page.getByRole('region', { name: 'Update' })).toHaveCount(0);
 	}
+	await context.close();
+});
+
+/** A worker script no release lists: it takes over at once, as a hostile server's would. */
+const FOREIGN_WORKER = `self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+`;
+const stopped = (page: Page) => page.getByRole('heading', { name: 'Parley stopped' });
+
+/** Asks the browser to look for a new worker script now, as it does at every navigation; resolves with what became of it. */
+const lookForNewWorker = (page: Page) =>
+	page.evaluate(async () => {
+		const reg = await navigator.serviceWorker.getRegistration();
+		if (!reg) return 'no registration';
+		await reg.update();
+		const worker = reg.installing;
+		if (!worker) return 'nothing new';
+		const settled = () => worker.state !== 'installing';
+		if (!settled()) await new Promise<void>((resolve) => worker.addEventListener('statechange', () => settled() && resolve()));
+		return worker.state;
+	});
+
+test('a worker script no release announced installs and takes over: the page locks the profile and warns', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	await createProfile(page, 'Wanda Watchful', { passphrase: 'correct horse battery staple' });
+	deploy.replace(SERVICE_WORKER_PATH, FOREIGN_WORKER);
+
+	await lookForNewWorker(page);
+	await expect(stopped(page)).toBeVisible();
+	await expect(page.getByRole('alert')).toContainText('no version you approved');
+	expect(await askEngineForChats(page)).toEqual({ refused: { kind: 'locked', message: expect.any(String) } });
+	await context.close();
+});
+
+test('a profile that cannot lock still stops behind the warning when a worker no release announced installs', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	await createProfile(page, 'Nadia Nopass');
+	deploy.replace(SERVICE_WORKER_PATH, FOREIGN_WORKER);
+
+	await lookForNewWorker(page);
+	await expect(stopped(page)).toBeVisible();
+	await expect(page.getByText('Nadia Nopass')).toHaveCount(0);
+	await context.close();
+});
+
+test('a release whose worker changed installs its worker only after "Update", and raises no alarm', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	const running = deploy.current();
+	deploy.change(SERVICE_WORKER_PATH, 'parley-last-seen', 'parley-last-seeN');
+	const next = deploy.publish(running.version + 1);
+
+	await page.reload();
+	const offer = page.getByRole('region', { name: 'Update' });
+	await expect(offer).toContainText(`New version: ${next.fingerprint}`);
+	// Before consent, the new worker refuses to install: nothing for the page to fear.
+	expect(await lookForNewWorker(page)).toBe('redundant');
+	const reloaded = page.waitForEvent('load');
+	await offer.getByRole('button', { name: 'Update' }).click();
+	await reloaded;
+	expect(await page.evaluate(() => fetch('/release.json').then((r) => r.json() as Promise<{ fingerprint: string }>))).toMatchObject({
+		fingerprint: next.fingerprint
+	});
+
+	// After consent it installs, and the page checks it (its fetch of the script) without alarm.
+	const checked = page.waitForResponse((r) => r.url().endsWith(`/${SERVICE_WORKER_PATH}`) && r.request().frame() === page.mainFrame());
+	expect(await lookForNewWorker(page)).toBe('installed');
+	await checked;
+	expect(await drawn(page)).toBe(WELCOME_TEXT);
+	await expect(stopped(page)).toHaveCount(0);
 	await context.close();
 });

@@ -9,8 +9,7 @@
  */
 import { dev } from '$app/environment';
 import type { ShellAnswer, ShellRequest } from './messages.js';
-
-export const SERVICE_WORKER_PATH = 'service-worker.js';
+import { SERVICE_WORKER_PATH } from './script.js';
 
 export async function registerShell(): Promise<void> {
 	// `vite dev` has no release to pin.

@@ -77,6 +77,8 @@ class App {
 	movedAt = $state(0);
 	/** The last unlock the engine refused (phase `locked`). */
 	unlockRefusal = $state<UnlockRefusal | null>(null);
+	/** The server replaced the service worker with one no approved release announced: the page stops (PROTOCOL §10.3). */
+	workerReplaced = $state(false);
 	/** Idle minutes before the profile locks itself (or a keep-nothing session without a passphrase ends); 0: never. */
 	lockMinutes = $state(0);
 	/** Bumped each time the page leaves a session: answers for an older session are dropped. */
@@ -139,6 +141,16 @@ class App {
 	/** Locks the profile: the page forgets it at once, then the engine drops its keys. */
 	lock(): Promise<void> {
 		return this.#leaveFor(() => this.engine.lock());
+	}
+
+	/**
+	 * A worker no approved release announced installed or took control: the page forgets the
+	 * profile, the engine drops its keys when the profile can lock, and a blocking warning stays.
+	 */
+	async stopForReplacedWorker(): Promise<void> {
+		this.workerReplaced = true;
+		if (this.canLock) await this.lock();
+		else this.#leave();
 	}
 
 	/** Ends the session for good: the engine deletes the profile (and its queues), then the fresh start page. */

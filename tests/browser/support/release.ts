@@ -1,6 +1,6 @@
 /**
  * Deploys releases on the test server for the pinned-shell tests: writes `build/release.json`
- * (PROTOCOL §10.1) for what `build/` holds now, and changes bytes of built files in place.
+ * (PROTOCOL §10.1) for what `build/` holds now, and changes or replaces built files in place.
  *
  * Guarantees: `deployment()` remembers `release.json` and every file it changes, and `restore()`
  * puts back exactly those bytes, so the next test meets the build as `npm run build` left it.
@@ -42,6 +42,11 @@ export function deployment() {
 			const text = readFileSync(join(BUILD, path), 'utf8');
 			if (!text.includes(from) || from.length !== to.length) throw new Error(`cannot change ${from} in ${path}`);
 			writeFileSync(join(BUILD, path), text.replaceAll(from, to));
+		},
+		/** Replaces a built file's bytes with `text`, as a server that serves other code would. */
+		replace(path: string, text: string): void {
+			keep(path);
+			writeFileSync(join(BUILD, path), text);
 		},
 		/** Writes `release.json` for what `build/` holds now. */
 		publish(version: number): ReleaseManifest {
