@@ -197,6 +197,16 @@ test('a profile that cannot lock still stops behind the warning when a worker no
 	await context.close();
 });
 
+test('a worker script no release announced, found by the browser at a reload, stops the page', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	deploy.replace(SERVICE_WORKER_PATH, "self.addEventListener('install', () => {});\n");
+
+	await page.reload();
+	await expect(stopped(page)).toBeVisible();
+	await context.close();
+});
+
 test('a release whose worker changed installs its worker only after "Update", and raises no alarm', async ({ browser }) => {
 	const context = await browser.newContext();
 	const page = await installed(context);

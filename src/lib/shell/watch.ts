@@ -8,7 +8,9 @@
  * anything other than `approved`. A worker that fails its install (Parley's own worker refuses to
  * install while its script is not the running release's, so an update waiting for consent never
  * installs) is no alarm. Limits: a worker that already took control answers the page's fetch of
- * its script and can lie; detection is not prevention.
+ * its script and can lie; detection is not prevention. The hash is of what the server serves now,
+ * not of the worker's own bytes: an approved worker still waiting at page start (a tab stayed open
+ * since "Update") while the server already offers yet another release is a false alarm.
  */
 import { scriptIntegrity } from './script.js';
 
