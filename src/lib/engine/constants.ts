@@ -54,8 +54,9 @@ export const INVITATION_TTL_MS = 48 * 3600 * 1000;
 /** Deleting old delivery marks waits this long after start, so it does not compete with the first screen. */
 export const PRUNE_DELAY_MS = 5000;
 /**
- * A keep-nothing page's farewell deletes (PROTOCOL.md §7.6) expire after a day: the page asks for
- * fresh ones after every change, and a day bounds what a copy of one could still do.
+ * A keep-nothing page's farewell deletes (PROTOCOL.md §7.6) expire after a day: the engine gives
+ * the same one again while more than half of that remains, the page asks again when its chats
+ * change, and a day bounds what a copy of one could still do.
  */
 export const FAREWELL_TTL_MS = 24 * 3600 * 1000;
 /** Deleting a profile waits this long for its relays to confirm the queue deletes, then goes on without them. */

@@ -51,6 +51,13 @@ const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' |
 /** How a keep-nothing page seals its farewell deletes (PROTOCOL.md §7.6). */
 const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
 
+/** A one-shot sealed DEL of my queue `recv`, to POST to its relay (PROTOCOL.md §7.6). */
+function sealedDelete(recv: ReceiveQueue, expiresAt: number): FarewellRequest {
+	const relay = parseRelayAddress(recv.relay);
+	const body = sealCommand(SEALED_OPTIONS, relay.publicKey, recv.recipientKey.secretKey, { type: 'DEL', recipientId: recv.recipientId }, expiresAt);
+	return { url: relayHttpUrl(relay, '/send'), body };
+}
+
 /** `promise`, or nothing once `ms` have passed (what it does goes on, unawaited). */
 const withDeadline = <T>(promise: Promise<T>, ms: number): Promise<T | void> =>
 	Promise.race([promise, new Promise<void>((resolve) => setTimeout(resolve, ms))]);
@@ -112,6 +119,8 @@ export class Engine implements EngineApi {
 	/** The profile is open and working; false: every call but the lifecycle ones is refused. */
 	#live = false;
 	#keyring: Keyring | null = null;
+	/** hex(recipient id) → the farewell of that queue of a keep-nothing profile, and when it expires (ms). */
+	#farewells = new Map<string, { expiresAt: number; request: FarewellRequest }>();
 	#keepNothing = false;
 
 	constructor(options: EngineOptions = {}) {
@@ -165,7 +174,7 @@ export class Engine implements EngineApi {
 			const dataKey = newDataKey();
 			const store = await this.#newStore(keepNothing);
 			try {
-				this.#keyring = await newKeyring(dataKey.slice(), options.passphrase ?? '', keepNothing);
+				this.#keyring = await newKeyring(dataKey, options.passphrase ?? '', keepNothing);
 				await store.putKeyring(this.#keyring);
 				await store.unlock(new Vault(dataKey));
 				await store.putProfile({ name: clean, createdAt: Date.now() });
@@ -200,7 +209,7 @@ export class Engine implements EngineApi {
 		const wait = at + unlockDelayMs(failures) - this.#now();
 		if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`, wait);
 		try {
-			const dataKey = await openKeyring(this.#keyring as Keyring, secret);
+			const dataKey = await openKeyring(this.#requireKeyring(), secret);
 			if (failures > 0) await store.setUnlockFailures(0, 0);
 			return dataKey;
 		} catch (e) {
@@ -212,49 +221,53 @@ export class Engine implements EngineApi {
 	}
 
 	async lock(): Promise<EngineState> {
-		return this.#lifecycle(async () => {
-			this.#requireProfile();
-			if (!needsSecret(this.#keyring as Keyring)) throw new EngineError('not-allowed', 'Locking needs a passphrase or a passkey: without one, anyone could open the profile again.');
+		return this.#guard(async () => {
+			if (!needsSecret(this.#requireKeyring())) throw new EngineError('not-allowed', 'Locking needs a passphrase or a passkey: without one, anyone could open the profile again.');
 			await this.#stop();
 			return this.#state();
 		});
 	}
 
 	async changePassphrase(current: string, next: string): Promise<void> {
-		await this.#lifecycle(async () => {
-			const store = this.#requireStore();
-			this.#requireProfile();
-			const keyring = this.#keyring as Keyring;
+		await this.#guard(async () => {
+			const keyring = this.#requireKeyring();
 			if (!keyring.passphrase) throw new EngineError('not-allowed', 'This profile has no passphrase to change.');
 			if (!next) throw new EngineError('not-allowed', 'Please enter the new passphrase.');
-			wipe(await this.#tryKeyring(store, { passphrase: current }));
-			await this.#rewrap({ ...keyring, passphrase: await wrapWithPassphrase(store.dataKey(), next) });
+			wipe(await this.#tryKeyring(this.#requireStore(), { passphrase: current }));
+			const passphrase = await this.#withDataKey((dataKey) => wrapWithPassphrase(dataKey, next));
+			await this.#rewrap({ ...keyring, passphrase });
 		});
 	}
 
 	async addPasskey(info: PasskeyInfo, prf: Uint8Array): Promise<ProfileView> {
-		return this.#lifecycle(async () => {
-			const store = this.#requireStore();
-			this.#requireProfile();
-			const keyring = this.#keyring as Keyring;
+		return this.#guard(async () => {
+			const keyring = this.#requireKeyring();
 			if (!keyring.passphrase) throw new EngineError('not-allowed', 'Add a passkey to a profile that has a passphrase.');
-			await this.#rewrap({ ...keyring, passkey: wrapWithPrf(store.dataKey(), info, prf) });
-			return this.#requireProfile();
+			const passkey = await this.#withDataKey(async (dataKey) => wrapWithPrf(dataKey, info, prf));
+			return this.#rewrap({ ...keyring, passkey });
 		});
 	}
 
 	async removePasskey(): Promise<ProfileView> {
-		return this.#lifecycle(async () => {
-			this.#requireProfile();
-			await this.#rewrap({ ...(this.#keyring as Keyring), passkey: undefined });
-			return this.#requireProfile();
-		});
+		return this.#guard(() => this.#rewrap({ ...this.#requireKeyring(), passkey: undefined }));
 	}
 
-	async #rewrap(keyring: Keyring): Promise<void> {
+	/** Stores the open profile's new keyring; the profile view follows it. */
+	async #rewrap(keyring: Keyring): Promise<ProfileView> {
 		await this.#requireStore().putKeyring(keyring);
 		this.#keyring = keyring;
-		this.#profile = this.#profileView((this.#profile as ProfileView).name);
+		this.#profile = this.#profileView(this.#requireProfile().name);
+		return this.#profile;
+	}
+
+	/** Runs `fn` on a copy of the open profile's data key, and wipes the copy after. */
+	async #withDataKey<T>(fn: (dataKey: Uint8Array) => Promise<T>): Promise<T> {
+		const dataKey = this.#requireStore().dataKey();
+		try {
+			return await fn(dataKey);
+		} finally {
+			wipe(dataKey);
+		}
 	}
 
 	async lockSettings(): Promise<LockSettings> {
@@ -292,22 +305,19 @@ export class Engine implements EngineApi {
 	 * is emptied and marked moved, and the file is returned only once that is stored.
 	 */
 	async exportProfile(passphrase: string): Promise<Uint8Array> {
-		return this.#lifecycle(async () => {
+		return this.#guard(async () => {
 			const store = this.#requireStore();
-			this.#requireProfile();
 			if (!this.#requireConfig().policy.allowExport) throw new EngineError('not-allowed', 'Whoever runs this app has turned export off.');
 			if (!passphrase) throw new EngineError('not-allowed', 'Please choose a passphrase for the file.');
 			this.#halt();
 			await this.#queue;
-			const dataKey = store.dataKey();
 			let file: Uint8Array;
 			try {
-				file = await encodeExportFile({ exportedAt: this.#now(), dataKey, tables: await store.dump() }, passphrase);
+				const tables = await store.dump();
+				file = await this.#withDataKey((dataKey) => encodeExportFile({ exportedAt: this.#now(), dataKey, tables }, passphrase));
 			} catch (e) {
 				this.#resume();
 				throw e;
-			} finally {
-				wipe(dataKey);
 			}
 			await this.#stop();
 			await store.markMoved(this.#now());
@@ -325,7 +335,7 @@ export class Engine implements EngineApi {
 			const store = await this.#newStore(keepNothing);
 			try {
 				await store.restore(contents.tables);
-				this.#keyring = await newKeyring(contents.dataKey.slice(), options.passphrase ?? passphrase, keepNothing);
+				this.#keyring = await newKeyring(contents.dataKey, options.passphrase ?? passphrase, keepNothing);
 				await store.putKeyring(this.#keyring);
 				await store.unlock(new Vault(contents.dataKey));
 				const profile = await store.profile();
@@ -339,17 +349,23 @@ export class Engine implements EngineApi {
 		});
 	}
 
+	/**
+	 * Each queue's sealed DEL is made once and reused until half its lifetime is gone: the page asks
+	 * again whenever its chat list changes, and sealing is a Noise N handshake per queue.
+	 */
 	async farewell(): Promise<readonly FarewellRequest[]> {
 		return this.#guard(async () => {
-			if (!(this.#profile as ProfileView).keepNothing) return [];
-			const expiresAt = this.#now() + FAREWELL_TTL_MS;
-			return [...this.#contacts.values()]
-				.filter((c) => c.status !== 'expired')
-				.map(({ recv }) => {
-					const relay = parseRelayAddress(recv.relay);
-					const body = sealCommand(SEALED_OPTIONS, relay.publicKey, recv.recipientKey.secretKey, { type: 'DEL', recipientId: recv.recipientId }, expiresAt);
-					return { url: relayHttpUrl(relay, '/send'), body };
-				});
+			if (!this.#requireProfile().keepNothing) return [];
+			const now = this.#now();
+			const fresh = new Map<string, { expiresAt: number; request: FarewellRequest }>();
+			for (const { recv, status } of this.#contacts.values()) {
+				if (status === 'expired') continue;
+				const id = hex(recv.recipientId);
+				const kept = this.#farewells.get(id);
+				fresh.set(id, kept && kept.expiresAt - now > FAREWELL_TTL_MS / 2 ? kept : { expiresAt: now + FAREWELL_TTL_MS, request: sealedDelete(recv, now + FAREWELL_TTL_MS) });
+			}
+			this.#farewells = fresh;
+			return [...fresh.values()].map((f) => f.request);
 		});
 	}
 
@@ -392,7 +408,7 @@ export class Engine implements EngineApi {
 	}
 
 	#profileView(name: string): ProfileView {
-		const k = this.#keyring as Keyring;
+		const k = this.#requireKeyring();
 		return { name, keepNothing: this.#keepNothing, passphrase: k.passphrase !== undefined, passkey: k.passkey !== undefined };
 	}
 
@@ -403,7 +419,7 @@ export class Engine implements EngineApi {
 		if (this.#profile) return { state: 'open', profile: this.#profile };
 		const moved = await store.movedAt();
 		if (moved) return { state: 'moved', at: moved };
-		const k = this.#keyring as Keyring;
+		const k = this.#requireKeyring();
 		return { state: 'locked', passphrase: k.passphrase !== undefined, passkey: k.passkey ? { credentialId: k.passkey.credentialId, prfSalt: k.passkey.prfSalt } : null, keepNothing: this.#keepNothing };
 	}
 
@@ -419,6 +435,7 @@ export class Engine implements EngineApi {
 		this.#sendProblems.clear();
 		this.#ended.clear();
 		this.#readElsewhere.clear();
+		this.#farewells.clear();
 		this.#watched = null;
 	}
 
@@ -1127,6 +1144,12 @@ export class Engine implements EngineApi {
 	#requireProfile(): ProfileView {
 		if (!this.#profile) throw this.#refusal();
 		return this.#profile;
+	}
+
+	/** The keyring of the profile in this engine (open or locked); absent only when there is none or it moved. */
+	#requireKeyring(): Keyring {
+		if (!this.#keyring) throw this.#refusal();
+		return this.#keyring;
 	}
 
 	#requireConfig(): EngineConfig {

@@ -48,7 +48,7 @@ export interface DatabaseFactory {
 	readonly IDBKeyRange: typeof IDBKeyRange;
 }
 
-/** The tables of a profile and the meta rows that travel in an export (not the keyring, nor this browser's counters). */
+/** The tables of a profile (every transaction spans them all), and the meta rows that stay in this browser: an export leaves out the keyring and this browser's counters. */
 const TABLES = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const;
 const LOCAL_META = new Set(['keys', 'moved', 'unlock']);
 /** Each table's primary key field and its type, to refuse an imported row that does not fit. */
@@ -203,7 +203,7 @@ export class Store {
 	/** Deletes every record and the keyring in one transaction, keeping only when the profile moved. */
 	async markMoved(at: number): Promise<void> {
 		const db = this.#db;
-		await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], async () => {
+		await db.transaction('rw', TABLES, async () => {
 			for (const t of TABLES) await db.table(t).clear();
 			await db.meta.put({ k: 'moved', at });
 		});
@@ -255,7 +255,7 @@ export class Store {
 				if (!fits || (name === 'meta' && LOCAL_META.has(row.k as string))) throw invalidFile();
 			}
 		}
-		await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], async () => {
+		await db.transaction('rw', TABLES, async () => {
 			for (const [name, rows] of Object.entries(tables)) await db.table(name).bulkAdd(rows as object[]);
 		});
 	}
@@ -265,7 +265,7 @@ export class Store {
 		const db = this.#db;
 		this.#afterCommit = [];
 		try {
-			const result = await db.transaction('rw', [db.meta, db.contacts, db.messages, db.outbox, db.received], fn);
+			const result = await db.transaction('rw', TABLES, fn);
 			for (const apply of this.#afterCommit) apply();
 			return result;
 		} finally {

@@ -86,6 +86,8 @@ class App {
 	#stopIdle: (() => void) | null = null;
 	/** A keep-nothing session's sealed queue deletes, fetched ahead: pagehide cannot wait for the worker. */
 	#farewell: readonly FarewellRequest[] = [];
+	/** The chats (their ids) `#farewell` was asked for; null: ask at the next refresh. */
+	#farewellFor: string | null = null;
 
 	get engine(): EngineRemote {
 		if (!this.#engine) throw new EngineError('locked', 'The profile is not open yet.');
@@ -119,7 +121,6 @@ class App {
 				this.pushed = c.page ?? null;
 				this.changes++;
 				void this.refresh();
-				void this.#fetchFarewell();
 			});
 			const state = await engine.start(config);
 			await listening;
@@ -206,6 +207,7 @@ class App {
 	/** Drops everything the page shows of the profile and goes back to the start address. */
 	#leave(): void {
 		this.#session++;
+		this.#farewellFor = null;
 		this.#stopIdle?.();
 		this.#stopIdle = null;
 		this.phase = 'loading';
@@ -241,7 +243,7 @@ class App {
 		this.phase = 'ready';
 		if (this.profile) void askToKeep(this.profile);
 		const session = this.#session;
-		const [{ autoLockMinutes }] = await Promise.all([this.engine.lockSettings(), this.refresh(), this.#fetchFarewell()]);
+		const [{ autoLockMinutes }] = await Promise.all([this.engine.lockSettings(), this.refresh()]);
 		if (session !== this.#session) return;
 		this.lockMinutes = autoLockMinutes;
 		this.#watchIdle();
@@ -295,6 +297,12 @@ class App {
 		if (session !== this.#session) return;
 		[this.chats, this.relays] = [chats, relays];
 		if (this.chats.length > 0) markOnce('parley:chats');
+		// A farewell names every queue: asked again only when the set of chats changes.
+		const ids = chats.map((c) => c.id).sort().join(' ');
+		if (ids !== this.#farewellFor) {
+			this.#farewellFor = ids;
+			await this.#fetchFarewell();
+		}
 	}
 
 	get offline(): boolean {
