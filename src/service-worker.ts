@@ -11,6 +11,7 @@
  * page's own request for `release.json` is answered with the active release (what it runs).
  * The worker installs only when its own script is the one the active release lists (the first
  * install: the release it pins), so a newer worker waits until the person approved its release.
+ * A Background Sync event sends the sealed outbox once no page holds the profile (`outbox-sync.ts`).
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
@@ -20,6 +21,8 @@ import { releasePathFor } from '$lib/shell/answer.js';
 import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
 import { apply, check, dropOthers, install, readState, releaseCacheName, ShellError, type ShellState } from '$lib/shell/pinned.js';
 import { approvedScript, scriptIntegrity, SERVICE_WORKER_PATH } from '$lib/shell/script.js';
+import { OUTBOX_SYNC_TAG } from '$lib/engine/sealed-outbox.js';
+import { syncOutbox } from '$lib/shell/outbox-sync.js';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const scope = sw.registration.scope;
@@ -129,4 +132,14 @@ sw.addEventListener('message', (event) => {
 			(e: unknown) => port.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
 		)
 	);
+});
+
+/** Background Sync's event (not in TypeScript's worker library). */
+interface SyncEvent extends ExtendableEvent {
+	readonly tag: string;
+}
+
+sw.addEventListener('sync', (event) => {
+	const sync = event as SyncEvent;
+	if (sync.tag === OUTBOX_SYNC_TAG) sync.waitUntil(syncOutbox(navigator.locks, indexedDB));
 });

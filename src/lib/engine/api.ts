@@ -46,7 +46,14 @@ export type EngineState =
 	/** No profile in this browser: create one or import one. */
 	| { readonly state: 'new' }
 	/** The profile is locked: the engine holds no key and refuses everything but `unlock` and `deleteProfile`. */
-	| { readonly state: 'locked'; readonly passphrase: boolean; readonly passkey: PasskeyInfo | null; readonly keepNothing: boolean }
+	| {
+			readonly state: 'locked';
+			readonly passphrase: boolean;
+			readonly passkey: PasskeyInfo | null;
+			readonly keepNothing: boolean;
+			/** Messages queued before the lock that wait for the next unlock (their count only: it is all a locked engine knows). */
+			readonly queued: number;
+	  }
 	| { readonly state: 'open'; readonly profile: ProfileView }
 	/** The profile was exported (`at`, ms): this copy can never be opened again, so two copies never advance one ratchet. */
 	| { readonly state: 'moved'; readonly at: number };

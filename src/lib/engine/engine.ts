@@ -42,13 +42,14 @@ import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } fro
 import { memoryDatabase } from './memory-database.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
+import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
 import { Store } from './store.js';
 import { newDataKey, Vault } from './vault.js';
 
 /** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
 const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
 
-/** How a keep-nothing page seals its farewell deletes (PROTOCOL.md §7.6). */
+/** How a keep-nothing page seals its farewell deletes, and the sealed outbox its sends (PROTOCOL.md §7.6). */
 const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
 
 /** A one-shot sealed DEL of my queue `recv`, to POST to its relay (PROTOCOL.md §7.6). */
@@ -420,7 +421,8 @@ export class Engine implements EngineApi {
 		const moved = await store.movedAt();
 		if (moved) return { state: 'moved', at: moved };
 		const k = this.#requireKeyring();
-		return { state: 'locked', passphrase: k.passphrase !== undefined, passkey: k.passkey ? { credentialId: k.passkey.credentialId, prfSalt: k.passkey.prfSalt } : null, keepNothing: this.#keepNothing };
+		const passkey = k.passkey ? { credentialId: k.passkey.credentialId, prfSalt: k.passkey.prfSalt } : null;
+		return { state: 'locked', passphrase: k.passphrase !== undefined, passkey, keepNothing: this.#keepNothing, queued: await store.sealedOutboxCount() };
 	}
 
 	/** Halts, drains the serial queue, then drops the vault and everything decrypted. */
@@ -996,6 +998,18 @@ export class Engine implements EngineApi {
 		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body) };
 	}
 
+	/**
+	 * The sealed outbox's copy of a queued SEND (sealed-outbox.ts), for a service worker to send
+	 * after every tab closed; none for a keep-nothing profile, whose outbox leaves with its page.
+	 */
+	#sealedCopy(entry: OutboxEntry): { url: string; body: Uint8Array; expiresAt: number } | undefined {
+		if (entry.kind !== 'send' || this.#keepNothing) return undefined;
+		const relay = parseRelayAddress(entry.queue.relay);
+		const expiresAt = this.#now() + SEALED_OUTBOX_TTL_MS;
+		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
+		return { url: relayHttpUrl(relay, '/send'), body: sealCommand(SEALED_OPTIONS, relay.publicKey, entry.queue.senderKey.secretKey, command, expiresAt), expiresAt };
+	}
+
 	/** A ready SEND; the caller sets `eventKey` when it carries a message whose status it moves. */
 	#sendEntry(queue: SendQueue, body: Uint8Array): OutboxEntry & { kind: 'send' } {
 		return { kind: 'send', queue, messageId: systemRandom(MESSAGE_ID_LENGTH), body, eventKey: null };
@@ -1017,7 +1031,7 @@ export class Engine implements EngineApi {
 			if (!writes) return null;
 			if (writes.contact) await store.putContact(contactId, writes.contact);
 			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message, m.isNew);
-			for (const e of writes.outbox) await store.addOutbox(contactId, e);
+			for (const e of writes.outbox) await store.addOutbox(contactId, e, this.#sealedCopy(e));
 			return writes;
 		});
 		if (w?.contact) this.#remember(contactId, w.contact);

@@ -3,8 +3,9 @@
  *
  * In the clear it keeps only what indexes need: random local contact ids, a per-conversation
  * sequence number, keyed names of messages and of processed deliveries; the keyring (the wrapped
- * data key, keyring.ts); the count of failed unlocks; and, for a profile exported elsewhere, when
- * it moved.
+ * data key, keyring.ts); the count of failed unlocks; for a profile exported elsewhere, when
+ * it moved; and the sealed outbox (sealed-outbox.ts): each queued message's relay command sealed
+ * to its relay, with the relay's URL and the command's expiry.
  * Everything else (names, message bodies, ratchet states, queue keys) is a sealed blob bound to
  * its table and key (vault.ts).
  *
@@ -29,6 +30,7 @@ import type { LockSettings } from './api.js';
 import type { Keyring } from './keyring.js';
 import type { PassphraseWrap, PasskeyWrap } from './key-wrap.js';
 import type { StoredKeys, Vault } from './vault.js';
+import { profileDatabaseName, SEALED_OUTBOX_SCHEMA, SEALED_OUTBOX_TABLE, type SealedOutboxRow } from './sealed-outbox.js';
 
 interface MetaRow {
 	readonly k: string;
@@ -48,11 +50,17 @@ export interface DatabaseFactory {
 	readonly IDBKeyRange: typeof IDBKeyRange;
 }
 
-/** The tables of a profile (every transaction spans them all), and the meta rows that stay in this browser: an export leaves out the keyring and this browser's counters. */
-const TABLES = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const;
+/**
+ * The tables an export carries, and the meta rows that stay in this browser: an export leaves out
+ * the keyring and this browser's counters, and the sealed outbox, whose rows only this browser's
+ * service worker sends (the engine's outbox rows go with the export).
+ */
+const EXPORTED = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const;
+/** Every table of a profile: every transaction spans them all. */
+const TABLES = [...EXPORTED, SEALED_OUTBOX_TABLE] as const;
 const LOCAL_META = new Set(['keys', 'moved', 'unlock']);
-/** Each table's primary key field and its type, to refuse an imported row that does not fit. */
-const KEY_FIELDS: Record<(typeof TABLES)[number], readonly [string, 'string' | 'number'][]> = {
+/** Each exported table's primary key field and its type, to refuse an imported row that does not fit. */
+const KEY_FIELDS: Record<(typeof EXPORTED)[number], readonly [string, 'string' | 'number'][]> = {
 	meta: [['k', 'string']],
 	contacts: [['id', 'string']],
 	messages: [['seq', 'number'], ['contactId', 'string'], ['key', 'string']],
@@ -90,6 +98,7 @@ class ProfileDb extends Dexie {
 	messages!: Table<MessageRow, number>;
 	outbox!: Table<OutboxRow, number>;
 	received!: Table<ReceivedRow, string>;
+	flush!: Table<SealedOutboxRow, number>;
 
 	constructor(name: string, factory?: DatabaseFactory) {
 		// Strict: a commit is reported only once it is on disk. Every read-write transaction here
@@ -106,10 +115,11 @@ class ProfileDb extends Dexie {
 				received: 'mark, at'
 			})
 			.upgrade(upgradeToVersion2);
+		// Version 3 adds the sealed outbox (sealed-outbox.ts), empty: rows queued before it wait for the engine's session.
+		this.version(3).stores({ [SEALED_OUTBOX_TABLE]: SEALED_OUTBOX_SCHEMA });
 	}
 }
 
-const databaseName = (profile: string): string => `parley-${profile}`;
 
 export interface MessagePage {
 	readonly messages: { readonly seq: number; readonly key: string; readonly message: StoredMessage }[];
@@ -134,17 +144,17 @@ export class Store {
 
 	/** Whether this browser holds a database for `profile` (without creating one). */
 	static exists(profile: string): Promise<boolean> {
-		return Dexie.exists(databaseName(profile));
+		return Dexie.exists(profileDatabaseName(profile));
 	}
 
 	/** Deletes the database of `profile` from this browser. */
 	static remove(profile: string): Promise<void> {
-		return Dexie.delete(databaseName(profile));
+		return Dexie.delete(profileDatabaseName(profile));
 	}
 
 	/** Opens (or creates) the profile's database, locked. */
 	static async connect(profile: string, factory?: DatabaseFactory): Promise<Store> {
-		const db = new ProfileDb(databaseName(profile), factory);
+		const db = new ProfileDb(profileDatabaseName(profile), factory);
 		await db.open();
 		return new Store(db);
 	}
@@ -233,7 +243,7 @@ export class Store {
 	async dump(): Promise<RawTables> {
 		this.#unlocked();
 		const out: Record<string, Record<string, unknown>[]> = {};
-		for (const t of TABLES) {
+		for (const t of EXPORTED) {
 			const rows = (await this.#db.table(t).toArray()) as Record<string, unknown>[];
 			out[t] = t === 'meta' ? rows.filter((r) => !LOCAL_META.has(r.k as string)) : rows;
 		}
@@ -304,6 +314,7 @@ export class Store {
 		await this.#db.contacts.delete(id);
 		await this.#db.messages.where('[contactId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
 		await this.#db.outbox.where('contactId').equals(id).delete();
+		await this.#db.flush.where('lane').equals(id).delete();
 	}
 
 	/** The key of message `eventId` of a contact's conversation (a keyed name, §9.1). */
@@ -364,10 +375,17 @@ export class Store {
 		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 	}
 
-	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {
+	/** Queues `entry`; `sealed`, the same command sealed for the relay's `POST /send`, goes to the sealed outbox beside it. */
+	async addOutbox(contactId: string, entry: OutboxEntry, sealed?: Pick<SealedOutboxRow, 'url' | 'body' | 'expiresAt'>): Promise<void> {
 		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
 		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#unlocked().seal('outbox', key, entry) });
+		if (sealed) await this.#db.flush.add({ outboxSeq: seq, lane: contactId, ...sealed });
 		this.#afterCommit.push(() => this.#outbox.push({ seq, contactId, entry }));
+	}
+
+	/** How many queued messages wait in the sealed outbox (readable locked: it holds nothing personal). */
+	sealedOutboxCount(): Promise<number> {
+		return this.#db.flush.count();
 	}
 
 	/** Every pending outbox entry, in the order it was queued. */
@@ -377,6 +395,7 @@ export class Store {
 
 	async deleteOutbox(seq: number): Promise<void> {
 		await this.#db.outbox.delete(seq);
+		await this.#db.flush.where('outboxSeq').equals(seq).delete();
 		this.#afterCommit.push(() => (this.#outbox = this.#outbox.filter((o) => o.seq !== seq)));
 	}
 

@@ -14,6 +14,7 @@ import type { ChatSummary, ConversationPage, CreateOptions, EngineState, Farewel
 import { DEFAULT_POLICY } from '$lib/engine/constants.js';
 import { EngineError } from '$lib/engine/errors.js';
 import { loadConfig } from './config.js';
+import { requestOutboxSync } from '$lib/shell/outbox-sync.js';
 import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type EngineRemote } from './engine-client.js';
 import { trackIdle } from './idle-tracker.js';
 import { askToKeep } from './persistence.js';
@@ -84,6 +85,7 @@ class App {
 	/** Bumped each time the page leaves a session: answers for an older session are dropped. */
 	#session = 0;
 	#stopIdle: (() => void) | null = null;
+	#syncArmed = false;
 	/** A keep-nothing session's sealed queue deletes, fetched ahead: pagehide cannot wait for the worker. */
 	#farewell: readonly FarewellRequest[] = [];
 	/** The chats (their ids) `#farewell` was asked for; null: ask at the next refresh. */
@@ -105,6 +107,9 @@ class App {
 		window.addEventListener('online', () => {
 			this.online = true;
 			if (this.phase === 'ready') void this.#engine?.reconnect();
+		});
+		document.addEventListener('visibilitychange', () => {
+			if (document.visibilityState === 'hidden' && this.phase === 'ready') this.#armOutboxSync(true);
 		});
 		window.addEventListener('pagehide', (e) => {
 			if (!e.persisted) sendFarewell(this.#farewell);
@@ -296,6 +301,7 @@ class App {
 		const [chats, relays] = await Promise.all([this.#engine.chats(), this.#engine.relays()]);
 		if (session !== this.#session) return;
 		[this.chats, this.relays] = [chats, relays];
+		this.#armOutboxSync();
 		if (this.chats.length > 0) markOnce('parley:chats');
 		// A farewell names every queue: asked again only when the set of chats changes.
 		const ids = chats.map((c) => c.id).sort().join(' ');
@@ -303,6 +309,17 @@ class App {
 			this.#farewellFor = ids;
 			await this.#fetchFarewell();
 		}
+	}
+
+	/**
+	 * While the network or a relay is down, queued messages may outlive this page: the browser is
+	 * asked to wake the service worker once the network is back (outbox-sync.ts), at each change
+	 * into that state and each time the page is hidden in it, since a closing page cannot be relied on to ask.
+	 */
+	#armOutboxSync(hidden = false): void {
+		const waiting = this.offline || this.relays.some((r) => r.status !== 'open');
+		if (waiting && (hidden || !this.#syncArmed)) void requestOutboxSync();
+		this.#syncArmed = waiting;
 	}
 
 	get offline(): boolean {

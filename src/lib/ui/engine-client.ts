@@ -8,10 +8,11 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi, EngineChange, FarewellRequest } from '$lib/engine/api.js';
 import { EngineError, NEEDS_SECURE_CONNECTION } from '$lib/engine/errors.js';
 import { installRpcErrors } from '$lib/engine/rpc.js';
+import { OUTBOX_LOCK } from '$lib/engine/sealed-outbox.js';
 
 export type EngineRemote = Remote<EngineApi>;
 
-const LOCK_NAME = 'parley-engine-default';
+const LOCK_NAME = OUTBOX_LOCK;
 /** Tabs of one profile tell the engine's tab about invitations opened elsewhere. */
 const CHANNEL_NAME = 'parley-tabs-default';
 

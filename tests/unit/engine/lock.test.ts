@@ -64,7 +64,7 @@ describe('lock', () => {
 		const t = clock();
 		const { alice, bob, aId, bId } = await chatting({ create: { passphrase: PASS }, now: t.now });
 		expect((await alice.chats()).map((c) => c.name)).toEqual(['Bob']);
-		expect(await alice.lock()).toEqual({ state: 'locked', passphrase: true, passkey: null, keepNothing: false });
+		expect(await alice.lock()).toEqual({ state: 'locked', passphrase: true, passkey: null, keepNothing: false, queued: 0 });
 		for (const call of [() => alice.chats(), () => alice.conversation(aId), () => alice.sendText(aId, 'x'), () => alice.createInvitation(), () => alice.relays(), () => alice.farewell()]) {
 			await expect(call()).rejects.toMatchObject({ kind: 'locked' });
 		}
