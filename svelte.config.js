@@ -33,7 +33,8 @@ const config = {
 				// SvelteKit's route announcer sets one fixed style attribute; allow exactly that one.
 				'style-src': ['self', 'unsafe-hashes', `sha256-${ANNOUNCER_STYLE_SHA256}`],
 				'img-src': ['self', 'data:', 'blob:'],
-				'connect-src': ['self', 'ws:', 'wss:'],
+				// Relays anywhere: WebSockets, and the sealed POST /send of the farewell and the sealed outbox (PROTOCOL §7.6).
+				'connect-src': ['self', 'https:', 'ws:', 'wss:'],
 				'worker-src': ['self'],
 				'object-src': ['none'],
 				'base-uri': ['none'],
