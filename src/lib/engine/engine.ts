@@ -114,6 +114,7 @@ export class Engine implements EngineApi {
 	#flushing = false;
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#sealTimer: ReturnType<typeof setTimeout> | null = null;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #now: () => number;
@@ -224,7 +225,7 @@ export class Engine implements EngineApi {
 	async lock(): Promise<EngineState> {
 		return this.#guard(async () => {
 			if (!needsSecret(this.#requireKeyring())) throw new EngineError('not-allowed', 'Locking needs a passphrase or a passkey: without one, anyone could open the profile again.');
-			await this.#stop();
+			await this.#stop({ sealWaiting: true });
 			return this.#state();
 		});
 	}
@@ -404,8 +405,8 @@ export class Engine implements EngineApi {
 	#halt(): void {
 		this.#live = false;
 		this.#relays.close();
-		for (const t of [this.#retryTimer, this.#receiptTimer, this.#expiryTimer]) if (t) clearTimeout(t);
-		this.#retryTimer = this.#receiptTimer = this.#expiryTimer = null;
+		for (const t of [this.#retryTimer, this.#receiptTimer, this.#expiryTimer, this.#sealTimer]) if (t) clearTimeout(t);
+		this.#retryTimer = this.#receiptTimer = this.#expiryTimer = this.#sealTimer = null;
 	}
 
 	#profileView(name: string): ProfileView {
@@ -426,10 +427,12 @@ export class Engine implements EngineApi {
 	}
 
 	/** Halts, drains the serial queue, then drops the vault and everything decrypted. */
-	async #stop(): Promise<void> {
+	async #stop(opts: { sealWaiting?: boolean } = {}): Promise<void> {
 		this.#halt();
 		await this.#queue;
 		await this.#pushes;
+		// Locking: what waits to be sent can still go once every tab is closed (§9.8).
+		if (opts.sealWaiting) await this.#sealWaiting().catch(() => {});
 		this.#store?.lock();
 		this.#profile = null;
 		this.#contacts.clear();
@@ -903,6 +906,7 @@ export class Engine implements EngineApi {
 
 	#kickOutbox(): void {
 		if (!this.#live) return;
+		this.#scheduleSeal();
 		if (this.#flushing) {
 			this.#flushAgain = true;
 			return;
@@ -946,6 +950,33 @@ export class Engine implements EngineApi {
 			await this.#serial(() => this.#sent(seq, contactId, entry, 'sent'));
 		}
 		if (retry) this.#scheduleRetry();
+	}
+
+	/**
+	 * Seals what waits in the outbox (§9.8) once the sends of this turn are on their way: a page can
+	 * close at any moment, and a send confirmed meanwhile needs no copy. Sealing is a Noise N
+	 * handshake per message, so it never delays a send.
+	 */
+	#scheduleSeal(): void {
+		if (this.#sealTimer || !this.#live || this.#keepNothing) return;
+		this.#sealTimer = setTimeout(() => {
+			this.#sealTimer = null;
+			if (this.#live) void this.#sealWaiting().catch(() => {});
+		});
+	}
+
+	/** Gives every SEND still waiting in the outbox its copy in the sealed outbox (§9.8). */
+	async #sealWaiting(): Promise<void> {
+		const store = this.#store;
+		if (!store || this.#keepNothing) return;
+		const sealed = await store.sealedCopies();
+		const copies = store.outbox().flatMap(({ seq, contactId, entry }) => (entry.kind === 'send' && !sealed.has(seq) ? [{ seq, contactId, copy: this.#sealedCopy(entry) }] : []));
+		if (copies.length === 0) return;
+		await this.#serial(() =>
+			store.transaction(async () => {
+				for (const { seq, contactId, copy } of copies) await store.addSealedCopy(seq, contactId, copy);
+			})
+		);
 	}
 
 	/** Why a contact's outbox is stuck (in memory only: it is true only while this engine runs). */
@@ -998,12 +1029,8 @@ export class Engine implements EngineApi {
 		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body) };
 	}
 
-	/**
-	 * The sealed outbox's copy of a queued SEND (sealed-outbox.ts), for a service worker to send
-	 * after every tab closed; none for a keep-nothing profile, whose outbox leaves with its page.
-	 */
-	#sealedCopy(entry: OutboxEntry): { url: string; body: Uint8Array; expiresAt: number } | undefined {
-		if (entry.kind !== 'send' || this.#keepNothing) return undefined;
+	/** A queued SEND sealed for its relay's `POST /send` (§7.6), as the sealed outbox keeps it. */
+	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): { url: string; body: Uint8Array; expiresAt: number } {
 		const relay = parseRelayAddress(entry.queue.relay);
 		const expiresAt = this.#now() + SEALED_OUTBOX_TTL_MS;
 		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
@@ -1031,7 +1058,7 @@ export class Engine implements EngineApi {
 			if (!writes) return null;
 			if (writes.contact) await store.putContact(contactId, writes.contact);
 			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message, m.isNew);
-			for (const e of writes.outbox) await store.addOutbox(contactId, e, this.#sealedCopy(e));
+			for (const e of writes.outbox) await store.addOutbox(contactId, e);
 			return writes;
 		});
 		if (w?.contact) this.#remember(contactId, w.contact);

@@ -1,7 +1,7 @@
 /**
- * The sealed outbox (PROTOCOL.md §9.8): beside each queued `SEND` of a profile kept in this
- * browser, the same command sealed for the relay's one-shot `POST /send` (§7.6), so that a service
- * worker with no key can send it after every tab of the app closed.
+ * The sealed outbox (PROTOCOL.md §9.8): beside each `SEND` of a profile kept in this browser that
+ * could not go out at once, the same command sealed for the relay's one-shot `POST /send` (§7.6),
+ * so that a service worker with no key can send it after every tab of the app closed.
  *
  * Guarantees: `flushSealedOutbox` sends each contact's sealed commands in the order they were
  * queued, one at a time, and deletes a row only once its relay answered `200`; a contact's lane
@@ -36,7 +36,7 @@ export interface SealedOutboxRow {
 	readonly seq?: number;
 	/** The outbox row this one mirrors; the engine deletes both when its session sent the command. */
 	readonly outboxSeq: number;
-	/** The contact's local id: rows of one lane go in `seq` order. */
+	/** The contact's local id: rows of one lane go in `outboxSeq` order (the order they were queued). */
 	readonly lane: string;
 	/** The relay's `POST /send` URL. */
 	readonly url: string;
@@ -57,12 +57,12 @@ export interface FlushReport {
 	readonly held: number;
 }
 
-/** What to send now: each lane's rows in order, up to (not including) its first expired row. */
+/** What to send now: each lane's rows in outbox order, up to (not including) its first expired row. */
 export function lanesToSend(rows: readonly SealedOutboxRow[], now: number): { lanes: SealedOutboxRow[][]; expired: number } {
 	const lanes = new Map<string, SealedOutboxRow[]>();
 	const stopped = new Set<string>();
 	let expired = 0;
-	for (const row of [...rows].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))) {
+	for (const row of [...rows].sort((a, b) => a.outboxSeq - b.outboxSeq)) {
 		if (stopped.has(row.lane)) {
 			expired++;
 			continue;

@@ -375,12 +375,21 @@ export class Store {
 		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
 	}
 
-	/** Queues `entry`; `sealed`, the same command sealed for the relay's `POST /send`, goes to the sealed outbox beside it. */
-	async addOutbox(contactId: string, entry: OutboxEntry, sealed?: Pick<SealedOutboxRow, 'url' | 'body' | 'expiresAt'>): Promise<void> {
+	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {
 		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
 		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#unlocked().seal('outbox', key, entry) });
-		if (sealed) await this.#db.flush.add({ outboxSeq: seq, lane: contactId, ...sealed });
 		this.#afterCommit.push(() => this.#outbox.push({ seq, contactId, entry }));
+	}
+
+	/** Puts beside outbox row `outboxSeq`, if it is still queued and has none yet, its command sealed for the relay's `POST /send`. */
+	async addSealedCopy(outboxSeq: number, contactId: string, copy: Pick<SealedOutboxRow, 'url' | 'body' | 'expiresAt'>): Promise<void> {
+		if (!(await this.#db.outbox.get(outboxSeq)) || (await this.#db.flush.where('outboxSeq').equals(outboxSeq).count()) > 0) return;
+		await this.#db.flush.add({ outboxSeq, lane: contactId, ...copy });
+	}
+
+	/** The outbox rows that have a sealed copy. */
+	async sealedCopies(): Promise<Set<number>> {
+		return new Set((await this.#db.flush.orderBy('outboxSeq').keys()) as number[]);
 	}
 
 	/** How many queued messages wait in the sealed outbox (readable locked: it holds nothing personal). */

@@ -86,6 +86,8 @@ async function writtenOffline(lines: readonly string[]) {
 	for (const line of lines) await alice.sendText(aId, line);
 	const page = await alice.conversation(aId);
 	expect(page.messages.filter((m) => lines.includes(m.body)).map((m) => m.status)).toEqual(lines.map(() => 'queued'));
+	// The first failed attempt gives each waiting message its sealed copy.
+	await until(() => sealedOutboxSize(indexedDB, profile), (n) => n === lines.length);
 	return { alice, bob, aId, bId, profile, network };
 }
 
@@ -100,7 +102,6 @@ describe('the sealed outbox', () => {
 	it('sends what was written offline once every tab closed: in order, once, with no key', async () => {
 		const lines = ['one, on the train', 'two, on the train', 'three, on the train'];
 		const { alice, bob, bId, profile } = await writtenOffline(lines);
-		expect(await sealedOutboxSize(indexedDB, profile)).toBe(3);
 		await alice.close();
 
 		const report = await flushSealedOutbox(indexedDB, { profile });
@@ -145,25 +146,18 @@ describe('the sealed outbox', () => {
 		await bob.close();
 	});
 
-	it('is dropped with the message once the engine’s session sent it, and is never written for a keep-nothing profile', async () => {
+	it('is dropped with the message once the engine’s session sent it', async () => {
 		const { alice, aId, bob, profile, network } = await writtenOffline(['queued, then sent']);
 		expect(await sealedRows(profile)).toHaveLength(1);
 		network.restore();
 		await alice.reconnect();
 		await until(() => alice.conversation(aId), (p) => p.messages.every((m) => m.status !== 'queued'));
 		expect(await sealedRows(profile)).toHaveLength(0);
-		await alice.close();
-
-		const kept = await person('Kim', { create: { keepNothing: true } });
-		const { aId: kId } = await connect(kept.engine, bob);
-		await kept.engine.sendText(kId, 'from a kiosk');
-		expect(await sealedOutboxSize(indexedDB, kept.profile)).toBe(0);
-		await Promise.all([kept.engine.close(), bob.close()]);
+		await Promise.all([alice.close(), bob.close()]);
 	});
 
 	it('does not travel in an export', async () => {
-		const { alice, bob, profile } = await writtenOffline(['in the outbox']);
-		expect(await sealedOutboxSize(indexedDB, profile)).toBe(1);
+		const { alice, bob } = await writtenOffline(['in the outbox']);
 		const file = await alice.exportProfile('export passphrase');
 		const { engine: elsewhere, profile: copy } = await person(null);
 		await elsewhere.importProfile(file, 'export passphrase');
