@@ -17,7 +17,9 @@
 /// <reference lib="webworker" />
 import { RELEASE_MANIFEST_PATH } from '$lib/release/manifest.js';
 import { releasePathFor } from '$lib/shell/answer.js';
+import { deleteCaches } from '$lib/shell/forget.js';
 import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
+import { ownScript, rememberActivated, rememberInstalled } from '$lib/shell/own-script.js';
 import { apply, check, dropOthers, install, readState, releaseCacheName, ShellError, type ShellState } from '$lib/shell/pinned.js';
 import { approvedScript, scriptIntegrity, SERVICE_WORKER_PATH } from '$lib/shell/script.js';
 
@@ -29,6 +31,8 @@ const LAST_SEEN = new Set(['config.json', 'relay-key']);
 const LAST_SEEN_CACHE = 'parley-last-seen';
 
 let state: Promise<ShellState | undefined> = readState().catch(() => undefined);
+/** A keep-nothing session ended (`forget`): the worker keeps no copy of anything and answers nothing from a cache. */
+let forgotten = false;
 let listed: { version: number; paths: Set<string> } | undefined;
 
 function pathsOf(s: ShellState): Set<string> {
@@ -38,9 +42,11 @@ function pathsOf(s: ShellState): Set<string> {
 
 /** Refuses to install a script the running release does not list: an update waits for the person's consent. */
 async function ownScriptApproved(s: ShellState): Promise<ShellState> {
-	if ((await scriptIntegrity(sw.location.href)) !== approvedScript(s.active)) {
+	const integrity = await scriptIntegrity(sw.location.href);
+	if (integrity !== approvedScript(s.active)) {
 		throw new ShellError(`${SERVICE_WORKER_PATH} is not the script of the running release ${s.active.version}`);
 	}
+	await rememberInstalled(integrity);
 	return s;
 }
 
@@ -54,7 +60,7 @@ sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		(async () => {
 			const s = await state;
-			if (s) await dropOthers(s);
+			if (s) await Promise.all([dropOthers(s), rememberActivated()]);
 			await sw.clients.claim();
 		})()
 	);
@@ -70,6 +76,7 @@ async function fromRelease(s: ShellState, path: string): Promise<Response> {
 }
 
 async function lastSeen(request: Request): Promise<Response> {
+	if (forgotten) return fetch(request);
 	const cache = await caches.open(LAST_SEEN_CACHE);
 	try {
 		const res = await fetch(request);
@@ -107,8 +114,22 @@ sw.addEventListener('fetch', (event) => {
 	);
 });
 
+/** The end of a keep-nothing session: no cache of the app stays, nor this registration. */
+async function forget(): Promise<ShellAnswer> {
+	forgotten = true;
+	state = Promise.resolve(undefined);
+	await deleteCaches();
+	await sw.registration.unregister();
+	return { kind: 'forgotten' };
+}
+
 async function handle(request: ShellRequest): Promise<ShellAnswer> {
+	if (request.kind === 'forget') return forget();
 	const s = await state;
+	if (request.kind === 'who') {
+		const script = (release: ShellState['active'] | undefined) => (release && approvedScript(release)) ?? null;
+		return { kind: 'worker', script: await ownScript(sw.serviceWorker.state), active: script(s?.active), staged: script(s?.staged) };
+	}
 	if (!s) return { kind: 'failed', reason: 'no verified release is installed' };
 	if (request.kind === 'apply') {
 		const next = apply(s);
@@ -122,11 +143,11 @@ async function handle(request: ShellRequest): Promise<ShellAnswer> {
 
 sw.addEventListener('message', (event) => {
 	const port = event.ports[0];
-	if (!port || !isShellRequest(event.data)) return;
+	if (!isShellRequest(event.data) || (!port && event.data.kind !== 'forget')) return;
 	event.waitUntil(
 		handle(event.data).then(
-			(answer) => port.postMessage(answer),
-			(e: unknown) => port.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
+			(answer) => port?.postMessage(answer),
+			(e: unknown) => port?.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
 		)
 	);
 });
