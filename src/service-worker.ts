@@ -118,8 +118,9 @@ sw.addEventListener('fetch', (event) => {
 async function forget(): Promise<ShellAnswer> {
 	forgotten = true;
 	state = Promise.resolve(undefined);
-	await deleteCaches();
+	// Unregistered first: no navigation comes to this worker while its caches go.
 	await sw.registration.unregister();
+	await deleteCaches();
 	return { kind: 'forgotten' };
 }
 

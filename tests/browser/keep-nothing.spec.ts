@@ -37,8 +37,10 @@ test('closing every page of a keep-nothing session leaves nothing of it, and its
 		await closed;
 	}
 
-	// The worker that controlled the page, told to forget as the page went, unregisters and stops.
-	await expect.poll(() => context.serviceWorkers().length, { timeout: 20_000 }).toBe(0);
+	// The worker, told to forget as the page went, unregisters and then deletes every cache: once it
+	// sees none (or is gone), a page of the origin is no longer its to answer.
+	const cachesSeenByWorker = () => context.serviceWorkers()[0]?.evaluate(() => caches.keys()) ?? [];
+	await expect.poll(cachesSeenByWorker, { timeout: 20_000 }).toEqual([]);
 	// Read from a page of the origin that runs none of the app's code (the app keeps things of its own).
 	const next = await context.newPage();
 	await next.goto(`${APP_URL}/healthz`);
