@@ -53,7 +53,7 @@ async function ownScriptApproved(s: ShellState): Promise<ShellState> {
 sw.addEventListener('install', (event) => {
 	state = install(scope).then(ownScriptApproved);
 	// The page's first config.json and relay key were fetched before this worker controlled it.
-	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).catch(() => undefined)))));
+	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).then((seen) => seen.stored, () => undefined)))));
 });
 
 sw.addEventListener('activate', (event) => {
@@ -68,23 +68,25 @@ sw.addEventListener('activate', (event) => {
 
 async function fromRelease(s: ShellState, path: string): Promise<Response> {
 	const url = new URL(path, scope);
-	const hit = await (await caches.open(releaseCacheName(s.active.version))).match(url);
+	const hit = await caches.match(url, { cacheName: releaseCacheName(s.active.version) });
 	if (hit) return hit;
 	// The cache lost an entry: the same bytes, still held to the pinned integrity.
 	const integrity = s.active.files.find((f) => f.path === path)?.integrity ?? '';
 	return fetch(url, { integrity, cache: 'no-store' });
 }
 
-async function lastSeen(request: Request): Promise<Response> {
-	if (forgotten) return fetch(request);
-	const cache = await caches.open(LAST_SEEN_CACHE);
+/**
+ * Network first, else the last copy seen. The copy is written after the answer (`stored`, kept
+ * alive by the caller): `config.json` and the relay key hold up the app's start.
+ */
+async function lastSeen(request: Request): Promise<{ response: Response; stored: Promise<unknown> }> {
 	try {
-		const res = await fetch(request);
-		if (res.ok) await cache.put(request.url, res.clone());
-		return res;
+		const response = await fetch(request);
+		const copy = response.ok && !forgotten ? response.clone() : undefined;
+		return { response, stored: copy ? caches.open(LAST_SEEN_CACHE).then((cache) => cache.put(request.url, copy)) : Promise.resolve() };
 	} catch (e) {
-		const copy = await cache.match(request.url);
-		if (copy) return copy;
+		const copy = await caches.match(request.url, { cacheName: LAST_SEEN_CACHE });
+		if (copy) return { response: copy, stored: Promise.resolve() };
 		throw e;
 	}
 }
@@ -97,7 +99,9 @@ sw.addEventListener('fetch', (event) => {
 	// The page checks what the server serves as the worker script (`watch.ts`): never the pinned copy.
 	if (relative === SERVICE_WORKER_PATH) return;
 	if (LAST_SEEN.has(relative)) {
-		event.respondWith(lastSeen(request));
+		const seen = lastSeen(request);
+		event.respondWith(seen.then((s) => s.response));
+		event.waitUntil(seen.then((s) => s.stored, () => undefined));
 		return;
 	}
 	if (relative === RELEASE_MANIFEST_PATH) {
