@@ -11,6 +11,8 @@
  * page's own request for `release.json` is answered with the active release (what it runs).
  * The worker installs only when its own script is the one the active release lists (the first
  * install: the release it pins), so a newer worker waits until the person approved its release.
+ * It tells the page which script it is (`who`, `own-script.ts`), and at the end of a keep-nothing
+ * session (`forget`) it unregisters, deletes every cache and keeps no copy of anything after.
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
