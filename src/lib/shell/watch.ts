@@ -10,7 +10,8 @@
  * Guarantees: `watchWorkers` calls `onForeign` (at most once) when a worker reaches "installed" or
  * later, or takes control of the page, and
  * - this page saw its install end, and the server's script (fetched then, past every HTTP cache)
- *   is not `active`: what the server served the install is what it serves the page a moment later;
+ *   is not `active`, or cannot be fetched: what the server served the install is what it serves
+ *   the page a moment later;
  * - or it installed before this page watched (found waiting at start, or taking control without
  *   this page seeing it install), and the server's script is neither `active` nor `staged`; or it
  *   is `staged` (the server moved on to a release that waits for consent, the worker may still be
