@@ -11,6 +11,8 @@
  * page's own request for `release.json` is answered with the active release (what it runs).
  * The worker installs only when its own script is the one the active release lists (the first
  * install: the release it pins), so a newer worker waits until the person approved its release.
+ * It tells the page which script it is (`who`, `own-script.ts`), and at the end of a keep-nothing
+ * session (`forget`) it unregisters, deletes every cache and keeps no copy of anything after.
  * A Background Sync event sends the sealed outbox once no page holds the profile (`outbox-sync.ts`).
  */
 /// <reference no-default-lib="true"/>
@@ -18,7 +20,9 @@
 /// <reference lib="webworker" />
 import { RELEASE_MANIFEST_PATH } from '$lib/release/manifest.js';
 import { releasePathFor } from '$lib/shell/answer.js';
+import { deleteCaches } from '$lib/shell/forget.js';
 import { isShellRequest, type ShellAnswer, type ShellRequest } from '$lib/shell/messages.js';
+import { ownScript, rememberActivated, rememberInstalled } from '$lib/shell/own-script.js';
 import { apply, check, dropOthers, install, readState, releaseCacheName, ShellError, type ShellState } from '$lib/shell/pinned.js';
 import { approvedScript, scriptIntegrity, SERVICE_WORKER_PATH } from '$lib/shell/script.js';
 import { OUTBOX_SYNC_TAG } from '$lib/engine/sealed-outbox.js';
@@ -32,6 +36,8 @@ const LAST_SEEN = new Set(['config.json', 'relay-key']);
 const LAST_SEEN_CACHE = 'parley-last-seen';
 
 let state: Promise<ShellState | undefined> = readState().catch(() => undefined);
+/** A keep-nothing session ended (`forget`): the worker keeps no copy of anything and answers nothing from a cache. */
+let forgotten = false;
 let listed: { version: number; paths: Set<string> } | undefined;
 
 function pathsOf(s: ShellState): Set<string> {
@@ -41,23 +47,25 @@ function pathsOf(s: ShellState): Set<string> {
 
 /** Refuses to install a script the running release does not list: an update waits for the person's consent. */
 async function ownScriptApproved(s: ShellState): Promise<ShellState> {
-	if ((await scriptIntegrity(sw.location.href)) !== approvedScript(s.active)) {
+	const integrity = await scriptIntegrity(sw.location.href);
+	if (integrity !== approvedScript(s.active)) {
 		throw new ShellError(`${SERVICE_WORKER_PATH} is not the script of the running release ${s.active.version}`);
 	}
+	await rememberInstalled(integrity);
 	return s;
 }
 
 sw.addEventListener('install', (event) => {
 	state = install(scope).then(ownScriptApproved);
 	// The page's first config.json and relay key were fetched before this worker controlled it.
-	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).catch(() => undefined)))));
+	event.waitUntil(state.then(() => Promise.all([...LAST_SEEN].map((path) => lastSeen(new Request(new URL(path, scope))).then((seen) => seen.stored, () => undefined)))));
 });
 
 sw.addEventListener('activate', (event) => {
 	event.waitUntil(
 		(async () => {
 			const s = await state;
-			if (s) await dropOthers(s);
+			if (s) await Promise.all([dropOthers(s), rememberActivated()]);
 			await sw.clients.claim();
 		})()
 	);
@@ -65,22 +73,25 @@ sw.addEventListener('activate', (event) => {
 
 async function fromRelease(s: ShellState, path: string): Promise<Response> {
 	const url = new URL(path, scope);
-	const hit = await (await caches.open(releaseCacheName(s.active.version))).match(url);
+	const hit = await caches.match(url, { cacheName: releaseCacheName(s.active.version) });
 	if (hit) return hit;
 	// The cache lost an entry: the same bytes, still held to the pinned integrity.
 	const integrity = s.active.files.find((f) => f.path === path)?.integrity ?? '';
 	return fetch(url, { integrity, cache: 'no-store' });
 }
 
-async function lastSeen(request: Request): Promise<Response> {
-	const cache = await caches.open(LAST_SEEN_CACHE);
+/**
+ * Network first, else the last copy seen. The copy is written after the answer (`stored`, kept
+ * alive by the caller): `config.json` and the relay key hold up the app's start.
+ */
+async function lastSeen(request: Request): Promise<{ response: Response; stored: Promise<unknown> }> {
 	try {
-		const res = await fetch(request);
-		if (res.ok) await cache.put(request.url, res.clone());
-		return res;
+		const response = await fetch(request);
+		const copy = response.ok && !forgotten ? response.clone() : undefined;
+		return { response, stored: copy ? caches.open(LAST_SEEN_CACHE).then((cache) => cache.put(request.url, copy)) : Promise.resolve() };
 	} catch (e) {
-		const copy = await cache.match(request.url);
-		if (copy) return copy;
+		const copy = await caches.match(request.url, { cacheName: LAST_SEEN_CACHE });
+		if (copy) return { response: copy, stored: Promise.resolve() };
 		throw e;
 	}
 }
@@ -93,7 +104,9 @@ sw.addEventListener('fetch', (event) => {
 	// The page checks what the server serves as the worker script (`watch.ts`): never the pinned copy.
 	if (relative === SERVICE_WORKER_PATH) return;
 	if (LAST_SEEN.has(relative)) {
-		event.respondWith(lastSeen(request));
+		const seen = lastSeen(request);
+		event.respondWith(seen.then((s) => s.response));
+		event.waitUntil(seen.then((s) => s.stored, () => undefined));
 		return;
 	}
 	if (relative === RELEASE_MANIFEST_PATH) {
@@ -110,8 +123,23 @@ sw.addEventListener('fetch', (event) => {
 	);
 });
 
+/** The end of a keep-nothing session: no cache of the app stays, nor this registration. */
+async function forget(): Promise<ShellAnswer> {
+	forgotten = true;
+	state = Promise.resolve(undefined);
+	// Unregistered first: no navigation comes to this worker while its caches go.
+	await sw.registration.unregister();
+	await deleteCaches();
+	return { kind: 'forgotten' };
+}
+
 async function handle(request: ShellRequest): Promise<ShellAnswer> {
+	if (request.kind === 'forget') return forget();
 	const s = await state;
+	if (request.kind === 'who') {
+		const script = (release: ShellState['active'] | undefined) => (release && approvedScript(release)) ?? null;
+		return { kind: 'worker', script: await ownScript(sw.serviceWorker.state), active: script(s?.active), staged: script(s?.staged) };
+	}
 	if (!s) return { kind: 'failed', reason: 'no verified release is installed' };
 	if (request.kind === 'apply') {
 		const next = apply(s);
@@ -125,11 +153,11 @@ async function handle(request: ShellRequest): Promise<ShellAnswer> {
 
 sw.addEventListener('message', (event) => {
 	const port = event.ports[0];
-	if (!port || !isShellRequest(event.data)) return;
+	if (!isShellRequest(event.data) || (!port && event.data.kind !== 'forget')) return;
 	event.waitUntil(
 		handle(event.data).then(
-			(answer) => port.postMessage(answer),
-			(e: unknown) => port.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
+			(answer) => port?.postMessage(answer),
+			(e: unknown) => port?.postMessage({ kind: 'failed', reason: e instanceof Error ? e.message : 'failed' } satisfies ShellAnswer)
 		)
 	);
 });

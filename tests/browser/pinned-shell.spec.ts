@@ -207,30 +207,58 @@ test('a worker script no release announced, found by the browser at a reload, st
 	await context.close();
 });
 
+/** The server publishes a release whose worker script differs from the running one (one byte, `from` → `to`). */
+function publishChangedWorker(from: string, to: string, version: number) {
+	deploy.change(SERVICE_WORKER_PATH, from, to);
+	return deploy.publish(version);
+}
+
+/** Presses "Update" on the offer and waits for the reload that runs the new release. */
+async function pressUpdate(page: Page): Promise<void> {
+	const reloaded = page.waitForEvent('load');
+	await page.getByRole('region', { name: 'Update' }).getByRole('button', { name: 'Update' }).click();
+	await reloaded;
+}
+
 test('a release whose worker changed installs its worker only after "Update", and raises no alarm', async ({ browser }) => {
 	const context = await browser.newContext();
 	const page = await installed(context);
-	const running = deploy.current();
-	deploy.change(SERVICE_WORKER_PATH, 'parley-last-seen', 'parley-last-seeN');
-	const next = deploy.publish(running.version + 1);
+	const next = publishChangedWorker('parley-last-seen', 'parley-last-seeN', deploy.current().version + 1);
 
 	await page.reload();
 	const offer = page.getByRole('region', { name: 'Update' });
 	await expect(offer).toContainText(`New version: ${next.fingerprint}`);
 	// Before consent, the new worker refuses to install: nothing for the page to fear.
 	expect(await lookForNewWorker(page)).toBe('redundant');
-	const reloaded = page.waitForEvent('load');
-	await offer.getByRole('button', { name: 'Update' }).click();
-	await reloaded;
+	await pressUpdate(page);
 	expect(await page.evaluate(() => fetch('/release.json').then((r) => r.json() as Promise<{ fingerprint: string }>))).toMatchObject({
 		fingerprint: next.fingerprint
 	});
 
-	// After consent it installs, and the page checks it (its fetch of the script) without alarm.
-	const checked = page.waitForResponse((r) => r.url().endsWith(`/${SERVICE_WORKER_PATH}`) && r.request().frame() === page.mainFrame());
+	// After consent it installs, and the page checks it without alarm.
 	expect(await lookForNewWorker(page)).toBe('installed');
-	await checked;
+	await page.waitForFunction(() => performance.getEntriesByName('parley:worker-approved').length > 0);
 	expect(await drawn(page)).toBe(WELCOME_TEXT);
 	await expect(stopped(page)).toHaveCount(0);
+	await context.close();
+});
+
+test('an approved worker still waiting raises no alarm when the server publishes yet another worker', async ({ browser }) => {
+	const context = await browser.newContext();
+	const page = await installed(context);
+	const version = deploy.current().version;
+	publishChangedWorker('parley-last-seen', 'parley-last-seeN', version + 1);
+	await page.reload();
+	await pressUpdate(page);
+	// The approved worker installed; this tab keeps the old one in control, so it waits.
+	expect(await lookForNewWorker(page)).toBe('installed');
+
+	const later = publishChangedWorker('parley-last-seeN', 'parley-last-SeeN', version + 2);
+	await page.reload();
+	await expect(page.getByRole('region', { name: 'Update' })).toContainText(`New version: ${later.fingerprint}`);
+	// The page judged the waiting worker by what it is, not by what the server serves now.
+	await page.waitForFunction(() => performance.getEntriesByName('parley:worker-approved').length > 0);
+	await expect(stopped(page)).toHaveCount(0);
+	expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state)).toBe('installed');
 	await context.close();
 });

@@ -19,6 +19,7 @@ import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type 
 import { trackIdle } from './idle-tracker.js';
 import { askToKeep } from './persistence.js';
 import { theme } from './theme.svelte.js';
+import { forgetAppCopy, leaveNoAppCopy } from './wipe.js';
 
 export type Route =
 	| { readonly name: 'home' }
@@ -112,7 +113,9 @@ class App {
 			if (document.visibilityState === 'hidden' && this.phase === 'ready') this.#armOutboxSync(true);
 		});
 		window.addEventListener('pagehide', (e) => {
-			if (!e.persisted) sendFarewell(this.#farewell);
+			if (e.persisted) return;
+			sendFarewell(this.#farewell);
+			if (this.keepNothing) leaveNoAppCopy();
 		});
 		try {
 			// The worker loads while config.json is fetched.
@@ -159,9 +162,16 @@ class App {
 		else this.#leave();
 	}
 
-	/** Ends the session for good: the engine deletes the profile (and its queues), then the fresh start page. */
+	/**
+	 * Ends the session for good: the engine deletes the profile (and its queues), the app's own copy
+	 * (service worker and caches) goes too, then the fresh start page.
+	 */
 	endSession(): Promise<void> {
-		return this.#leaveFor(() => this.engine.deleteProfile());
+		return this.#leaveFor(async () => {
+			const next = await this.engine.deleteProfile();
+			await forgetAppCopy();
+			return next;
+		});
 	}
 
 	/** Forgets the session in the page at once (its views unmount), then shows the state the engine moves to. */

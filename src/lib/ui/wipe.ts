@@ -3,12 +3,17 @@
  * every IndexedDB database, every Cache Storage cache, localStorage and sessionStorage, every
  * service worker registration and every entry of the origin's private file system (OPFS) — then
  * opens the app's start page fresh. The engine's half (the profile's queues on the relays) runs
- * first, in `EngineApi.deleteProfile`.
+ * first, in `EngineApi.deleteProfile`. Also the end of a keep-nothing session: `forgetAppCopy`,
+ * the app's caches and service worker registration.
  *
  * Guarantees: `wipeBrowser` resolves only when every deletion it started has finished; a database
  * still open elsewhere (another tab) makes it reject with `WipeError`, naming how many could not be
  * deleted, instead of waiting forever.
  */
+
+import { deleteCaches } from '$lib/shell/forget.js';
+import type { ShellRequest } from '$lib/shell/messages.js';
+import { ask } from '$lib/shell/register.js';
 
 export class WipeError extends Error {
 	override readonly name = 'WipeError';
@@ -30,14 +35,45 @@ async function clearIndexedDb(): Promise<number> {
 	return deleted.filter((ok) => !ok).length;
 }
 
-async function clearCaches(): Promise<void> {
-	if (typeof caches === 'undefined') return;
-	for (const key of await caches.keys()) await caches.delete(key);
+/** Unregisters every registration; resolves with the workers that were still installing. */
+async function unregisterServiceWorkers(): Promise<ServiceWorker[]> {
+	if (!('serviceWorker' in navigator)) return [];
+	const registrations = await navigator.serviceWorker.getRegistrations();
+	await Promise.all(registrations.map((r) => r.unregister()));
+	return registrations.flatMap((r) => (r.installing ? [r.installing] : []));
 }
 
-async function unregisterServiceWorkers(): Promise<void> {
-	if (!('serviceWorker' in navigator)) return;
-	for (const registration of await navigator.serviceWorker.getRegistrations()) await registration.unregister();
+/** Resolves once `worker` has ended its install, either way: it writes to Cache Storage until then. */
+function installEnded(worker: ServiceWorker): Promise<void> {
+	return new Promise((resolve) => {
+		const ended = () => worker.state !== 'installing' && worker.state !== 'parsed';
+		if (ended()) return resolve();
+		worker.addEventListener('statechange', () => ended() && resolve());
+	});
+}
+
+/**
+ * The app's own copy (the service worker's caches and its registration): a keep-nothing session
+ * leaves no trace that Parley was used here. The worker that controls the page is told first, so
+ * it keeps no new copy while the page lives on (it would cache `config.json` again), and a worker
+ * still installing is let finish before the caches go, so none of its writes comes after.
+ */
+export async function forgetAppCopy(): Promise<void> {
+	const installing = await unregisterServiceWorkers();
+	await Promise.all([ask({ kind: 'forget' }), ...installing.map(installEnded)]);
+	await deleteCaches();
+}
+
+/**
+ * A keep-nothing page goes away without "End session" (its tab closes, or it navigates away): what
+ * can be done then. The page cannot wait for anything as it unloads, so it only tells the worker
+ * that controls it to forget (`forgetAppCopy`'s work, done by the worker, which outlives the page).
+ * Not guaranteed: a browser that crashes or is killed first keeps the copy; a page no worker
+ * controls yet (its first visit, the worker still installing) leaves that worker installed; and if
+ * the same page is reloaded, the new page registers the worker again.
+ */
+export function leaveNoAppCopy(): void {
+	navigator.serviceWorker?.controller?.postMessage({ kind: 'forget' } satisfies ShellRequest);
 }
 
 async function clearPrivateFiles(): Promise<void> {
@@ -52,7 +88,7 @@ async function clearPrivateFiles(): Promise<void> {
 export async function wipeBrowser(): Promise<void> {
 	localStorage.clear();
 	sessionStorage.clear();
-	const [left] = await Promise.all([clearIndexedDb(), clearCaches(), unregisterServiceWorkers(), clearPrivateFiles()]);
+	const [left] = await Promise.all([clearIndexedDb(), forgetAppCopy(), clearPrivateFiles()]);
 	if (left > 0) throw new WipeError(`${left} database(s) could not be deleted because Parley is open in another tab of this browser. Close the other tabs and wipe again.`);
 }
 
