@@ -110,7 +110,13 @@ describe('parseReleaseManifest rejects (§10.1)', () => {
 	});
 	it.each([
 		['not an object', []],
-		['an unknown field', { ...manifest, signature: 'x' }],
+		['an unknown field', { ...manifest, signer: 'x' }],
+		['a signature that is not a string', { ...manifest, signature: 1 }],
+		['a signature of 63 bytes', { ...manifest, signature: 'A'.repeat(84) }],
+		['a signature of 65 bytes', { ...manifest, signature: 'A'.repeat(87) }],
+		['a signature in standard base64', { ...manifest, signature: `${'A'.repeat(84)}+A` }],
+		['a padded signature', { ...manifest, signature: `${'A'.repeat(86)}==` }],
+		['a signature whose last character has stray bits', { ...manifest, signature: `${'A'.repeat(85)}B` }],
 		['version 0', { ...manifest, version: 0 }],
 		['a fractional version', { ...manifest, version: 1.5 }],
 		['no files', withFiles([])],
