@@ -11,6 +11,8 @@
  * page's own request for `release.json` is answered with the active release (what it runs).
  * The worker installs only when its own script is the one the active release lists (the first
  * install: the release it pins), so a newer worker waits until the person approved its release.
+ * The self-hoster's release pin (§10.4) is taken from config.json at the first install and kept
+ * with the active release (`pinned.ts`); a release it does not allow is never installed or staged.
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />
