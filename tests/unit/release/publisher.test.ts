@@ -1,24 +1,16 @@
 /** `npm run sign`'s functions (src/lib/release/publisher.ts), on temporary files. */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fromBase64url } from '../../../src/lib/protocol/bytes.js';
 import { writeManifest } from '../../../src/lib/release/build-manifest.js';
 import { parseReleaseManifest } from '../../../src/lib/release/manifest.js';
 import { checkPin, readReleasePin } from '../../../src/lib/release/policy.js';
 import { createKeyFile, pinLine, PublisherError, readKeyFile, signBuild } from '../../../src/lib/release/publisher.js';
 import { signedBy } from '../../../src/lib/release/signature.js';
+import { tempDirs } from './temp-dirs.js';
 
-const temps: string[] = [];
-function tempDir(): string {
-	const dir = mkdtempSync(join(tmpdir(), 'parley-sign-'));
-	temps.push(dir);
-	return dir;
-}
-afterEach(() => {
-	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('parley-sign-');
 
 /** A build directory with a fresh release.json. */
 function build(): string {
