@@ -12,7 +12,6 @@
  */
 import { sha256 } from '../protocol/crypto/hash.js';
 import { fromBase64url } from '../protocol/bytes.js';
-import { ED25519_SIGNATURE_LENGTH } from '../protocol/crypto/ed25519.js';
 import { decimalGroups } from '../protocol/safety-code.js';
 
 /** Where the manifest is served, beside the build's index.html. */
@@ -65,11 +64,14 @@ const FINGERPRINT = /^\d{5}(-\d{5}){4}$/;
 
 export const isFingerprint = (value: unknown): value is string => typeof value === 'string' && FINGERPRINT.test(value);
 
+/** §10.4: an Ed25519 signature's size; defined here so that reading a manifest does not load Ed25519 itself. */
+export const RELEASE_SIGNATURE_LENGTH = 64;
+
 /** §10.4: canonical base64url (no padding) of exactly 64 bytes. */
 export function isSignatureText(value: unknown): value is string {
 	if (typeof value !== 'string') return false;
 	try {
-		return fromBase64url(value, 'signature').length === ED25519_SIGNATURE_LENGTH;
+		return fromBase64url(value, 'signature').length === RELEASE_SIGNATURE_LENGTH;
 	} catch {
 		return false;
 	}

@@ -8,7 +8,6 @@
  */
 import type { EngineConfig, Policy } from '$lib/engine/api.js';
 import { DEFAULT_POLICY } from '$lib/engine/constants.js';
-import { readReleasePin } from '$lib/release/policy.js';
 
 interface ConfigFile {
 	readonly relays?: unknown;
@@ -46,7 +45,8 @@ export async function loadConfig(): Promise<EngineConfig> {
 	}
 	const policy = readPolicy(file);
 	// The service worker takes the release pin (PROTOCOL §10.4); a malformed one stops the app here with its reason.
-	readReleasePin(file);
+	// Ed25519 (to check the keys) is loaded only when there is a pin.
+	if ('release' in file) (await import('$lib/release/policy.js')).readReleasePin(file);
 	const relays: string[] = [];
 	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? sameOriginAddress(pin(await relayKey, policy.keepNothing === 'optional')) : r);
 	return { relays, appUrl: `${location.origin}${location.pathname}`, policy };

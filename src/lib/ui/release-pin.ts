@@ -9,12 +9,13 @@
  * malformed pin stops the app through `loadConfig`). Asked once per page.
  */
 import { parseReleaseManifest, RELEASE_MANIFEST_PATH } from '$lib/release/manifest.js';
-import { checkPin, readReleasePin } from '$lib/release/policy.js';
 
 async function read(): Promise<string | undefined> {
 	if (!('serviceWorker' in navigator) || navigator.serviceWorker.controller) return undefined;
 	const json = async (path: string) => (await fetch(`./${path}`, { cache: 'no-store' })).json() as Promise<unknown>;
 	try {
+		// Ed25519 is loaded only here, for a page no verified shell controls.
+		const { checkPin, readReleasePin } = await import('$lib/release/policy.js');
 		const [release, config] = await Promise.all([json(RELEASE_MANIFEST_PATH), json('config.json')]);
 		const verdict = checkPin(readReleasePin(config), parseReleaseManifest(release));
 		return verdict.ok ? undefined : verdict.reason;

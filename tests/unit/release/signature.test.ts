@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromBase64url, toBase64url } from '../../../src/lib/protocol/bytes.js';
-import { ed25519PublicKey, ed25519Sign } from '../../../src/lib/protocol/crypto/index.js';
-import { canonicalManifestBytes, parseReleaseManifest, releaseFingerprint, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
+import { ED25519_SIGNATURE_LENGTH, ed25519PublicKey, ed25519Sign } from '../../../src/lib/protocol/crypto/index.js';
+import { canonicalManifestBytes, parseReleaseManifest, releaseFingerprint, RELEASE_SIGNATURE_LENGTH, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
 import { releaseSignedBytes, signedBy, signRelease } from '../../../src/lib/release/signature.js';
 
 interface SignedVector {
@@ -35,6 +35,11 @@ describe('the tiny-signed vector (tests/vectors/release/tiny-signed.json, made w
 		expect(read).toEqual(vector.manifest);
 		expect(read.fingerprint).toBe(unsigned.manifest.fingerprint);
 		expect(parseReleaseManifest(unsigned.manifest)).not.toHaveProperty('signature');
+	});
+
+	it('is checked by the reader at the size of an Ed25519 signature', () => {
+		expect(RELEASE_SIGNATURE_LENGTH).toBe(ED25519_SIGNATURE_LENGTH);
+		expect(fromBase64url(vector.manifest.signature, 'signature')).toHaveLength(RELEASE_SIGNATURE_LENGTH);
 	});
 });
 
