@@ -14,6 +14,8 @@
  * It tells the page which script it is (`who`, `own-script.ts`), and at the end of a keep-nothing
  * session (`forget`) it unregisters, deletes every cache and keeps no copy of anything after.
  * A Background Sync event sends the sealed outbox once no page holds the profile (`outbox-sync.ts`).
+ * The self-hoster's release pin (§10.4) is taken from config.json at the first install and kept
+ * with the active release (`pinned.ts`); a release it does not allow is never installed or staged.
  */
 /// <reference no-default-lib="true"/>
 /// <reference lib="esnext" />

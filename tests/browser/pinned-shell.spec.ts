@@ -10,10 +10,7 @@ import { SERVICE_WORKER_PATH } from '../../src/lib/shell/script.js';
 import { askEngineForChats } from './support/engine-probe.js';
 import { APP_URL, createProfile } from './support/people.js';
 import { builtFileWith, deployment } from './support/release.js';
-
-/** A label the app draws only once a passphrase is typed (not in the prerendered HTML), and a one-byte change of it. */
-const WELCOME_TEXT = 'Type it again';
-const TAMPERED_TEXT = 'Type it agaiN';
+import { drawn, installed, installOutcome, TAMPERED_TEXT, WELCOME_TEXT } from './support/shell.js';
 
 let deploy: ReturnType<typeof deployment>;
 
@@ -22,28 +19,10 @@ test.beforeEach(() => {
 });
 test.afterEach(() => deploy.restore());
 
-/** Opens the app in a new context and waits until the verified shell controls the page. */
-async function installed(context: BrowserContext): Promise<Page> {
-	const page = await context.newPage();
-	await page.goto(`${APP_URL}/`);
-	await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
-	// No HTTP cache stands between the browser and the worker script (PROTOCOL §10.3).
-	expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.updateViaCache)).toBe('none');
-	return page;
-}
-
 /** Cuts the context off the network: every request (the service worker's own too) and every WebSocket. */
 async function cutNetwork(context: BrowserContext): Promise<void> {
 	await context.route('**/*', (route) => route.abort('internetdisconnected'));
 	await context.routeWebSocket(/./, (ws) => ws.close());
-}
-
-/** Which version of the label the running code draws. */
-async function drawn(page: Page): Promise<string> {
-	await page.getByRole('textbox', { name: 'Passphrase' }).fill('x');
-	const label = page.locator('label[for="passphrase-again"]');
-	await expect(label).toBeVisible();
-	return label.innerText();
 }
 
 /** Empties the browser's HTTP cache (not Cache Storage), as eviction would: only the worker's copy is left. */
@@ -88,15 +67,7 @@ test('a release whose file does not match its integrity activates nothing, and t
 	await page.goto(`${APP_URL}/`);
 	expect(await drawn(page)).toBe(TAMPERED_TEXT);
 	// The install the page started, or a new one: its worker ends redundant, never activated.
-	const outcome = await page.evaluate(async () => {
-		const reg = await navigator.serviceWorker.register('/service-worker.js', { updateViaCache: 'none' });
-		const worker = reg.installing ?? reg.waiting ?? reg.active;
-		if (!worker) return 'none';
-		const settled = () => worker.state === 'redundant' || worker.state === 'activated';
-		if (!settled()) await new Promise<void>((resolve) => worker.addEventListener('statechange', () => settled() && resolve()));
-		return worker.state;
-	});
-	expect(outcome).toBe('redundant');
+	expect(await installOutcome(page)).toBe('redundant');
 	expect(await page.evaluate(async () => ({ controlled: navigator.serviceWorker.controller !== null, caches: await caches.keys() }))).toEqual({
 		controlled: false,
 		caches: []

@@ -4,12 +4,14 @@
  *
  * Guarantees: `parseReleaseManifest` accepts only a manifest in the exact form of §10.1 (paths
  * valid and strictly sorted, integrity values well formed, version a positive safe integer) whose
- * `fingerprint` is the one recomputed from its version and files (§10.2); anything else is a
- * `ReleaseError`. It does not fetch or hash files, nor decide whether a release may replace
+ * `fingerprint` is the one recomputed from its version and files (§10.2), with at most a
+ * well-formed `signature` besides (§10.4: canonical base64url of 64 bytes, kept but not checked
+ * here, see `signature.ts`); anything else is a `ReleaseError`. It does not fetch or hash files, nor decide whether a release may replace
  * another (that is the service worker's job, §10.3); the files' integrity is checked by whoever
  * fetches them.
  */
 import { sha256 } from '../protocol/crypto/hash.js';
+import { fromBase64url } from '../protocol/bytes.js';
 import { decimalGroups } from '../protocol/safety-code.js';
 
 /** Where the manifest is served, beside the build's index.html. */
@@ -33,13 +35,17 @@ export interface ReleaseManifest {
 	/** Sorted by path, strictly ascending. */
 	readonly files: readonly ReleaseFile[];
 	readonly fingerprint: string;
+	/** §10.4: the publisher's Ed25519 signature, base64url; not covered by the fingerprint. */
+	readonly signature?: string;
 }
 
 export type ReleaseErrorKind =
 	/** Not a manifest of the form §10.1 describes: a field missing, of the wrong type or out of range. */
 	| 'MalformedManifest'
 	/** The `fingerprint` field is not the one computed from the version and files. */
-	| 'FingerprintMismatch';
+	| 'FingerprintMismatch'
+	/** A self-hoster's release pin in config.json (§10.4) is not of the form it must have. */
+	| 'MalformedPin';
 
 export class ReleaseError extends Error {
 	constructor(
@@ -55,6 +61,21 @@ export class ReleaseError extends Error {
 const PATH = /^[!#-[\]-~]+$/;
 const INTEGRITY = /^sha384-[A-Za-z0-9+/]{64}$/;
 const FINGERPRINT = /^\d{5}(-\d{5}){4}$/;
+
+export const isFingerprint = (value: unknown): value is string => typeof value === 'string' && FINGERPRINT.test(value);
+
+/** §10.4: an Ed25519 signature's size; defined here so that reading a manifest does not load Ed25519 itself. */
+export const RELEASE_SIGNATURE_LENGTH = 64;
+
+/** §10.4: canonical base64url (no padding) of exactly 64 bytes. */
+export function isSignatureText(value: unknown): value is string {
+	if (typeof value !== 'string') return false;
+	try {
+		return fromBase64url(value, 'signature').length === RELEASE_SIGNATURE_LENGTH;
+	} catch {
+		return false;
+	}
+}
 
 export function isReleasePath(path: string): boolean {
 	return PATH.test(path) && path.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
@@ -87,11 +108,12 @@ function parseFile(value: unknown, index: number): ReleaseFile {
 /** Checks a decoded `release.json` against §10.1 and its fingerprint against §10.2. */
 export function parseReleaseManifest(json: unknown): ReleaseManifest {
 	if (typeof json !== 'object' || json === null || Array.isArray(json)) malformed('the manifest is not an object');
-	const { version, files, fingerprint, ...rest } = json as Record<string, unknown>;
+	const { version, files, fingerprint, signature, ...rest } = json as Record<string, unknown>;
 	if (Object.keys(rest).length > 0) malformed('the manifest has unknown fields');
 	if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 1) malformed('version is not a positive integer');
 	if (!Array.isArray(files) || files.length === 0) malformed('files is not a non-empty list');
-	if (typeof fingerprint !== 'string' || !FINGERPRINT.test(fingerprint)) malformed('fingerprint is not five groups of five digits');
+	if (!isFingerprint(fingerprint)) malformed('fingerprint is not five groups of five digits');
+	if (signature !== undefined && !isSignatureText(signature)) malformed('signature is not the base64url of 64 bytes');
 	const parsed = files.map(parseFile);
 	for (let i = 1; i < parsed.length; i++) {
 		if ((parsed[i - 1] as ReleaseFile).path >= (parsed[i] as ReleaseFile).path) malformed(`files are not strictly sorted by path at ${i}`);
@@ -99,5 +121,5 @@ export function parseReleaseManifest(json: unknown): ReleaseManifest {
 	if (releaseFingerprint(version, parsed) !== fingerprint) {
 		throw new ReleaseError('FingerprintMismatch', 'the fingerprint does not match the version and files');
 	}
-	return { version, files: parsed, fingerprint };
+	return { version, files: parsed, fingerprint, ...(signature !== undefined && { signature }) };
 }

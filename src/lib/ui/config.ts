@@ -44,6 +44,9 @@ export async function loadConfig(): Promise<EngineConfig> {
 		throw new ConfigError('config.json must list at least one relay under "relays".');
 	}
 	const policy = readPolicy(file);
+	// The service worker takes the release pin (PROTOCOL §10.4); a malformed one stops the app here with its reason.
+	// Ed25519 (to check the keys) is loaded only when there is a pin.
+	if ('release' in file) (await import('$lib/release/policy.js')).readReleasePin(file);
 	const relays: string[] = [];
 	for (const r of file.relays as string[]) relays.push(r === 'same-origin' ? sameOriginAddress(pin(await relayKey, policy.keepNothing === 'optional')) : r);
 	return { relays, appUrl: `${location.origin}${location.pathname}`, policy };

@@ -1,16 +1,20 @@
 /**
  * Deploys releases on the test server for the pinned-shell tests: writes `build/release.json`
- * (PROTOCOL §10.1) for what `build/` holds now, and changes or replaces built files in place.
+ * (PROTOCOL §10.1) for what `build/` holds now, signs it as the publisher would (§10.4), sets a
+ * release pin in `build/config.json`, and changes or replaces built files in place.
  *
- * Guarantees: `deployment()` remembers `release.json` and every file it changes, and `restore()`
- * puts back exactly those bytes, so the next test meets the build as `npm run build` left it.
+ * Guarantees: `deployment()` remembers `release.json`, `config.json` and every file it changes,
+ * and `restore()` puts back exactly those bytes, so the next test meets the build as
+ * `npm run build` left it.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { writeManifest } from '../../../src/lib/release/build-manifest.js';
 import { RELEASE_MANIFEST_PATH, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
+import { signBuild } from '../../../src/lib/release/publisher.js';
 
 export const BUILD = join(import.meta.dirname, '../../../build');
+const CONFIG = 'config.json';
 
 function filesUnder(dir: string): string[] {
 	return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -52,6 +56,17 @@ export function deployment() {
 		publish(version: number): ReleaseManifest {
 			keep(RELEASE_MANIFEST_PATH);
 			return writeManifest(BUILD, version);
+		},
+		/** Signs the `release.json` the server offers now with a publisher's secret key, as `npm run sign` does. */
+		sign(secretKey: Uint8Array): ReleaseManifest {
+			keep(RELEASE_MANIFEST_PATH);
+			return signBuild(secretKey, BUILD).manifest;
+		},
+		/** Serves the build's own config.json with `release` (a pin, §10.4) set, or without any when undefined. */
+		pin(release: unknown): void {
+			keep(CONFIG);
+			const { release: _, ...config } = JSON.parse((saved.get(CONFIG) as Buffer).toString('utf8')) as Record<string, unknown>;
+			writeFileSync(join(BUILD, CONFIG), JSON.stringify(release === undefined ? config : { ...config, release }));
 		},
 		/** The release the server offers now. */
 		current(): ReleaseManifest {

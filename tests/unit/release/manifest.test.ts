@@ -1,11 +1,11 @@
 /** The release manifest (PROTOCOL.md §10): building it, its fingerprint vector, and what a reader rejects. */
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildManifest, readReleaseVersion, writeManifest } from '../../../src/lib/release/build-manifest.js';
 import { canonicalManifestBytes, parseReleaseManifest, releaseFingerprint, ReleaseError, type ReleaseErrorKind, type ReleaseManifest } from '../../../src/lib/release/manifest.js';
+import { tempDirs } from './temp-dirs.js';
 
 interface Vector {
 	directory: string;
@@ -17,15 +17,7 @@ const VECTOR_DIR = fileURLToPath(new URL('../../vectors/release/', import.meta.u
 const vector = JSON.parse(readFileSync(join(VECTOR_DIR, 'tiny.json'), 'utf8')) as Vector;
 const { manifest } = vector;
 
-const temps: string[] = [];
-function tempDir(): string {
-	const dir = mkdtempSync(join(tmpdir(), 'parley-release-'));
-	temps.push(dir);
-	return dir;
-}
-afterEach(() => {
-	for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('parley-release-');
 
 function rejects(json: unknown, kind: ReleaseErrorKind): void {
 	try {
@@ -110,7 +102,13 @@ describe('parseReleaseManifest rejects (§10.1)', () => {
 	});
 	it.each([
 		['not an object', []],
-		['an unknown field', { ...manifest, signature: 'x' }],
+		['an unknown field', { ...manifest, signer: 'x' }],
+		['a signature that is not a string', { ...manifest, signature: 1 }],
+		['a signature of 63 bytes', { ...manifest, signature: 'A'.repeat(84) }],
+		['a signature of 65 bytes', { ...manifest, signature: 'A'.repeat(87) }],
+		['a signature in standard base64', { ...manifest, signature: `${'A'.repeat(84)}+A` }],
+		['a padded signature', { ...manifest, signature: `${'A'.repeat(86)}==` }],
+		['a signature whose last character has stray bits', { ...manifest, signature: `${'A'.repeat(85)}B` }],
 		['version 0', { ...manifest, version: 0 }],
 		['a fractional version', { ...manifest, version: 1.5 }],
 		['no files', withFiles([])],

@@ -1,12 +1,14 @@
 /**
  * Writes `tiny.json`, the manifest of the directory `tiny/` at version 7, computed straight from
  * PROTOCOL.md §10 with node:crypto and BigInt (not with src/lib/release), so the tests compare two
- * implementations: `npx tsx tests/vectors/release/generate.ts`.
+ * implementations: `npx tsx tests/vectors/release/generate.ts`. It also writes `tiny-signed.json`:
+ * the same manifest signed (§10.4) with node:crypto's Ed25519 under the key whose secret (seed) is
+ * the bytes 0x00, 0x01, …, 0x1f.
  *
  * `tiny/` holds `config.json` and a stale `release.json`, which the manifest must leave out, an
  * empty file, and `Z.txt`, which sorts before `_app/` (byte order: `Z` < `_`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -27,3 +29,19 @@ const manifest = { version: VERSION, files, fingerprint: groups.join('-') };
 const vector = { comment: 'PROTOCOL.md §10: the manifest of tiny/ at version 7', directory: 'tiny', canonical, sha256: digest.toString('hex'), manifest };
 writeFileSync(new URL('tiny.json', import.meta.url), JSON.stringify(vector, null, '\t') + '\n');
 console.log(`wrote tiny.json: fingerprint ${manifest.fingerprint}`);
+
+const seed = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+// PKCS #8 wrapping of a raw Ed25519 seed (RFC 8410).
+const secretKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]), format: 'der', type: 'pkcs8' });
+const publicKey = Buffer.from(createPublicKey(secretKey).export({ format: 'jwk' }).x as string, 'base64url');
+const signed = Buffer.concat([Buffer.from('Parley release signature v1', 'ascii'), Buffer.from([0]), Buffer.from(canonical, 'utf8')]);
+const signature = sign(null, signed, secretKey);
+const signedVector = {
+	comment: 'PROTOCOL.md §10.4: tiny.json signed under the seed 00 01 … 1f',
+	seed: seed.toString('hex'),
+	publicKey: publicKey.toString('base64url'),
+	signedBytes: signed.toString('hex'),
+	manifest: { ...manifest, signature: signature.toString('base64url') }
+};
+writeFileSync(new URL('tiny-signed.json', import.meta.url), JSON.stringify(signedVector, null, '\t') + '\n');
+console.log(`wrote tiny-signed.json: public key ${signedVector.publicKey}`);
