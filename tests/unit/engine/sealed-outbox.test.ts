@@ -11,6 +11,7 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
+import { decodeExportFile, encodeExportFile } from '../../../src/lib/engine/export-file.js';
 import { flushSealedOutbox, lanesToSend, postSealed, sealedOutboxSize, SEALED_OUTBOX_TABLE, type SealedOutboxRow } from '../../../src/lib/engine/sealed-outbox.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
@@ -156,12 +157,17 @@ describe('the sealed outbox', () => {
 		await Promise.all([alice.close(), bob.close()]);
 	});
 
-	it('does not travel in an export', async () => {
-		const { alice, bob } = await writtenOffline(['in the outbox']);
+	it('does not travel in an export, and an import refuses it', async () => {
+		const { alice, bob, profile } = await writtenOffline(['in the outbox']);
+		const [row] = await sealedRows(profile);
 		const file = await alice.exportProfile('export passphrase');
-		const { engine: elsewhere, profile: copy } = await person(null);
-		await elsewhere.importProfile(file, 'export passphrase');
-		expect(await sealedOutboxSize(indexedDB, copy)).toBe(0);
+		const contents = await decodeExportFile(file, 'export passphrase');
+		expect(Object.keys(contents.tables).sort()).toEqual(['contacts', 'messages', 'meta', 'outbox', 'received']);
+		expect(contents.tables.outbox).toHaveLength(1);
+
+		const { engine: elsewhere } = await person(null);
+		const forged = await encodeExportFile({ ...contents, tables: { ...contents.tables, [SEALED_OUTBOX_TABLE]: [{ ...row }] } }, 'export passphrase');
+		await expect(elsewhere.importProfile(forged, 'export passphrase')).rejects.toMatchObject({ kind: 'invalid-file' });
 		await Promise.all([alice.close(), bob.close(), elsewhere.close()]);
 	});
 });
