@@ -10,7 +10,7 @@ import { Store } from '../../../src/lib/engine/store.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { startRelay, type TestRelay } from '../relay/harness.js';
-import { connect, person as makePerson, texts, until, type PersonOptions } from './people.js';
+import { connect, person as makePerson, rawRows, texts, until, type PersonOptions } from './people.js';
 
 let relay: TestRelay;
 let relays: string[];
@@ -22,24 +22,6 @@ const PASS = 'correct horse battery staple';
 function clock() {
 	let later = 0;
 	return { now: () => Date.now() + later, advance: (ms: number) => (later += ms) };
-}
-
-/** Raw meta rows of a profile's database, read without the engine. */
-async function metaRows(profile: string): Promise<Record<string, unknown>[]> {
-	const db = await new Promise<IDBDatabase>((resolve, reject) => {
-		const r = indexedDB.open(`parley-${profile}`);
-		r.onsuccess = () => resolve(r.result);
-		r.onerror = () => reject(r.error);
-	});
-	try {
-		return await new Promise((resolve, reject) => {
-			const r = db.transaction('meta').objectStore('meta').getAll();
-			r.onsuccess = () => resolve(r.result as Record<string, unknown>[]);
-			r.onerror = () => reject(r.error);
-		});
-	} finally {
-		db.close();
-	}
 }
 
 async function chatting(opts: PersonOptions = {}): Promise<{ alice: Engine; bob: Engine; aId: string; bId: string; profile: string }> {
@@ -89,7 +71,7 @@ describe('lock', () => {
 	it('a passphrase profile opens locked after a restart, and its database holds no key that opens it', async () => {
 		const { engine, profile } = await person('Alice', { create: { passphrase: PASS } });
 		await engine.close();
-		const keys = (await metaRows(profile)).find((r) => r.k === 'keys') as Record<string, unknown>;
+		const keys = (await rawRows(profile, 'meta')).find((r) => r.k === 'keys') as Record<string, unknown>;
 		expect(Object.keys(keys).sort()).toEqual(['k', 'passphrase']);
 		const again = await person(null, { profile });
 		expect(await again.engine.start({ relays, appUrl: 'https://parley.example/', policy: { keepNothing: 'optional', autoLockMinutes: 0, allowExport: true } })).toMatchObject({ state: 'locked', passphrase: true });
@@ -200,7 +182,7 @@ describe('export and import', () => {
 		await alice.close();
 		const old = await person(null, { profile });
 		expect(await old.engine.start({ relays, appUrl: 'https://parley.example/', policy: { keepNothing: 'optional', autoLockMinutes: 0, allowExport: true } })).toMatchObject({ state: 'moved' });
-		expect((await metaRows(profile)).map((r) => r.k)).toEqual(['moved']);
+		expect((await rawRows(profile, 'meta')).map((r) => r.k)).toEqual(['moved']);
 		await old.engine.close();
 
 		const { engine: carol, profile: carolProfile } = await person(null);

@@ -1,6 +1,6 @@
 /**
  * Engines in Node as people, over a real relay, on IndexedDB (fake-indexeddb): make one, wait for
- * what it shows, connect two. Shared by the engine tests.
+ * what it shows, connect two, read the raw rows of its database. Shared by the engine tests.
  */
 import { WebSocket } from 'ws';
 import type { CreateOptions, MessageView, Policy } from '../../../src/lib/engine/api.js';
@@ -45,4 +45,22 @@ export async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId:
 	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
 	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
 	return { aId, bId };
+}
+
+/** The raw rows of one table of a profile's database (fake-indexeddb), read without the engine. */
+export async function rawRows<T = Record<string, unknown>>(profile: string, table: string): Promise<T[]> {
+	const db = await new Promise<IDBDatabase>((resolve, reject) => {
+		const r = indexedDB.open(`parley-${profile}`);
+		r.onsuccess = () => resolve(r.result);
+		r.onerror = () => reject(r.error);
+	});
+	try {
+		return await new Promise((resolve, reject) => {
+			const r = db.transaction(table).objectStore(table).getAll();
+			r.onsuccess = () => resolve(r.result as T[]);
+			r.onerror = () => reject(r.error);
+		});
+	} finally {
+		db.close();
+	}
 }

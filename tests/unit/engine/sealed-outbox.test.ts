@@ -16,7 +16,7 @@ import { flushSealedOutbox, lanesToSend, postSealed, sealedOutboxSize, SEALED_OU
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { startRelay, type TestRelay } from '../relay/harness.js';
-import { APP, connect, person as makePerson, texts, until, type PersonOptions } from './people.js';
+import { APP, connect, person as makePerson, rawRows, texts, until, type PersonOptions } from './people.js';
 
 let relay: TestRelay;
 let relays: string[];
@@ -58,22 +58,7 @@ async function engineOn(profile: string, network?: ReturnType<typeof cuttableNet
 }
 
 /** The raw rows of a profile's sealed outbox. */
-async function sealedRows(profile: string): Promise<SealedOutboxRow[]> {
-	const db = await new Promise<IDBDatabase>((resolve, reject) => {
-		const r = indexedDB.open(`parley-${profile}`);
-		r.onsuccess = () => resolve(r.result);
-		r.onerror = () => reject(r.error);
-	});
-	try {
-		return await new Promise((resolve, reject) => {
-			const r = db.transaction(SEALED_OUTBOX_TABLE).objectStore(SEALED_OUTBOX_TABLE).getAll();
-			r.onsuccess = () => resolve(r.result as SealedOutboxRow[]);
-			r.onerror = () => reject(r.error);
-		});
-	} finally {
-		db.close();
-	}
-}
+const sealedRows = (profile: string) => rawRows<SealedOutboxRow>(profile, SEALED_OUTBOX_TABLE);
 
 /** Alice and Bob connected; Alice's network is then cut and she writes `lines`, which stay queued. */
 async function writtenOffline(lines: readonly string[]) {
