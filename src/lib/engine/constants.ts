@@ -28,6 +28,12 @@ export const INFO_EXPORT_SEAL = utf8('Parley v2 export: seal key');
 
 /** Messages of a conversation loaded per page: one screen and some scrollback. */
 export const PAGE_SIZE = 50;
+/**
+ * Over working connections, a SEND still unconfirmed this long after it was queued gets its copy
+ * in the sealed outbox (PROTOCOL.md §9.8): a relay's OK normally comes far sooner, and sealing is a
+ * Noise N handshake per message. While a connection is down, the copy is made at once.
+ */
+export const SEAL_UNCONFIRMED_AFTER_MS = 2000;
 /** After a failed send the outbox waits this long before retrying (the relay client also retries its connection). */
 export const OUTBOX_RETRY_MS = 3000;
 /**

@@ -33,7 +33,7 @@ import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
-import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, SEAL_UNCONFIRMED_AFTER_MS, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import { decodeExportFile, encodeExportFile } from './export-file.js';
@@ -115,6 +115,8 @@ export class Engine implements EngineApi {
 	#flushAgain = false;
 	#retryTimer: ReturnType<typeof setTimeout> | null = null;
 	#sealTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Whether the pending seal runs at once (a connection is down) rather than after the confirmation wait. */
+	#sealUrgent = false;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #now: () => number;
@@ -953,16 +955,25 @@ export class Engine implements EngineApi {
 	}
 
 	/**
-	 * Seals what waits in the outbox (§9.8) once the sends of this turn are on their way: a page can
-	 * close at any moment, and a send confirmed meanwhile needs no copy. Sealing is a Noise N
-	 * handshake per message, so it never delays a send.
+	 * Seals what waits in the outbox (§9.8). While the network or a waiting send's relay is down,
+	 * at once (after this turn's sends are on their way): the page may close at any moment. Over
+	 * working connections, only what is still unconfirmed `SEAL_UNCONFIRMED_AFTER_MS` later, so a
+	 * send that goes out at once costs no Noise N handshake.
 	 */
 	#scheduleSeal(): void {
-		if (this.#sealTimer || !this.#live || this.#keepNothing) return;
-		this.#sealTimer = setTimeout(() => {
-			this.#sealTimer = null;
-			if (this.#live) void this.#sealWaiting().catch(() => {});
-		});
+		if (!this.#live || this.#keepNothing) return;
+		const store = this.#store;
+		const urgent = globalThis.navigator?.onLine === false || (store?.outbox().some((o) => this.#relays.status(o.entry.queue.relay) !== 'open') ?? false);
+		if (this.#sealTimer && !(urgent && !this.#sealUrgent)) return;
+		if (this.#sealTimer) clearTimeout(this.#sealTimer);
+		this.#sealUrgent = urgent;
+		this.#sealTimer = setTimeout(
+			() => {
+				this.#sealTimer = null;
+				if (this.#live) void this.#sealWaiting().catch(() => {});
+			},
+			urgent ? 0 : SEAL_UNCONFIRMED_AFTER_MS
+		);
 	}
 
 	/** Gives every SEND still waiting in the outbox its copy in the sealed outbox (§9.8). */
