@@ -18,6 +18,7 @@ import { requestOutboxSync } from '$lib/shell/outbox-sync.js';
 import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type EngineRemote } from './engine-client.js';
 import { trackIdle } from './idle-tracker.js';
 import { askToKeep } from './persistence.js';
+import { notifications } from './notifications.svelte.js';
 import { theme } from './theme.svelte.js';
 import { forgetAppCopy, leaveNoAppCopy } from './wipe.js';
 
@@ -222,6 +223,7 @@ class App {
 	/** Drops everything the page shows of the profile and goes back to the start address. */
 	#leave(): void {
 		this.#session++;
+		notifications.forget();
 		this.#farewellFor = null;
 		this.#stopIdle?.();
 		this.#stopIdle = null;
@@ -246,7 +248,7 @@ class App {
 		this.movedAt = state.state === 'moved' ? state.at : 0;
 		// A locked keep-nothing session still ends when its tab closes: its farewell stays ready.
 		if (state.state === 'new' || state.state === 'moved') this.#farewell = [];
-		theme.persist = !this.keepNothing;
+		theme.persist = notifications.persist = !this.keepNothing;
 		if (state.state === 'new') this.phase = 'welcome';
 		else if (state.state === 'locked') this.phase = 'locked';
 		else if (state.state === 'moved') this.phase = 'moved';
@@ -312,6 +314,7 @@ class App {
 		if (session !== this.#session) return;
 		[this.chats, this.relays] = [chats, relays];
 		this.#armOutboxSync();
+		notifications.notice(chats, (id) => this.go(`#/chat/${encodeURIComponent(id)}`));
 		if (this.chats.length > 0) markOnce('parley:chats');
 		// A farewell names every queue: asked again only when the set of chats changes.
 		const ids = chats.map((c) => c.id).sort().join(' ');
