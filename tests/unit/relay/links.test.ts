@@ -34,7 +34,7 @@ async function call(url: string, init?: RequestInit): Promise<{ status: number; 
 	const bytes = new Uint8Array(await res.arrayBuffer());
 	return { status: res.status, text: new TextDecoder().decode(bytes), bytes };
 }
-const post = (url: string, body: Uint8Array) => call(url, { method: 'POST', body });
+const post = (url: string, body: Uint8Array) => call(url, { method: 'POST', body: new Uint8Array(body) });
 const get = (base: string, id: Uint8Array) => call(`${base}/link/${toBase64url(id)}`);
 
 describe('short links on the relay', () => {
