@@ -57,13 +57,14 @@ describe('short links in the engine', () => {
 		await until(() => blobStatus(link), (s) => s === 404);
 	});
 
-	it('a used short link is refused as used', async () => {
+	it('once the short link is used, the long link of the same invitation is refused as used (the queue is claimed)', async () => {
 		const { engine: alice } = await somebody('Alice');
 		const { engine: bob } = await somebody('Bob');
 		const { engine: carol } = await somebody('Carol');
-		const { link } = await alice.createInvitation();
-		await bob.acceptInvitation(link);
-		await expect(carol.acceptInvitation(link)).rejects.toMatchObject({ kind: 'link-used', message: expect.stringContaining('already used') });
+		const invitation = await alice.createInvitation();
+		await bob.acceptInvitation(invitation.link);
+		await expect(carol.acceptInvitation(invitation.longLink)).rejects.toMatchObject({ kind: 'link-used', message: expect.stringContaining('already used') });
+		expect(await carol.chats()).toEqual([]);
 	});
 
 	it('the inviter deletes the blob when the invitation is answered, even if the joiner did not', async () => {
