@@ -5,7 +5,8 @@
  * Guarantees: what one connection can make the relay hold in memory is bounded by
  * `maxUnansweredCommands` frames in and `maxBufferedOutputBytes` out; what one connection or one
  * address can make it store is bounded by the queue-creation budgets and the per-queue quota; what
- * all clients together can make it store is bounded by `storageQuotaBytes`. Which limit applies
+ * all clients together can make it store is bounded by `storageQuotaBytes`, and in short links by
+ * `maxLinks` fixed-size blobs kept at most `linkTtlMs`. Which limit applies
  * to which command is the commands' and connections' concern (commands.ts, connection.ts).
  */
 import { FRAME_SIZE, RELAY_MAX_UNANSWERED_COMMANDS } from '../lib/protocol/constants.js';
@@ -70,6 +71,18 @@ export interface RelayLimits {
 	/** Token bucket per client address for `POST /send`: sustained sends per second and burst. */
 	readonly sealedSendsPerSecond: number;
 	readonly sealedSendBurst: number;
+	/**
+	 * A short link's blob (§7.8) is deleted this long after it was stored: an invitation's
+	 * lifetime (48 hours, the engine's INVITATION_TTL_MS), after which nobody can answer it anyway.
+	 */
+	readonly linkTtlMs: number;
+	/** Short links stored in all (each about 2.2 kB, so about 220 MB); past this `POST /link` gets `FULL`. */
+	readonly maxLinks: number;
+	/** Short links one address may store per hour, a token bucket with this burst (as queue creation). */
+	readonly linksPerAddressPerHour: number;
+	/** Token bucket per client address for fetching and deleting short links: sustained per second and burst. */
+	readonly linkReadsPerSecond: number;
+	readonly linkReadBurst: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -94,7 +107,12 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	headersTimeoutMs: 10_000,
 	bodyTimeoutMs: 10_000,
 	sealedSendsPerSecond: 10,
-	sealedSendBurst: 50
+	sealedSendBurst: 50,
+	linkTtlMs: 48 * 3600 * 1000,
+	maxLinks: 100_000,
+	linksPerAddressPerHour: 1024,
+	linkReadsPerSecond: 10,
+	linkReadBurst: 50
 };
 
 /** A token bucket: `capacity` tokens, refilled at `perMs` tokens per millisecond. */

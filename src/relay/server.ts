@@ -1,6 +1,6 @@
 /**
  * The relay (PROTOCOL.md §7): metadata-blind, durable message queues over WebSocket, plus a small
- * HTTP surface (`/healthz`, `/stats`, `/relay-key`, one-shot sealed `POST /send`).
+ * HTTP surface (`/healthz`, `/stats`, `/relay-key`, one-shot sealed `POST /send`, short links' blobs).
  *
  * Guarantees: every WebSocket message is one FRAME_SIZE frame inside a Noise NK session against
  * the relay's static key; a frame that breaks the session closes only that connection (1002);
@@ -27,12 +27,13 @@ import { Commands, RelayError } from './commands.js';
 import { CLOSE_PROTOCOL_ERROR, Connection, type RelayLog } from './connection.js';
 import { httpSurface, type HttpSurface, type RequestHandler } from './http.js';
 import { DEFAULT_LIMITS, RateBuckets, type RelayLimits } from './limits.js';
+import { Links } from './links.js';
 import type { RelayStore } from './store.js';
 import { Subscriptions } from './subscriptions.js';
 
 export { DEFAULT_LIMITS, type RelayLimits, type RelayLog };
 
-/** Sealed-send rate buckets kept (one per client address). */
+/** Rate buckets kept for each HTTP route's limit (one per client address). */
 const SEALED_SEND_ADDRESSES_KEPT = 100_000;
 
 /** How often expired messages and queues are deleted. */
@@ -51,6 +52,8 @@ export class RelayServer {
 	readonly #connections = new Set<Connection>();
 	readonly #slots: Slots;
 	readonly #sendRate: RateBuckets;
+	readonly #linkCreateRate: RateBuckets;
+	readonly #linkReadRate: RateBuckets;
 	readonly #trustedProxies: ReadonlySet<string>;
 	readonly #statsToken: string | undefined;
 	#http: HttpSurface | undefined;
@@ -79,6 +82,8 @@ export class RelayServer {
 		this.#noise = opts.noiseSuite ?? NOISE_SUITE;
 		this.#slots = new Slots(this.#limits.maxConnections, this.#limits.connectionsPerIp);
 		this.#sendRate = new RateBuckets(this.#limits.sealedSendsPerSecond, this.#limits.sealedSendBurst, SEALED_SEND_ADDRESSES_KEPT);
+		this.#linkCreateRate = new RateBuckets(this.#limits.linksPerAddressPerHour / 3600, this.#limits.linksPerAddressPerHour, SEALED_SEND_ADDRESSES_KEPT);
+		this.#linkReadRate = new RateBuckets(this.#limits.linkReadsPerSecond, this.#limits.linkReadBurst, SEALED_SEND_ADDRESSES_KEPT);
 		this.#trustedProxies = new Set((opts.trustedProxies ?? []).map(normalizeAddress));
 		this.#statsToken = opts.statsToken || undefined;
 		const crypto = opts.crypto ?? RELAY_CRYPTO_SUITE;
@@ -131,6 +136,9 @@ export class RelayServer {
 			statsToken: this.#statsToken,
 			trustedProxies: this.#trustedProxies,
 			sendRate: this.#sendRate,
+			links: new Links(this.#store, this.#limits),
+			linkCreateRate: this.#linkCreateRate,
+			linkReadRate: this.#linkReadRate,
 			bodyTimeoutMs: this.#limits.bodyTimeoutMs,
 			sealedMaxAheadMs: this.#limits.messageTtlMs,
 			open: (body) => openSealed(this.#noise, this.#identity, body),
@@ -151,13 +159,13 @@ export class RelayServer {
 		return { ...(await this.#store.stats()), connections: this.#connections.size };
 	}
 
-	/** Deletes expired messages, then queues unused for the message TTL or never secured in time (§7.7). */
-	async expire(now = Date.now()): Promise<{ messages: number; queues: number }> {
+	/** Deletes expired messages, then queues unused for the message TTL or never secured in time (§7.7), then short links past their time (§7.8). */
+	async expire(now = Date.now()): Promise<{ messages: number; queues: number; links: number }> {
 		const l = this.#limits;
 		const cutoff = now - l.messageTtlMs;
-		const n = await this.#store.expire({ messagesBefore: cutoff, unusedBefore: cutoff, unsecuredBefore: now - l.unsecuredQueueTtlMs, batchSize: l.expiryBatchSize });
+		const n = await this.#store.expire({ messagesBefore: cutoff, unusedBefore: cutoff, unsecuredBefore: now - l.unsecuredQueueTtlMs, linksBefore: now - l.linkTtlMs, batchSize: l.expiryBatchSize });
 		this.#commands.forgetIdleAddresses();
-		if (n.messages + n.queues > 0) this.#log('expired', n);
+		if (n.messages + n.queues + n.links > 0) this.#log('expired', n);
 		return n;
 	}
 

@@ -12,11 +12,12 @@
  *
  * Expiry deletes with `LIMIT batchSize` statements and yields between them; it deletes expired
  * messages before the queues they belong to, so the cascade from a deleted queue is small.
+ * Short links' blobs (§7.8) live in their own table, written through the same group commit.
  * `usedBytes` is the database's pages in use (page count minus free pages), not counting the WAL.
  */
 import Database from 'better-sqlite3';
 import { ensurePrivateFile } from './private-file.js';
-import { TOUCH_INTERVAL_MS, type AddResult, type ExpiryCutoffs, type QueueRecord, type RelayStore, type StoredMessage } from './store.js';
+import { TOUCH_INTERVAL_MS, type AddLinkResult, type AddResult, type ExpiryCutoffs, type LinkRecord, type QueueRecord, type RelayStore, type StoredMessage } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS queues (
@@ -42,6 +43,13 @@ CREATE INDEX IF NOT EXISTS messages_pending ON messages (recipient_id, seq) WHER
 CREATE INDEX IF NOT EXISTS messages_received ON messages (received_at);
 CREATE INDEX IF NOT EXISTS queues_used ON queues (used_at);
 CREATE INDEX IF NOT EXISTS queues_unsecured ON queues (created_at) WHERE sender_key IS NULL;
+CREATE TABLE IF NOT EXISTS links (
+	id          BLOB PRIMARY KEY,
+	delete_hash BLOB NOT NULL,
+	blob        BLOB NOT NULL,
+	created_at  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_created ON links (created_at);
 `;
 
 /** Files made before delivery ids and queue expiry get the new columns (values as if just used). */
@@ -59,6 +67,13 @@ interface QueueRow {
 	sender_key: Buffer | null;
 	created_at: number;
 	used_at: number;
+}
+
+interface LinkRow {
+	id: Buffer;
+	delete_hash: Buffer;
+	blob: Buffer;
+	created_at: number;
 }
 
 /** Queue records kept in memory; past this many, the oldest cached one is dropped. */
@@ -190,6 +205,11 @@ export class SqliteStore implements RelayStore {
 			expireUnsecured: db.prepare(
 				'DELETE FROM queues WHERE recipient_id IN (SELECT recipient_id FROM queues WHERE sender_key IS NULL AND created_at < ? LIMIT ?) RETURNING recipient_id'
 			),
+			insertLink: db.prepare('INSERT INTO links (id, delete_hash, blob, created_at) VALUES (?, ?, ?, ?)'),
+			linkById: db.prepare('SELECT id, delete_hash, blob, created_at FROM links WHERE id = ?'),
+			linkCount: db.prepare('SELECT count(*) FROM links').pluck(),
+			deleteLink: db.prepare('DELETE FROM links WHERE id = ?'),
+			expireLinks: db.prepare('DELETE FROM links WHERE id IN (SELECT id FROM links WHERE created_at < ? LIMIT ?)'),
 			pageCount: db.prepare('PRAGMA page_count').pluck(),
 			freePages: db.prepare('PRAGMA freelist_count').pluck(),
 			stats: db.prepare('SELECT (SELECT count(*) FROM queues) AS queues, (SELECT count(*) FROM messages WHERE body IS NOT NULL) AS pending')
@@ -250,7 +270,26 @@ export class SqliteStore implements RelayStore {
 		await this.#write(() => this.#q.touch.run(now, q.recipientId));
 	}
 
-	async expire(c: ExpiryCutoffs): Promise<{ messages: number; queues: number }> {
+	addLink(link: LinkRecord, maxLinks: number): Promise<AddLinkResult> {
+		return this.#write((): AddLinkResult => {
+			const existing = this.#q.linkById.get(link.id) as LinkRow | undefined;
+			if (existing) return Buffer.compare(existing.blob, link.blob) === 0 && Buffer.compare(existing.delete_hash, link.deleteHash) === 0 ? 'same' : 'taken';
+			if ((this.#q.linkCount.get() as number) >= maxLinks) return 'full';
+			this.#q.insertLink.run(link.id, link.deleteHash, link.blob, link.createdAt);
+			return 'added';
+		});
+	}
+
+	async linkById(id: Uint8Array): Promise<LinkRecord | undefined> {
+		const row = this.#q.linkById.get(id) as LinkRow | undefined;
+		return row && { id: bytes(row.id), deleteHash: bytes(row.delete_hash), blob: bytes(row.blob), createdAt: row.created_at };
+	}
+
+	deleteLink(id: Uint8Array): Promise<boolean> {
+		return this.#write(() => this.#q.deleteLink.run(id).changes === 1);
+	}
+
+	async expire(c: ExpiryCutoffs): Promise<{ messages: number; queues: number; links: number }> {
 		const messages = await inBatches(c.batchSize, () => this.#q.expireMessages.run(c.messagesBefore, c.batchSize).changes);
 		let queues = 0;
 		for (const [statement, before] of [
@@ -263,7 +302,8 @@ export class SqliteStore implements RelayStore {
 				return ids.length;
 			});
 		}
-		return { messages, queues };
+		const links = await inBatches(c.batchSize, () => this.#q.expireLinks.run(c.linksBefore, c.batchSize).changes);
+		return { messages, queues, links };
 	}
 
 	async usedBytes(): Promise<number> {

@@ -38,6 +38,18 @@ export interface StoredMessage {
 
 export type AddResult = 'added' | 'duplicate' | 'full';
 
+/** A short link's blob (PROTOCOL.md §4.9, §7.8), stored under its id. */
+export interface LinkRecord {
+	readonly id: Uint8Array;
+	/** SHA-256 of the delete token: a deletion presents the token. */
+	readonly deleteHash: Uint8Array;
+	readonly blob: Uint8Array;
+	readonly createdAt: number;
+}
+
+/** `same`: a link with this id and these bytes exists (a retry); `taken`: one with other bytes; `full`: `maxLinks` are stored. */
+export type AddLinkResult = 'added' | 'same' | 'taken' | 'full';
+
 export interface ExpiryCutoffs {
 	/** Messages (pending or acknowledged) received before this are deleted. */
 	readonly messagesBefore: number;
@@ -45,6 +57,8 @@ export interface ExpiryCutoffs {
 	readonly unusedBefore: number;
 	/** Queues created before this and never secured are deleted. */
 	readonly unsecuredBefore: number;
+	/** Short links stored before this are deleted. */
+	readonly linksBefore: number;
 	readonly batchSize: number;
 }
 
@@ -63,8 +77,13 @@ export interface RelayStore {
 	acknowledge(recipientId: Uint8Array, deliveryId: Uint8Array): Promise<boolean>;
 	/** Records that the queue was used at `now` (writes only if `usedAt` is TOUCH_INTERVAL_MS old). */
 	touch(q: QueueRecord, now: number): Promise<void>;
-	/** Deletes expired messages, then unused and never-secured queues (with their messages). */
-	expire(cutoffs: ExpiryCutoffs): Promise<{ messages: number; queues: number }>;
+	/** Stores a short link's blob, durably, unless its id is taken or `maxLinks` are stored. */
+	addLink(link: LinkRecord, maxLinks: number): Promise<AddLinkResult>;
+	linkById(id: Uint8Array): Promise<LinkRecord | undefined>;
+	/** False if there was no such link. */
+	deleteLink(id: Uint8Array): Promise<boolean>;
+	/** Deletes expired messages, then unused and never-secured queues (with their messages), then expired short links. */
+	expire(cutoffs: ExpiryCutoffs): Promise<{ messages: number; queues: number; links: number }>;
 	/** Bytes of storage in use (for the relay's total quota). */
 	usedBytes(): Promise<number>;
 	stats(): Promise<{ queues: number; pendingMessages: number }>;

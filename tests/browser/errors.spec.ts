@@ -15,14 +15,14 @@ test('a pasted non-link and a damaged link are explained', async ({ browser }) =
 	await expect(page.getByRole('alert')).toHaveText('This is not a Parley invitation link.');
 
 	await page.getByRole('button', { name: 'Create invitation' }).click();
-	await expect(box).toHaveValue(/#\/join\//, { timeout: 20_000 });
+	await expect(box).toHaveValue(/#\/j\//, { timeout: 20_000 });
 	const link = await box.inputValue();
 	await page.getByRole('button', { name: 'New contact' }).click();
 	await page.reload();
-	await box.fill(link.slice(0, 200));
+	await box.fill(link.slice(0, -40));
 	await page.getByRole('button', { name: 'Connect' }).click();
 	await expect(page.getByRole('alert')).toContainText('incomplete');
-	const damaged = link.slice(0, 300) + (link[300] === 'x' ? 'y' : 'x') + link.slice(301);
+	const damaged = link.slice(0, -10) + (link.at(-10) === 'x' ? 'y' : 'x') + link.slice(-9);
 	await box.fill(damaged);
 	await page.getByRole('button', { name: 'Connect' }).click();
 	await expect(page.getByRole('alert')).toContainText('damaged');

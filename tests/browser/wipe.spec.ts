@@ -7,7 +7,6 @@
  * wipe says the inboxes stay there until they expire, and still empties the browser.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { parseInvitationLink } from '../../src/lib/protocol/invitation.js';
 import { APP_URL, createProfile } from './support/people.js';
 import { chattingPair, relayQueues } from './support/pair.js';
 import { inventory } from './support/storage-inventory.js';
@@ -34,8 +33,8 @@ async function fillStorage(page: Page): Promise<void> {
 
 test('Wipe this browser deletes the queues on the relay and everything the origin stores, then starts afresh', async ({ browser }) => {
 	const before = new Set(senders());
-	const { a, link } = await chattingPair(browser, 'Ada', 'Bert');
-	const adas = hex(parseInvitationLink(link).queue.senderId);
+	const { a, invitation } = await chattingPair(browser, 'Ada', 'Bert');
+	const adas = hex(invitation.queue.senderId);
 	const made = senders().filter((s) => !before.has(s));
 	expect(made).toContain(adas);
 	const berts = made.filter((s) => s !== adas);
@@ -80,8 +79,8 @@ test('Wipe this browser deletes the queues on the relay and everything the origi
 });
 
 test('Delete profile goes back to Welcome, deletes the queue on the relay and keeps the theme', async ({ browser }) => {
-	const { a, link } = await chattingPair(browser, 'Dora', 'Emil');
-	const doras = hex(parseInvitationLink(link).queue.senderId);
+	const { a, invitation } = await chattingPair(browser, 'Dora', 'Emil');
+	const doras = hex(invitation.queue.senderId);
 	await openSettings(a);
 	await a.getByRole('radio', { name: 'Dark' }).check();
 

@@ -98,7 +98,7 @@ export interface ContactView extends ChatSummary {
 	/** 12 groups of 5 digits (PROTOCOL.md §4.5); null until connected. */
 	readonly safetyCode: string | null;
 	readonly readReceipts: boolean;
-	/** The unanswered invitation's link (inviter, before anyone answers). */
+	/** The unanswered invitation's link, short when there is one (inviter, before anyone answers). */
 	readonly invitationLink: string | null;
 	/** When my invitation expires (status `invited`) or expired (status `expired`), ms; null otherwise. */
 	readonly invitationExpiresAt: number | null;
@@ -181,8 +181,11 @@ export interface EngineApi {
 	/** Restores an exported profile (state `new` only). Corrupt file or wrong passphrase: an error, nothing changed. */
 	importProfile(file: Uint8Array, passphrase: string, options?: CreateOptions): Promise<ProfileView>;
 	chats(): Promise<ChatSummary[]>;
-	/** A one-time link, valid until `expiresAt` (ms). */
-	createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }>;
+	/**
+	 * A one-time link, valid until `expiresAt` (ms). `link` is the short link (PROTOCOL.md §4.9) when the relay stored its blob, else the long one;
+	 * `longLink` is always the long link (§4.2), which works without the relay's blob.
+	 */
+	createInvitation(): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }>;
 	acceptInvitation(link: string): Promise<{ contactId: string }>;
 	conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage>;
 	contact(contactId: string): Promise<ContactView>;

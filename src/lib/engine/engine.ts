@@ -25,6 +25,7 @@ import { isProtocolError } from '../protocol/errors.js';
 import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type DecodedChatEvent } from '../protocol/events.js';
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../protocol/handshake.js';
 import { formatInvitationLink, parseInvitationLink } from '../protocol/invitation.js';
+import { isShortLink } from '../protocol/short-link.js';
 import { NOISE_SUITE } from '../protocol/noise.js';
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
@@ -43,6 +44,7 @@ import { memoryDatabase } from './memory-database.js';
 import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
 import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
+import { deleteShortLink, fetchShortLink, LINK_USED, storeShortLink } from './short-links.js';
 import { Store } from './store.js';
 import { newDataKey, Vault } from './vault.js';
 
@@ -519,30 +521,37 @@ export class Engine implements EngineApi {
 
 	// ---- connecting ------------------------------------------------------------------------
 
-	/** PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it. */
-	async createInvitation(): Promise<{ contactId: string; link: string; expiresAt: number }> {
+	/**
+	 * PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it, short (§4.9)
+	 * when the relay stores the invitation's blob, else long.
+	 */
+	async createInvitation(): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }> {
 		return this.#guard(async () => {
 			this.#requireProfile();
 			const recv = await this.#newReceiveQueue();
-			const { invitation, secrets } = createInvitation({ relay: parseRelayAddress(recv.relay), senderId: recv.senderId }, systemRandom);
-			const link = formatInvitationLink((this.#config as EngineConfig).appUrl, invitation);
+			const relay = parseRelayAddress(recv.relay);
+			const { invitation, secrets } = createInvitation({ relay, senderId: recv.senderId }, systemRandom);
+			const { appUrl } = this.#config as EngineConfig;
+			const link = formatInvitationLink(appUrl, invitation);
+			const short = await storeShortLink(appUrl, relay, { invitation, name: '' }, systemRandom);
 			const contactId = this.#newId();
 			const contact: StoredContact = {
 				...this.#blankContact('inviter', recv),
-				invitation: { link, dh: secrets.dh, kem: secrets.kem }
+				invitation: { link, dh: secrets.dh, kem: secrets.kem, ...(short ? { short } : {}) }
 			};
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
 			this.#subscribe(recv);
 			this.#scheduleExpiry();
-			return { contactId, link, expiresAt: expiresAt(contact) as number };
+			return { contactId, link: short?.link ?? link, longLink: link, expiresAt: expiresAt(contact) as number };
 		});
 	}
 
-	/** PROTOCOL.md §4.7 step 2: answer an invitation. */
+	/** PROTOCOL.md §4.7 step 2: answer an invitation, long (§4.3) or short (§4.9). */
 	async acceptInvitation(linkText: string): Promise<{ contactId: string }> {
 		return this.#guard(async () => {
 			this.#requireProfile();
-			const invitation = parseInvitationLink(linkText);
+			const short = isShortLink(linkText) ? await fetchShortLink(linkText) : null;
+			const invitation = short?.invitation ?? parseInvitationLink(linkText);
 			const theirQueue: SendQueue = {
 				relay: formatRelayAddress(invitation.queue.relay),
 				senderId: invitation.queue.senderId,
@@ -555,11 +564,11 @@ export class Engine implements EngineApi {
 				await this.#relays.get(theirQueue.relay).secureAsSender(theirQueue.senderId, theirQueue.senderKey);
 			} catch (e) {
 				void this.#relays.get(recv.relay).deleteQueue(recv.recipientId, recv.recipientKey).catch(() => {});
-				if (e instanceof RelayClientError && e.code === 'AUTH') {
-					throw new EngineError('link-used', 'This invitation was already used, or it expired. Ask your contact for a new one.');
-				}
+				if (e instanceof RelayClientError && e.code === 'AUTH') throw new EngineError('link-used', LINK_USED);
 				throw e;
 			}
+			// The invitation is spent: its blob can go at once, whether or not the inviter is online.
+			if (short) void deleteShortLink(short.relay, short.key);
 			const replyQueue: QueueAddress = { relay: parseRelayAddress(recv.relay), senderId: recv.senderId };
 			const hello = encodePayload({ type: 'conn-info', senderKey: theirQueue.senderKey.publicKey, replyQueue });
 			const accepted = acceptInvitation(invitation, hello, systemRandom);
@@ -613,6 +622,7 @@ export class Engine implements EngineApi {
 				// Try again at the next check.
 				return;
 			}
+			this.#deleteShortLink(c);
 			await this.#commit(id, { contact: { ...c, status: 'expired', invitation: null }, messages: [], outbox: [] });
 		}
 	}
@@ -745,12 +755,22 @@ export class Engine implements EngineApi {
 		}
 	}
 
+	/**
+	 * Deletes the blob of my invitation's short link on its relay, if it has one, without waiting:
+	 * the relay deletes a blob left behind when it expires (PROTOCOL.md §7.8).
+	 */
+	#deleteShortLink(c: StoredContact): void {
+		const short = c.invitation?.short;
+		if (short) void deleteShortLink(parseRelayAddress(c.recv.relay), short.key);
+	}
+
 	/** Deletes the contact here and its receive queue on the relay, so nothing more arrives. */
 	async deleteContact(contactId: string): Promise<void> {
 		await this.#guard(() =>
 			this.#serial(async () => {
 				const c = this.#requireContact(contactId);
 				await this.#deleteQueue(c.recv);
+				this.#deleteShortLink(c);
 				await this.#requireStore().transaction(() => this.#requireStore().deleteContact(contactId));
 				this.#contacts.delete(contactId);
 				this.#byQueue.delete(hex(c.recv.recipientId));
@@ -826,6 +846,7 @@ export class Engine implements EngineApi {
 		if (contact.status !== 'invited' || !contact.invitation) throw new EngineError('not-allowed', 'invitation already answered');
 		const invitation = parseInvitationLink(contact.invitation.link);
 		const done = receiveConfirmation(invitation, { dh: contact.invitation.dh, kem: contact.invitation.kem }, body, systemRandom);
+		this.#deleteShortLink(contact);
 		const info: Payload = decodePayload(done.firstPayload);
 		if (info.type !== 'conn-info' || !info.replyQueue) throw new EngineError('not-allowed', 'confirmation without a reply queue');
 		const send: SendQueue = { relay: formatRelayAddress(info.replyQueue.relay), senderId: info.replyQueue.senderId, senderKey: generateDhKeyPair(systemRandom) };
@@ -1182,7 +1203,7 @@ export class Engine implements EngineApi {
 			alias: c.alias,
 			safetyCode: c.safetyCode,
 			readReceipts: c.readReceipts,
-			invitationLink: c.invitation?.link ?? null,
+			invitationLink: c.invitation?.short?.link ?? c.invitation?.link ?? null,
 			invitationExpiresAt: expiresAt(c),
 			sendProblem: this.#sendProblems.get(id) ?? null
 		};

@@ -3,6 +3,7 @@
  * only the ids and indexes in store.ts are stored in the clear.
  */
 import type { DhKeyPair, KemKeyPair } from '../protocol/crypto/index.js';
+import type { StoredShortLink } from './short-links.js';
 
 /** One of my receive queues: what I need to subscribe to it and to open its deliveries. */
 export interface ReceiveQueue {
@@ -40,8 +41,11 @@ export interface StoredContact {
 	readonly alias: string | null;
 	readonly recv: ReceiveQueue;
 	readonly send: SendQueue | null;
-	/** The inviter's side of an unanswered invitation: the link and its per-connection secrets. */
-	readonly invitation: { readonly link: string; readonly dh: DhKeyPair; readonly kem: KemKeyPair } | null;
+	/**
+	 * The inviter's side of an unanswered invitation: the (long) link, its per-connection secrets,
+	 * and the short link shown for it, when its relay stored the blob (PROTOCOL.md §4.9).
+	 */
+	readonly invitation: { readonly link: string; readonly dh: DhKeyPair; readonly kem: KemKeyPair; readonly short?: StoredShortLink } | null;
 	/** serializeRatchetState (PROTOCOL.md §5.7). */
 	readonly ratchet: Uint8Array | null;
 	readonly safetyCode: string | null;

@@ -37,6 +37,10 @@ export const LABEL_RATCHET_ROOT = utf8('Parley v1 ratchet root');
 export const LABEL_MESSAGE_KEYS = utf8('Parley v2 message keys');
 export const LABEL_SAFETY_CODE = utf8('Parley v1 safety code');
 export const LABEL_LINK_CHECKSUM = utf8('Parley v1 link checksum');
+export const LABEL_SHORT_LINK_CHECKSUM = utf8('Parley v1 short link checksum');
+export const LABEL_SHORT_LINK_ID = utf8('Parley v1 short link id');
+export const LABEL_SHORT_LINK_KEY = utf8('Parley v1 short link key');
+export const LABEL_SHORT_LINK_DELETE = utf8('Parley v1 short link delete');
 export const NOISE_PROLOGUE_RELAY = utf8('Parley v1 relay transport');
 export const NOISE_PROLOGUE_SEALED = utf8('Parley v1 relay sealed command');
 export const LABEL_RELAY_AUTH = utf8('Parley v1 relay auth');
@@ -84,6 +88,17 @@ export const PAYLOAD_CHAT_EVENT = 0x02;
 export const QUEUE_ID_LENGTH = 24;
 /** PROTOCOL.md §4.2: invitation link checksum length (truncated SHA-256). */
 export const LINK_CHECKSUM_LENGTH = 4;
+
+/** PROTOCOL.md §4.9: short links and the blob they name on the inviter's relay. */
+export const SHORT_LINK_VERSION = 1;
+export const SHORT_LINK_BLOB_VERSION = 1;
+export const SHORT_LINK_KEY_LENGTH = 32;
+export const SHORT_LINK_ID_LENGTH = 24;
+export const SHORT_LINK_DELETE_TOKEN_LENGTH = 32;
+/** The padded plaintext: holds the longest invitation (1786 bytes) and a 64-code-point name (256 bytes) with their lengths. */
+export const SHORT_LINK_PLAINTEXT_LENGTH = 2048;
+/** nonce ‖ ciphertext ‖ tag. */
+export const SHORT_LINK_BLOB_LENGTH = XCHACHA_NONCE_LENGTH + SHORT_LINK_PLAINTEXT_LENGTH + AEAD_TAG_LENGTH;
 
 // ───────────────────────── Part 2: implementation limits ─────────────────────────
 

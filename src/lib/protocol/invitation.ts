@@ -63,22 +63,30 @@ export function formatInvitationLink(appUrl: string, inv: Invitation): string {
 	return `${base}${JOIN_FRAGMENT_PREFIX}${toBase64url(concatBytes(body, checksum(body)))}`;
 }
 
-/** Parses a pasted or opened link; see the module header for the order of checks. */
-export function parseInvitationLink(text: string): Invitation {
+/**
+ * The bytes after `prefix` in a pasted or opened link, checked as §4.3's first four rows (and
+ * §4.9's): the prefix is there, only base64url characters follow, at least `minCharacters` of
+ * them, and they decode strictly.
+ */
+export function readLinkPayload(text: string, prefix: string, minCharacters: number): Uint8Array {
 	const trimmed = text.trim();
-	const at = trimmed.indexOf(JOIN_FRAGMENT_PREFIX);
+	const at = trimmed.indexOf(prefix);
 	if (at < 0) throw new InvalidLinkError('not-a-link', 'this is not a Parley invitation link');
-	const encoded = trimmed.slice(at + JOIN_FRAGMENT_PREFIX.length);
+	const encoded = trimmed.slice(at + prefix.length);
 	if (!/^[A-Za-z0-9_-]*$/.test(encoded)) throw new InvalidLinkError('corrupt', 'the invitation link contains characters that do not belong in it');
-	// §4.3: under the length of the shortest link (1711 characters) a link is incomplete, wherever it
-	// was cut; strict base64url would otherwise call some such cuts damaged.
-	if (encoded.length < MIN_LINK_CHARACTERS) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
-	let bytes: Uint8Array;
+	// Under the length of the shortest link a link is incomplete, wherever it was cut; strict
+	// base64url would otherwise call some such cuts damaged.
+	if (encoded.length < minCharacters) throw new InvalidLinkError('truncated', 'the invitation link is incomplete');
 	try {
-		bytes = fromBase64url(encoded, 'invitation');
+		return fromBase64url(encoded, 'invitation');
 	} catch {
 		throw new InvalidLinkError('corrupt', 'the invitation link is damaged (it does not decode)');
 	}
+}
+
+/** Parses a pasted or opened link; see the module header for the order of checks. */
+export function parseInvitationLink(text: string): Invitation {
+	const bytes = readLinkPayload(text, JOIN_FRAGMENT_PREFIX, MIN_LINK_CHARACTERS);
 	if (bytes[0] !== INVITATION_VERSION) {
 		throw new InvalidLinkError('unsupported-version', `invitation version ${bytes[0]} is not supported by this version of Parley`);
 	}
@@ -86,16 +94,25 @@ export function parseInvitationLink(text: string): Invitation {
 	if (!equalBytes(checksum(body), bytes.subarray(bytes.length - LINK_CHECKSUM_LENGTH))) {
 		throw new InvalidLinkError('corrupt', 'the invitation link is damaged (checksum mismatch)');
 	}
+	return decodeInvitation(body);
+}
+
+/**
+ * The fields of an invitation whose version byte was checked and whose bytes are known to be
+ * undamaged (a link's checksum, a short link's AEAD): structure, then keys (§4.3's last two rows).
+ */
+export function decodeInvitation(body: Uint8Array): Invitation {
 	let inv: Invitation;
 	try {
 		const r = new ByteReader(body);
-		r.u8('version');
+		if (r.u8('version') !== INVITATION_VERSION) throw new InvalidLinkError('unsupported-version', 'this invitation version is not supported by this version of Parley');
 		const queue = readQueueAddress(r);
 		const dhPublicKey = r.bytes(X25519_KEY_LENGTH, 'inviter X25519 key');
 		const kemPublicKey = r.bytes(MLKEM768_PUBLIC_KEY_LENGTH, 'inviter ML-KEM key');
 		r.end('invitation');
 		inv = { queue, dhPublicKey, kemPublicKey };
 	} catch (e) {
+		if (e instanceof InvalidLinkError) throw e;
 		throw new InvalidLinkError('corrupt', `the invitation link is malformed (${isProtocolError(e) ? e.message : 'bad structure'})`);
 	}
 	try {

@@ -1,7 +1,7 @@
 /**
  * The page's state: which screen shows, the profile, the chat list, and the engine remote.
  * One instance (`app`), Svelte 5 runes in a class (STYLE.md 13). The hash is the router: every
- * screen has a `#/…` address, so a link like `#/join/…` opens the app straight into "connect?".
+ * screen has a `#/…` address, so a link like `#/join/…` (or a short `#/j/…`) opens the app straight into "connect?".
  *
  * Guarantees: the page follows the engine's state (`new`, `locked`, `open`, `moved`); whenever it
  * leaves `open` it drops everything it held of the profile (names, texts, pages, relays, notices)
@@ -32,7 +32,7 @@ export type Route =
 
 export function parseRoute(hash: string): Route {
 	const [, name, rest] = /^#\/([a-z]+)\/?(.*)$/.exec(hash) ?? [];
-	if (name === 'join' && rest) return { name: 'join', link: `${location.origin}${location.pathname}${hash}` };
+	if ((name === 'join' || name === 'j') && rest) return { name: 'join', link: `${location.origin}${location.pathname}${hash}` };
 	if ((name === 'chat' || name === 'contact') && rest) return { name, id: decodeURIComponent(rest) };
 	if (name === 'new' || name === 'settings') return { name };
 	return { name: 'home' };

@@ -25,13 +25,13 @@ export function handOver(hash: string): boolean {
 	return true;
 }
 
-/** In the engine's tab: opens what waiting tabs hand over. Only `#/join/…` addresses are accepted. */
+/** In the engine's tab: opens what waiting tabs hand over. Only `#/join/…` and `#/j/…` addresses are accepted. */
 export function listenForHandOver(open: (hash: string) => void): void {
 	if (typeof BroadcastChannel === 'undefined') return;
 	// A channel with a listener stays open for the life of the page.
 	new BroadcastChannel(CHANNEL_NAME).onmessage = (e: MessageEvent<{ open?: unknown }>) => {
 		const hash = e.data?.open;
-		if (typeof hash === 'string' && hash.startsWith('#/join/')) open(hash);
+		if (typeof hash === 'string' && (hash.startsWith('#/join/') || hash.startsWith('#/j/'))) open(hash);
 	};
 }
 

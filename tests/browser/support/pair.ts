@@ -7,18 +7,32 @@ import Database from 'better-sqlite3';
 import { expect, type Browser, type Page } from '@playwright/test';
 import { bodies, createProfile, invite, newPerson, openChat, send } from './people.js';
 import { RELAY_DB } from './raw-indexeddb.js';
+import { relayHttpUrl } from '../../../src/lib/protocol/address.js';
+import { toBase64url } from '../../../src/lib/protocol/bytes.js';
+import { parseInvitationLink, type Invitation } from '../../../src/lib/protocol/invitation.js';
+import { deriveShortLinkKeys, isShortLink, openShortLinkBlob, parseShortLink } from '../../../src/lib/protocol/short-link.js';
 
 export interface Pair {
 	readonly a: Page;
 	readonly b: Page;
-	/** The invitation `a` made: it names the queue `a` receives on. */
-	readonly link: string;
+	/** The invitation `a` made (read before it was used): it names the queue `a` receives on. */
+	readonly invitation: Invitation;
+}
+
+/** The invitation a link names: a long link's own, or a short link's blob fetched from its relay and opened (before the link is used). */
+export async function readInvitation(link: string): Promise<Invitation> {
+	if (!isShortLink(link)) return parseInvitationLink(link);
+	const { relay, key } = parseShortLink(link);
+	const keys = deriveShortLinkKeys(key);
+	const res = await fetch(relayHttpUrl(relay, `/link/${toBase64url(keys.id)}`));
+	return openShortLinkBlob(keys, new Uint8Array(await res.arrayBuffer())).invitation;
 }
 
 /** `aName` and `bName` connect through an invitation and each sends one message the other receives. */
 export async function chattingPair(browser: Browser, aName: string, bName: string): Promise<Pair> {
 	const a = await newPerson(browser, aName);
 	const link = await invite(a);
+	const invitation = await readInvitation(link);
 	const b = await (await browser.newContext()).newPage();
 	await b.goto(link);
 	await createProfile(b, bName);
@@ -26,7 +40,7 @@ export async function chattingPair(browser: Browser, aName: string, bName: strin
 	await expect(a.getByRole('status').filter({ hasText: `${bName} connected` })).toBeVisible({ timeout: 30_000 });
 	await openChat(a, bName);
 	await exchange(a, b, `${aName} says hello`, `${bName} answers`);
-	return { a, b, link };
+	return { a, b, invitation };
 }
 
 /** `x` and `y` (each with their chat open) send one message each; both arrive. */

@@ -42,7 +42,7 @@ export async function invite(page: Page): Promise<string> {
 	const box = page.getByRole('textbox', { name: 'Invitation link' });
 	const previous = await box.inputValue();
 	await page.getByRole('button', { name: 'Create invitation' }).click();
-	await expect(box).toHaveValue(/#\/join\//, { timeout: 20_000 });
+	await expect(box).toHaveValue(/#\/j(oin)?\//, { timeout: 20_000 });
 	await expect(box).not.toHaveValue(previous);
 	return box.inputValue();
 }

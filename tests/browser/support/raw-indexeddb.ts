@@ -7,13 +7,15 @@
 import Database from 'better-sqlite3';
 import type { Page } from '@playwright/test';
 import { parseInvitationLink } from '../../../src/lib/protocol/invitation.js';
+import { deriveShortLinkKeys, isShortLink, parseShortLink } from '../../../src/lib/protocol/short-link.js';
 
 /** The test relay's database (playwright.config.ts runs the relay with `--data test-results/relay-data`). */
 export const RELAY_DB = new URL('../../../test-results/relay-data/relay.sqlite', import.meta.url);
 
 /**
  * Raw relay ids and queue public keys from the test relay's database (every queue, and the ids
- * of messages it still remembers), and the ids and keys in invitation `link`.
+ * of messages it still remembers), and the ids and keys in invitation `link` (a short link: its
+ * link key and the blob id derived from it; the invitation's keys were in the blob, gone once used).
  */
 export function relayIdsAndKeys(link: string): { what: string; bytes: Uint8Array }[] {
 	const out: { what: string; bytes: Uint8Array }[] = [];
@@ -26,6 +28,11 @@ export function relayIdsAndKeys(link: string): { what: string; bytes: Uint8Array
 		for (const m of db.prepare('SELECT message_id FROM messages').all() as { message_id: Uint8Array }[]) out.push({ what: 'message id (relay)', bytes: m.message_id });
 	} finally {
 		db.close();
+	}
+	if (isShortLink(link)) {
+		const { key } = parseShortLink(link);
+		out.push({ what: 'link key in the short link', bytes: key }, { what: 'blob id of the short link', bytes: deriveShortLinkKeys(key).id });
+		return out;
 	}
 	const invitation = parseInvitationLink(link);
 	out.push({ what: 'sender id in the link', bytes: invitation.queue.senderId }, { what: 'X25519 key in the link', bytes: invitation.dhPublicKey }, { what: 'ML-KEM key in the link', bytes: invitation.kemPublicKey });

@@ -163,8 +163,8 @@ describe('engine', () => {
 		const { engine: alice } = await person('Alice');
 		const { engine: bob } = await person('Bob');
 		const { aId, bId } = await connect(alice, bob);
-		const { link } = await alice.createInvitation();
-		const queue = parseInvitationLink(link).queue;
+		const { longLink } = await alice.createInvitation();
+		const queue = parseInvitationLink(longLink).queue;
 		const mallory = client(relay.address).client;
 		const key = generateDhKeyPair(systemRandom);
 		await mallory.secureAsSender(queue.senderId, key);
@@ -180,8 +180,8 @@ describe('engine', () => {
 
 	it('a message that authenticates but whose payload is refused still uses up its key', async () => {
 		const alice = await person('Alice');
-		const { contactId, link } = await alice.engine.createInvitation();
-		const peer = await rawPeer(link);
+		const { contactId, longLink } = await alice.engine.createInvitation();
+		const peer = await rawPeer(longLink);
 		await peer.sendPayload(Uint8Array.of(0xee, 1, 2, 3));
 		await peer.sendPayload(textPayload('after the refused one'));
 		const page = await until(() => alice.engine.conversation(contactId), (p) => p.messages.length > 0);

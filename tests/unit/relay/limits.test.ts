@@ -165,11 +165,11 @@ describe('relay expiry (§7.7)', () => {
 		const unsecured = await bob.client.createQueue(generateDhKeyPair(systemRandom), generateDhKeyPair(systemRandom));
 		const q = await securedQueue(bob.client, alice.client);
 		await alice.client.send(q.senderId, q.senderKey, systemRandom(16), text('old'));
-		expect(await relay.relay.expire(Date.now() + hour)).toEqual({ messages: 0, queues: 0 });
-		expect(await relay.relay.expire(Date.now() + 3 * hour)).toEqual({ messages: 0, queues: 1 });
+		expect(await relay.relay.expire(Date.now() + hour)).toEqual({ messages: 0, queues: 0, links: 0 });
+		expect(await relay.relay.expire(Date.now() + 3 * hour)).toEqual({ messages: 0, queues: 1, links: 0 });
 		expect(await refusal(alice.client.secureAsSender(unsecured.senderId, generateDhKeyPair(systemRandom)))).toBe('AUTH');
 		expect(await relay.relay.stats()).toMatchObject({ queues: 1, pendingMessages: 1 });
-		expect(await relay.relay.expire(Date.now() + 101 * hour)).toEqual({ messages: 1, queues: 1 });
+		expect(await relay.relay.expire(Date.now() + 101 * hour)).toEqual({ messages: 1, queues: 1, links: 0 });
 		expect(await refusal(alice.client.send(q.senderId, q.senderKey, systemRandom(16), text('gone')))).toBe('AUTH');
 		expect(await relay.relay.stats()).toMatchObject({ queues: 0, pendingMessages: 0 });
 	});
@@ -186,7 +186,7 @@ describe('relay expiry (§7.7)', () => {
 		} finally {
 			clock.mockRestore();
 		}
-		expect(await relay.relay.expire(Date.now() + 101 * hour)).toEqual({ messages: 0, queues: 0 });
+		expect(await relay.relay.expire(Date.now() + 101 * hour)).toEqual({ messages: 0, queues: 0, links: 0 });
 		expect((await relay.relay.stats()).queues).toBe(1);
 	});
 });

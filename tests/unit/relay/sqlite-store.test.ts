@@ -65,9 +65,9 @@ describe('SQLite store expiry (PROTOCOL.md §7.7)', () => {
 			if (expiring) setImmediate(count);
 		};
 		setImmediate(count);
-		const result = await store.expire({ messagesBefore: old + 1, unusedBefore: 0, unsecuredBefore: 0, batchSize: 3 });
+		const result = await store.expire({ messagesBefore: old + 1, unusedBefore: 0, unsecuredBefore: 0, linksBefore: 0, batchSize: 3 });
 		expiring = false;
-		expect(result).toEqual({ messages: 7, queues: 0 });
+		expect(result).toEqual({ messages: 7, queues: 0, links: 0 });
 		// Batches of 3, 3 and 1: the loop yielded after each full batch.
 		expect(turns).toBeGreaterThanOrEqual(2);
 		expect((await store.stats()).pendingMessages).toBe(1);
