@@ -19,6 +19,12 @@ test.beforeAll(async ({ browser }) => {
 
 const deleteDialog = (page: Page) => page.getByRole('dialog', { name: 'Delete this message?' });
 
+test('opening a chat puts focus in the message box', async () => {
+	await alice.getByRole('link', { name: 'Back to chats' }).click();
+	await openChat(alice, 'Bob');
+	await expect(alice.getByRole('textbox', { name: 'Message' })).toBeFocused();
+});
+
 test('Delete on my message asks first; Cancel changes nothing and returns focus to the button', async () => {
 	const mine = messageItem(alice, 'Alice says hello');
 	await mine.getByRole('button', { name: 'Delete' }).click();
