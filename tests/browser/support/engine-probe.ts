@@ -1,31 +1,46 @@
 /**
  * Asks the page's engine worker directly, past the page's UI, as code injected into the page could:
- * one comlink call (`chats()`) posted inside the worker's own scope, its answer caught before it
+ * one comlink call (`chats()`, `contact(id)`) posted inside the worker's own scope, its answer caught before it
  * reaches the page. It shows what the engine itself answers, whatever the page shows.
  *
- * Guarantees: it only reads (a `chats()` call); the page's own calls pass through untouched.
+ * Guarantees: it only reads (a `chats()` or `contact(id)` call); the page's own calls pass through untouched.
  */
 import type { Page } from '@playwright/test';
+import type { ContactView } from '../../../src/lib/engine/api.js';
 
 /** The engine's answer to `chats()`: the chat names, or the error kind and message it refused with. */
 export type ProbeAnswer = { readonly names: string[] } | { readonly refused: { readonly kind: string; readonly message: string } };
 
 export async function askEngineForChats(page: Page): Promise<ProbeAnswer> {
+	const answer = await askEngine(page, 'chats');
+	return 'value' in answer ? { names: (answer.value as { name: string }[]).map((c) => c.name) } : answer;
+}
+
+/** What the engine says about one contact (`contact(id)`), as it answers the page. */
+export async function askEngineForContact(page: Page, contactId: string): Promise<ContactView> {
+	const answer = await askEngine(page, 'contact', [contactId]);
+	if ('refused' in answer) throw new Error(`The engine refused: ${answer.refused.message}`);
+	return answer.value as ContactView;
+}
+
+/** One read-only call (`method(...args)`) posted in the engine worker's scope, answered before the page sees it. */
+async function askEngine(page: Page, method: 'chats' | 'contact', args: readonly unknown[] = []): Promise<{ readonly value: unknown } | Extract<ProbeAnswer, { refused: unknown }>> {
 	const worker = page.workers().find((w) => w.url().includes('engine.worker'));
 	if (!worker) throw new Error('The page has no engine worker.');
 	return worker.evaluate(
-		() =>
-			new Promise<ProbeAnswer>((resolve) => {
+		([path, argumentList]) =>
+			new Promise((resolve) => {
 				const id = 'engine-probe';
 				const post = self.postMessage.bind(self);
 				// comlink answers with `ep.postMessage({ ...wireValue, id })` (ep: the worker's global).
 				self.postMessage = ((message: { id?: string; type: string; value: unknown }, transfer?: Transferable[]) => {
 					if (message?.id !== id) return post(message, transfer ?? []);
 					self.postMessage = post;
-					if (message.type === 'RAW') resolve({ names: (message.value as { name: string }[]).map((c) => c.name) });
+					if (message.type === 'RAW') resolve({ value: message.value });
 					else resolve({ refused: (message.value as { value: { kind: string; message: string } }).value });
 				}) as typeof self.postMessage;
-				self.dispatchEvent(new MessageEvent('message', { data: { id, type: 'APPLY', path: ['chats'], argumentList: [] } }));
-			})
+				self.dispatchEvent(new MessageEvent('message', { data: { id, type: 'APPLY', path: [path], argumentList: argumentList.map((value) => ({ type: 'RAW', value })) } }));
+			}),
+		[method, args] as const
 	);
 }
