@@ -361,8 +361,11 @@ class App {
 		location.hash = hash;
 	}
 
-	/** Runs an action, showing its error as a notice; resolves true when it succeeded. */
-	async run(action: () => Promise<unknown>): Promise<boolean> {
+	/**
+	 * Runs an action, showing its error as a notice, or through `showError` (next to the field it is
+	 * about); a relay that cannot be reached is said by the status line. Resolves true when it succeeded.
+	 */
+	async run(action: () => Promise<unknown>, showError: (message: string) => void = (m) => (this.notice = m)): Promise<boolean> {
 		this.notice = null;
 		this.unreachable = null;
 		try {
@@ -370,7 +373,7 @@ class App {
 			return true;
 		} catch (e) {
 			if (e instanceof EngineError && e.kind === 'relay-unreachable') this.unreachable = e.message;
-			else this.notice = e instanceof Error ? e.message : 'Something went wrong.';
+			else showError(e instanceof Error ? e.message : 'Something went wrong.');
 			return false;
 		}
 	}
