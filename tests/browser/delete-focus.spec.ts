@@ -31,6 +31,7 @@ test('Delete on my message asks first; Cancel changes nothing and returns focus 
 	const dialog = deleteDialog(alice);
 	await expect(dialog).toBeVisible();
 	await expect(dialog.getByRole('button')).toHaveText(['Delete for everyone', 'Delete for me', 'Cancel']);
+	await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
 	await dialog.getByRole('button', { name: 'Cancel' }).click();
 	await expect(dialog).toBeHidden();
 	await expect(mine.getByRole('button', { name: 'Delete' })).toBeFocused();
