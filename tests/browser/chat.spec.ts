@@ -107,7 +107,8 @@ test('an edit, a delete for everyone and a reaction show on the other side', asy
 	await expect(messageItem(bob, 'Alice says 1, corrected')).toContainText('edited', { timeout: 30_000 });
 	await expect(messageItem(bob, edited)).toHaveCount(0);
 
-	await messageItem(alice, deleted).getByRole('button', { name: 'Delete for everyone' }).click();
+	await messageItem(alice, deleted).getByRole('button', { name: 'Delete' }).click();
+	await alice.getByRole('dialog', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete for everyone' }).click();
 	await expect(messageItem(bob, deleted)).toHaveCount(0, { timeout: 30_000 });
 	await expect(messageLog(bob).getByText('Message deleted')).toHaveCount(1);
 

@@ -192,6 +192,8 @@ export interface EngineApi {
 	sendText(contactId: string, text: string, replyTo?: string): Promise<void>;
 	editMessage(contactId: string, key: string, text: string): Promise<void>;
 	deleteMessage(contactId: string, key: string): Promise<void>;
+	/** Removes a message here only (nothing is sent); any message, mine or theirs. */
+	deleteForMe(contactId: string, key: string): Promise<void>;
 	react(contactId: string, key: string, emoji: string): Promise<void>;
 	markRead(contactId: string): Promise<void>;
 	renameContact(contactId: string, alias: string): Promise<void>;

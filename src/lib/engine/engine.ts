@@ -659,6 +659,33 @@ export class Engine implements EngineApi {
 		}));
 	}
 
+	/**
+	 * Removes a message from this profile only: nothing is sent, the other person keeps theirs. The
+	 * chat list's last line moves to the newest message left, and an unread one no longer counts.
+	 */
+	async deleteForMe(contactId: string, key: string): Promise<void> {
+		await this.#guard(() =>
+			this.#serial(async () => {
+				const message = await this.#message(contactId, key);
+				const store = this.#requireStore();
+				const contact = this.#requireContact(contactId);
+				const newest = (await store.messages(contactId)).messages.filter((e) => e.key !== key).at(-1);
+				const eventHex = hex(message.eventId);
+				const wasUnread = contact.unread.includes(eventHex);
+				const next: StoredContact = {
+					...contact,
+					unread: wasUnread ? contact.unread.filter((h) => h !== eventHex) : contact.unread,
+					unreadCount: wasUnread ? contact.unreadCount - 1 : contact.unreadCount,
+					last: contact.last?.key !== key ? contact.last : newest ? { key: newest.key, text: preview(newest.message), at: newest.message.sentAt, mine: newest.message.mine } : null
+				};
+				await this.#commitWith(contactId, async () => {
+					await store.deleteMessage(contactId, key);
+					return { contact: next, messages: [], outbox: [] };
+				});
+			})
+		);
+	}
+
 	async react(contactId: string, key: string, emoji: string): Promise<void> {
 		await this.#changeMessage(contactId, key, 'A deleted message cannot get reactions.', (m, target) => {
 			const toggle = myReactionToggle(m, emoji);

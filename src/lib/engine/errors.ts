@@ -61,6 +61,9 @@ const LINK_TEXT: Record<InvalidLinkError['problem'], string> = {
 	'invalid-key': 'The invitation link holds an invalid key.'
 };
 
+/** Why a relay command failed for want of a connection (a send problem can be this text). */
+export const RELAY_UNREACHABLE = 'The relay cannot be reached. Check your connection; Parley keeps trying.';
+
 /** Converts anything thrown below the engine into an `EngineError`. */
 export function toEngineError(e: unknown): EngineError {
 	if (e instanceof EngineError) return e;
@@ -68,7 +71,7 @@ export function toEngineError(e: unknown): EngineError {
 	if (e instanceof RelayClientError) {
 		if (e.kind === 'refused' && e.code === 'QUOTA') return new EngineError('inbox-full', "The recipient's inbox is full (they have not been online for a while). Your messages go out when there is room.");
 		if (e.kind === 'refused') return new EngineError('relay-refused', `The relay refused: ${e.message}.`);
-		return new EngineError('relay-unreachable', 'The relay cannot be reached. Check your connection; Parley keeps trying.');
+		return new EngineError('relay-unreachable', RELAY_UNREACHABLE);
 	}
 	if (isProtocolError(e)) return new EngineError('storage', `A message could not be processed (${e.kind}).`);
 	if (e instanceof DOMException && e.name === 'QuotaExceededError') {

@@ -355,6 +355,12 @@ export class Store {
 		}
 	}
 
+	/** Removes one message of a contact's conversation (a "delete for me": nothing else changes). */
+	async deleteMessage(contactId: string, key: string): Promise<void> {
+		this.#afterCommit.push(() => this.#recent.delete(contactId));
+		await this.#db.messages.where('key').equals(key).delete();
+	}
+
 	/** The newest `PAGE_SIZE` messages before `beforeSeq` (or the newest), oldest first. */
 	async messages(contactId: string, beforeSeq?: number): Promise<MessagePage> {
 		const recent = beforeSeq === undefined ? this.#recent.get(contactId) : undefined;

@@ -63,6 +63,8 @@ class App {
 	route = $state<Route>({ name: 'home' });
 	/** A plain-language error to announce (role=alert). */
 	notice = $state<string | null>(null);
+	/** The last action failed because the relay could not be reached: said by the one status line, not as a notice. */
+	unreachable = $state<string | null>(null);
 	/** The browser's own idea of the network (navigator.onLine). */
 	online = $state(true);
 	/** The newest page of the watched conversation, if the last change the engine reported carried one (null otherwise). */
@@ -103,6 +105,7 @@ class App {
 		window.addEventListener('hashchange', () => {
 			this.#follow();
 			this.notice = null;
+			this.unreachable = null;
 		});
 		this.online = navigator.onLine;
 		window.addEventListener('offline', () => (this.online = false));
@@ -234,6 +237,7 @@ class App {
 		this.relays = [];
 		this.pushed = null;
 		this.notice = null;
+		this.unreachable = null;
 		this.unlockRefusal = null;
 		// A fragment navigation that replaces the entry: the screen's address leaves history, and
 		// SvelteKit's router sees the change (after a bare history.replaceState it still took the old
@@ -339,6 +343,18 @@ class App {
 		return !this.online || (this.relays.length > 0 && this.relays.every((r) => r.status === 'closed'));
 	}
 
+	/**
+	 * The one status line about the connection (null: nothing to say): an action that just failed
+	 * for want of the relay, else the network or every relay being down. A conversation's own
+	 * "waiting to send" says nothing more while this line speaks.
+	 */
+	get connection(): { readonly text: string; readonly failed: boolean } | null {
+		if (this.unreachable) return { text: this.unreachable, failed: true };
+		if (!this.online) return { text: 'Offline: this device has no network. Messages you send are queued and go out when the connection returns.', failed: false };
+		if (this.offline) return { text: 'Offline: the relay cannot be reached. Messages you send are queued and go out when the connection returns.', failed: false };
+		return null;
+	}
+
 	/** Another device or browser keeps taking this profile's queues (the engine gave up taking them back). */
 	get readElsewhere(): boolean {
 		return this.relays.some((r) => r.readElsewhere);
@@ -348,14 +364,19 @@ class App {
 		location.hash = hash;
 	}
 
-	/** Runs an action, showing its error as a notice; resolves true when it succeeded. */
-	async run(action: () => Promise<unknown>): Promise<boolean> {
+	/**
+	 * Runs an action, showing its error as a notice, or through `showError` (next to the field it is
+	 * about); a relay that cannot be reached is said by the status line. Resolves true when it succeeded.
+	 */
+	async run(action: () => Promise<unknown>, showError: (message: string) => void = (m) => (this.notice = m)): Promise<boolean> {
 		this.notice = null;
+		this.unreachable = null;
 		try {
 			await action();
 			return true;
 		} catch (e) {
-			this.notice = e instanceof Error ? e.message : 'Something went wrong.';
+			if (e instanceof EngineError && e.kind === 'relay-unreachable') this.unreachable = e.message;
+			else showError(e instanceof Error ? e.message : 'Something went wrong.');
 			return false;
 		}
 	}

@@ -6,6 +6,7 @@
  * Guarantees: it makes only the call it is asked for; the page's own calls pass through untouched.
  */
 import type { Page } from '@playwright/test';
+import type { ContactView } from '../../../src/lib/engine/api.js';
 
 /** The engine's answer to a call: the value it returned, or the error kind and message it refused with. */
 export type EngineAnswer = { readonly value: unknown } | { readonly refused: { readonly kind: string; readonly message: string } };
@@ -39,4 +40,11 @@ export async function callEngine(page: Page, method: string, args: unknown[] = [
 export async function askEngineForChats(page: Page): Promise<ProbeAnswer> {
 	const answer = await callEngine(page, 'chats');
 	return 'refused' in answer ? answer : { names: (answer.value as { name: string }[]).map((c) => c.name) };
+}
+
+/** What the engine says about one contact (`contact(id)`), as it answers the page. */
+export async function askEngineForContact(page: Page, contactId: string): Promise<ContactView> {
+	const answer = await callEngine(page, 'contact', [contactId]);
+	if ('refused' in answer) throw new Error(`The engine refused: ${answer.refused.message}`);
+	return answer.value as ContactView;
 }
