@@ -83,12 +83,22 @@ export interface ChatSummary {
 	/** The contact's display name (my alias if I set one). */
 	readonly name: string;
 	readonly status: ContactStatus;
+	/** My label for the invitation this contact came from ("for Sam"), or null. */
+	readonly label: string | null;
 	readonly verified: boolean;
 	readonly lastText: string | null;
 	readonly lastAt: number | null;
 	readonly lastMine: boolean;
 	readonly unread: number;
 	readonly createdAt: number;
+}
+
+/** What a person chooses when creating an invitation. */
+export interface InvitationOptions {
+	/** My own label for it ("for Sam"), shown until the contact's name arrives; never sent. A display name (§8.2) or empty. */
+	readonly label?: string;
+	/** Whether the short link's blob carries my display name (default true). */
+	readonly showName?: boolean;
 }
 
 export interface ContactView extends ChatSummary {
@@ -185,7 +195,9 @@ export interface EngineApi {
 	 * A one-time link, valid until `expiresAt` (ms). `link` is the short link (PROTOCOL.md §4.9) when the relay stored its blob, else the long one;
 	 * `longLink` is always the long link (§4.2), which works without the relay's blob.
 	 */
-	createInvitation(): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }>;
+	createInvitation(options?: InvitationOptions): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }>;
+	/** The name the inviter shared in a short link, or null (none shared, or a long link); answers nothing. */
+	inviterName(link: string): Promise<string | null>;
 	acceptInvitation(link: string): Promise<{ contactId: string }>;
 	conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage>;
 	contact(contactId: string): Promise<ContactView>;

@@ -32,7 +32,7 @@ import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatch
 import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
 import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
-import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
+import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
 import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, SEAL_UNCONFIRMED_AFTER_MS, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
@@ -525,18 +525,20 @@ export class Engine implements EngineApi {
 	 * PROTOCOL.md §4.7 step 1: a receive queue on my relay and a one-time link to it, short (§4.9)
 	 * when the relay stores the invitation's blob, else long.
 	 */
-	async createInvitation(): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }> {
+	async createInvitation(options: InvitationOptions = {}): Promise<{ contactId: string; link: string; longLink: string; expiresAt: number }> {
 		return this.#guard(async () => {
-			this.#requireProfile();
+			const profile = this.#requireProfile();
+			const label = options.label?.trim() ? cleanName(options.label) : null;
 			const recv = await this.#newReceiveQueue();
 			const relay = parseRelayAddress(recv.relay);
 			const { invitation, secrets } = createInvitation({ relay, senderId: recv.senderId }, systemRandom);
 			const { appUrl } = this.#config as EngineConfig;
 			const link = formatInvitationLink(appUrl, invitation);
-			const short = await storeShortLink(appUrl, relay, { invitation, name: '' }, systemRandom);
+			const short = await storeShortLink(appUrl, relay, { invitation, name: options.showName === false ? '' : profile.name }, systemRandom);
 			const contactId = this.#newId();
 			const contact: StoredContact = {
 				...this.#blankContact('inviter', recv),
+				...(label ? { label } : {}),
 				invitation: { link, dh: secrets.dh, kem: secrets.kem, ...(short ? { short } : {}) }
 			};
 			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
@@ -544,6 +546,15 @@ export class Engine implements EngineApi {
 			this.#scheduleExpiry();
 			return { contactId, link: short?.link ?? link, longLink: link, expiresAt: expiresAt(contact) as number };
 		});
+	}
+
+	/**
+	 * The name the inviter put in an invitation (a short link's blob, PROTOCOL.md §4.9), or null
+	 * when there is none (a long link, or the inviter did not share it). Read only: the invitation
+	 * stays unanswered and its blob stays on the relay.
+	 */
+	async inviterName(linkText: string): Promise<string | null> {
+		return this.#guard(async () => (isShortLink(linkText) ? (await fetchShortLink(linkText)).name || null : null));
 	}
 
 	/** PROTOCOL.md §4.7 step 2: answer an invitation, long (§4.3) or short (§4.9). */
@@ -1212,7 +1223,8 @@ export class Engine implements EngineApi {
 		const fallback = { invited: 'Invitation not answered yet', expired: 'Expired invitation', joining: 'Connecting…', connected: 'Contact' }[c.status];
 		return {
 			id,
-			name: c.alias ?? (c.name || fallback),
+			name: c.alias ?? (c.name || c.label || fallback),
+			label: c.label ?? null,
 			status: c.status,
 			verified: c.verified,
 			lastText: c.last?.text ?? null,

@@ -39,6 +39,8 @@ export interface StoredContact {
 	readonly name: string;
 	/** My own name for the contact, if I renamed it. */
 	readonly alias: string | null;
+	/** My own label for my invitation ("for Sam"), kept after it is answered or expires; never sent. Absent when none was given. */
+	readonly label?: string;
 	readonly recv: ReceiveQueue;
 	readonly send: SendQueue | null;
 	/**

@@ -47,8 +47,8 @@ export async function storeShortLink(appUrl: string, relay: RelayAddress, conten
 	return { link: formatShortLink(appUrl, { relay, key }), key };
 }
 
-/** Fetches and opens the invitation a short link names (see the module header for the errors), with the link's relay and K. */
-export async function fetchShortLink(text: string): Promise<{ invitation: Invitation; relay: RelayAddress; key: Uint8Array }> {
+/** Fetches and opens the invitation a short link names, with the inviter's name ('' if not shared), the link's relay and K (see the module header for the errors). */
+export async function fetchShortLink(text: string): Promise<{ invitation: Invitation; name: string; relay: RelayAddress; key: Uint8Array }> {
 	const link = parseShortLink(text);
 	const keys = deriveShortLinkKeys(link.key);
 	let res: Response;
@@ -61,7 +61,7 @@ export async function fetchShortLink(text: string): Promise<{ invitation: Invita
 	}
 	if (res.status === 404) throw new EngineError('link-used', LINK_USED);
 	if (!res.ok) throw new EngineError('relay-refused', `The inviter's relay refused to give the invitation (${res.status}). Try again later.`);
-	return { invitation: openShortLinkBlob(keys, blob).invitation, relay: link.relay, key: link.key };
+	return { ...openShortLinkBlob(keys, blob), relay: link.relay, key: link.key };
 }
 
 /** Deletes the blob of the short link with key `key` on `relay`, if it is still there. */

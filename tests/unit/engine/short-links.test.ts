@@ -125,6 +125,42 @@ describe('short links in the engine', () => {
 		expect(await bob.chats()).toEqual([]);
 	});
 
+	it("the inviter's name goes round trip in the blob; reading it answers nothing", async () => {
+		const { engine: alice } = await somebody('Alice Ω');
+		const { engine: bob } = await somebody('Bob');
+		const { contactId, link, longLink } = await alice.createInvitation();
+		expect(await bob.inviterName(link)).toBe('Alice Ω');
+		expect(await bob.inviterName(longLink)).toBeNull();
+		// Read only: nothing created, the blob still there, the invitation still answerable.
+		expect(await bob.chats()).toEqual([]);
+		expect(await blobStatus(link)).toBe(200);
+		expect((await alice.contact(contactId)).status).toBe('invited');
+		await bob.acceptInvitation(link);
+		await until(() => alice.contact(contactId), (c) => c.status === 'connected');
+	});
+
+	it('an inviter who does not show their name puts none in the blob', async () => {
+		const { engine: alice } = await somebody('Alice');
+		const { engine: bob } = await somebody('Bob');
+		const { link } = await alice.createInvitation({ showName: false });
+		expect(await bob.inviterName(link)).toBeNull();
+		await expect(bob.inviterName(link.slice(0, -60))).rejects.toMatchObject({ kind: 'invalid-link' });
+	});
+
+	it("a label names my pending invitation here only, until the contact's name arrives", async () => {
+		const { engine: alice } = await somebody('Alice');
+		const { engine: bob } = await somebody('Bob');
+		const sam = await alice.createInvitation({ label: '  for Sam ' });
+		const plain = await alice.createInvitation({ label: ' ' });
+		expect((await alice.contact(sam.contactId)).name).toBe('for Sam');
+		expect((await alice.contact(plain.contactId)).name).toBe('Invitation not answered yet');
+		await expect(alice.createInvitation({ label: 'x'.repeat(65) })).rejects.toMatchObject({ kind: 'too-long' });
+		expect(await bob.inviterName(sam.link)).toBe('Alice');
+		// Once Bob answers, his own name replaces the label.
+		await bob.acceptInvitation(sam.link);
+		await until(() => alice.contact(sam.contactId), (c) => c.name === 'Bob' && c.label === 'for Sam');
+	});
+
 	it('the long link still connects', async () => {
 		const { engine: alice } = await somebody('Alice');
 		const { engine: bob } = await somebody('Bob');
