@@ -1,9 +1,11 @@
 /**
- * Invitations (issue 8, item 14): an opened link leaves the address bar and history; a pending
- * invitation shows when it expires (48 hours on). Expiry itself, and the queue deleted with it, is
+ * Invitations (issue 8, item 14; issue 11): an opened link leaves the address bar and history; a
+ * pending invitation shows when it expires (48 hours on); pending invitations appear by the label
+ * their inviter gave them; the person invited sees who invites them before pressing Connect. Expiry itself, and the queue deleted with it, is
  * tested in tests/unit/engine/engine.test.ts, where the engine's clock can be moved.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
+import { callEngine } from './support/engine-probe.js';
 import { APP_URL, createProfile, invite, newPerson } from './support/people.js';
 
 const TTL_MS = 48 * 3600 * 1000;
@@ -40,4 +42,49 @@ test('a pending invitation shows when it expires, on the new-contact screen and 
 	expect([shown, later]).toContain(((await expires.textContent()) ?? '').replace(/^It expires on (.*)\.$/, '$1'));
 	expect(until).toContain(((await expires.textContent()) ?? '').replace(/^It expires on (.*)\.$/, '$1'));
 	await alice.context().close();
+});
+
+test('pending invitations appear by their labels, in the chat list and on the new-contact screen', async ({ browser }) => {
+	const alice = await newPerson(browser, 'Ava');
+	await alice.getByRole('button', { name: 'New contact' }).click();
+	const label = alice.getByRole('textbox', { name: /^Who is it for\?/ });
+	for (const name of ['for Sam', 'for Kim', '']) {
+		await label.fill(name);
+		await alice.getByRole('button', { name: 'Create invitation' }).click();
+		await expect(label).toHaveValue('');
+	}
+	const chats = alice.getByRole('navigation', { name: 'Chats' });
+	const waiting = alice.getByRole('list', { name: 'Waiting for an answer' });
+	await expect(waiting.getByRole('link')).toHaveCount(3);
+	await expect(chats.getByRole('link')).toHaveCount(3);
+	for (const name of ['for Sam', 'for Kim', 'Invitation not answered yet']) {
+		await expect(chats.getByRole('link', { name: new RegExp(`^${name}`) })).toHaveCount(1);
+		await expect(waiting.getByRole('link', { name, exact: true })).toHaveCount(1);
+	}
+	await alice.context().close();
+});
+
+/** Alice's new invitation made on the new-contact screen, after `before` (what the box showed until then). */
+async function createdLink(page: Page, before: string): Promise<string> {
+	await page.getByRole('button', { name: 'Create invitation' }).click();
+	const box = page.getByRole('textbox', { name: 'Invitation link' });
+	await expect(box).not.toHaveValue(before, { timeout: 20_000 });
+	return box.inputValue();
+}
+
+test('the person invited sees who invites them, as text, before Connect; an inviter can leave the name out', async ({ browser }) => {
+	const alice = await newPerson(browser, 'Alice <b>A</b>');
+	const link = await invite(alice);
+	const bob = await newPerson(browser, 'Bob');
+	await bob.goto(link);
+	await expect(bob.getByRole('status').filter({ hasText: 'invites you' })).toHaveText('Alice <b>A</b> invites you to an end-to-end encrypted chat.');
+	await expect(bob.getByRole('navigation', { name: 'Chats' })).toContainText('No chats yet');
+	await bob.getByRole('button', { name: 'Connect' }).click();
+	await expect(bob.getByRole('heading', { level: 2, name: 'Alice <b>A</b>' })).toBeVisible({ timeout: 30_000 });
+
+	await alice.getByRole('checkbox', { name: 'Show my name in the link' }).uncheck();
+	const hidden = await createdLink(alice, link);
+	expect(await callEngine(bob, 'inviterName', [hidden])).toEqual({ value: null });
+	expect(await callEngine(bob, 'inviterName', [link])).toMatchObject({ refused: { kind: 'link-used' } });
+	await Promise.all([alice, bob].map((p) => p.context().close()));
 });
