@@ -1,7 +1,8 @@
 /**
  * Invitations (issue 8, item 14; issue 11): an opened link leaves the address bar and history; a
  * pending invitation shows when it expires (48 hours on); pending invitations appear by the label
- * their inviter gave them; the person invited sees who invites them before pressing Connect. Expiry itself, and the queue deleted with it, is
+ * their inviter gave them; the person invited sees who invites them before pressing Connect; a
+ * pending invitation is copied again and cancelled from its screen. Expiry itself, and the queue deleted with it, is
  * tested in tests/unit/engine/engine.test.ts, where the engine's clock can be moved.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -86,5 +87,26 @@ test('the person invited sees who invites them, as text, before Connect; an invi
 	const hidden = await createdLink(alice, link);
 	expect(await callEngine(bob, 'inviterName', [hidden])).toEqual({ value: null });
 	expect(await callEngine(bob, 'inviterName', [link])).toMatchObject({ refused: { kind: 'link-used' } });
+	await Promise.all([alice, bob].map((p) => p.context().close()));
+});
+
+test('a pending invitation is copied again and cancelled from its screen; its link is then refused', async ({ browser }) => {
+	const alice = await newPerson(browser, 'Ida');
+	await alice.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_URL });
+	const link = await invite(alice);
+	await alice.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /Invitation not answered yet/ }).click();
+	await alice.getByRole('link', { name: 'Contact details' }).click();
+	await alice.getByRole('button', { name: 'Copy link' }).click();
+	await expect(alice.getByRole('status').filter({ hasText: 'Copied.' })).toBeVisible();
+	expect(await alice.evaluate(() => navigator.clipboard.readText())).toBe(link);
+	await alice.getByRole('button', { name: 'Cancel invitation' }).click();
+	await expect(alice.getByRole('navigation', { name: 'Chats' })).toContainText('No chats yet');
+
+	const bob = await newPerson(browser, 'Bob');
+	await bob.getByRole('button', { name: 'New contact' }).click();
+	await bob.getByRole('textbox', { name: 'Invitation link' }).fill(link);
+	await bob.getByRole('button', { name: 'Connect' }).click();
+	await expect(bob.getByRole('alert')).toContainText('cancelled');
+	await expect(bob.getByRole('navigation', { name: 'Chats' })).toContainText('No chats yet');
 	await Promise.all([alice, bob].map((p) => p.context().close()));
 });
