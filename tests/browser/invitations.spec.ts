@@ -2,8 +2,8 @@
  * Invitations (issue 8, item 14; issue 11): an opened link leaves the address bar and history; a
  * pending invitation shows when it expires (48 hours on); pending invitations appear by the label
  * their inviter gave them; the person invited sees who invites them before pressing Connect; a
- * pending invitation is copied again and cancelled from its screen. Expiry itself, and the queue deleted with it, is
- * tested in tests/unit/engine/engine.test.ts, where the engine's clock can be moved.
+ * pending invitation is copied again and cancelled from its screen. Expiry itself, and the queue
+ * deleted with it, is tested in tests/unit/engine/engine.test.ts, where the engine's clock can be moved.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { callEngine } from './support/engine-probe.js';
