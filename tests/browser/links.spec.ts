@@ -1,0 +1,56 @@
+/**
+ * Web links in messages (issue 11): http and https addresses become links, other schemes stay
+ * text; activating a link shows its full address first ("Open this address?"); Open shows it in a
+ * new tab that has no opener and no referrer.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { chattingPair } from './support/pair.js';
+import { messageItem, send } from './support/people.js';
+
+test.describe.configure({ mode: 'serial' });
+
+let alice: Page;
+let bob: Page;
+
+test.beforeAll(async ({ browser }) => {
+	({ a: alice, b: bob } = await chattingPair(browser, 'Alice', 'Bob'));
+});
+
+const leaveDialog = (page: Page) => page.getByRole('dialog', { name: 'Open this address?' });
+
+test('an address in a message is a link on both sides; a javascript: text stays text', async () => {
+	await send(alice, 'menu at https://a.example/menu?day=1. ok?');
+	await send(alice, 'javascript:alert(document.domain)');
+	for (const page of [alice, bob]) {
+		const link = messageItem(page, 'menu at').getByRole('link');
+		await expect(link).toHaveText('https://a.example/menu?day=1', { timeout: 30_000 });
+		await expect(messageItem(page, 'javascript:alert')).toBeVisible({ timeout: 30_000 });
+		await expect(messageItem(page, 'javascript:alert').getByRole('link')).toHaveCount(0);
+	}
+});
+
+test('activating a link shows the full address; Cancel closes it and goes nowhere', async () => {
+	await messageItem(bob, 'menu at').getByRole('link').click();
+	const dialog = leaveDialog(bob);
+	await expect(dialog).toBeVisible();
+	await expect(dialog).toContainText('https://a.example/menu?day=1');
+	await expect(dialog.getByRole('button')).toHaveText(['Open', 'Cancel']);
+	await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await expect(dialog).toBeHidden();
+	expect(bob.context().pages()).toHaveLength(1);
+	expect(new URL(bob.url()).host).not.toBe('a.example');
+});
+
+test('Open shows the address in a new tab with no opener and no referrer', async () => {
+	const context = bob.context();
+	await context.route('https://a.example/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>menu</title>' }));
+	await messageItem(bob, 'menu at').getByRole('link').press('Enter');
+	const opened = context.waitForEvent('page');
+	await leaveDialog(bob).getByRole('button', { name: 'Open' }).click();
+	const tab = await opened;
+	await tab.waitForLoadState();
+	expect(tab.url()).toBe('https://a.example/menu?day=1');
+	expect(await tab.evaluate(() => [window.opener, document.referrer])).toEqual([null, '']);
+	await expect(leaveDialog(bob)).toBeHidden();
+});
