@@ -1,11 +1,12 @@
 /**
- * Web links in messages (issue 11): http and https addresses become links, other schemes stay
- * text; activating a link shows its full address first ("Open this address?"); Open shows it in a
- * new tab that has no opener and no referrer.
+ * How messages read (issue 11). Web links: http and https addresses become links, other schemes
+ * stay text; activating a link shows its full address first ("Open this address?"); Open shows it
+ * in a new tab that has no opener and no referrer. Date lines: the day's messages follow one
+ * "Today" separator (other days are covered by tests/unit/ui/days.test.ts, with fixed dates).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { chattingPair } from './support/pair.js';
-import { messageItem, send } from './support/people.js';
+import { messageItem, messageLog, send } from './support/people.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -53,4 +54,13 @@ test('Open shows the address in a new tab with no opener and no referrer', async
 	expect(tab.url()).toBe('https://a.example/menu?day=1');
 	expect(await tab.evaluate(() => [window.opener, document.referrer])).toEqual([null, '']);
 	await expect(leaveDialog(bob)).toBeHidden();
+});
+
+test('today\'s messages follow one "Today" line, a separator before the first message', async () => {
+	for (const page of [alice, bob]) {
+		const log = messageLog(page);
+		await expect(log.getByRole('separator')).toHaveCount(1);
+		await expect(log.getByRole('separator', { name: 'Today' })).toBeVisible();
+		await expect(log.getByRole('listitem').first()).toContainText('Today');
+	}
 });
