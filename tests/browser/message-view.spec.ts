@@ -3,10 +3,11 @@
  * stay text; activating a link shows its full address first ("Open this address?"); Open shows it
  * in a new tab that has no opener and no referrer. Date lines: the day's messages follow one
  * "Today" separator (other days are covered by tests/unit/ui/days.test.ts, with fixed dates).
+ * Grouping: messages in a row from one sender sit closer, and each still says who wrote it.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { chattingPair } from './support/pair.js';
-import { messageItem, messageLog, send } from './support/people.js';
+import { bodies, messageItem, messageLog, send } from './support/people.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -63,4 +64,22 @@ test('today\'s messages follow one "Today" line, a separator before the first me
 		await expect(log.getByRole('separator', { name: 'Today' })).toBeVisible();
 		await expect(log.getByRole('listitem').first()).toContainText('Today');
 	}
+});
+
+test('messages in a row from one sender sit closer and each still names its sender', async () => {
+	const sent = ['menu at https://a.example/menu?day=1. ok?', 'javascript:alert(document.domain)'];
+	expect((await bodies(alice)).mine.slice(-2)).toEqual(sent);
+	expect((await bodies(bob)).theirs.slice(-2)).toEqual(sent);
+	for (const text of ['menu at', 'javascript:alert']) await expect(messageItem(bob, text)).toContainText('Alice:');
+	const gap = async (page: Page, first: string, second: string) => {
+		const a = await messageItem(page, first).locator('.bubble').boundingBox();
+		const b = await messageItem(page, second).locator('.bubble').boundingBox();
+		return (b?.y ?? 0) - ((a?.y ?? 0) + (a?.height ?? 0));
+	};
+	// Bob's own reply starts a new group; Alice's second message runs on from her first.
+	await send(bob, 'Bob again');
+	await send(alice, 'Alice last');
+	await expect(messageItem(bob, 'Alice last')).toBeVisible({ timeout: 30_000 });
+	await expect(messageItem(bob, 'Bob again')).toBeVisible();
+	expect(await gap(bob, 'menu at', 'javascript:alert')).toBeLessThan(await gap(bob, 'javascript:alert', 'Bob again'));
 });
