@@ -112,7 +112,7 @@ const allRows = (db: IDBDatabase) => request(db.transaction(SEALED_OUTBOX_TABLE)
 
 /** How many rows wait in the sealed outbox; readable without the lock (it only reads). */
 export function sealedOutboxSize(factory: IDBFactory, profile = DEFAULT_PROFILE): Promise<number> {
-	return withDatabase(factory, profile, 0, async (db) => (await allRows(db)).length);
+	return withDatabase(factory, profile, 0, (db) => request(db.transaction(SEALED_OUTBOX_TABLE).objectStore(SEALED_OUTBOX_TABLE).count()));
 }
 
 function deleteRow(db: IDBDatabase, seq: number): Promise<void> {

@@ -12,7 +12,6 @@ import { OUTBOX_LOCK } from '$lib/engine/sealed-outbox.js';
 
 export type EngineRemote = Remote<EngineApi>;
 
-const LOCK_NAME = OUTBOX_LOCK;
 /** Tabs of one profile tell the engine's tab about invitations opened elsewhere. */
 const CHANNEL_NAME = 'parley-tabs-default';
 
@@ -50,10 +49,10 @@ export function acquireEngine(onWaiting: () => void): Promise<EngineRemote> {
 				resolve(wrap<EngineApi>(worker));
 			});
 		navigator.locks
-			.request(LOCK_NAME, { ifAvailable: true }, (lock) => {
+			.request(OUTBOX_LOCK, { ifAvailable: true }, (lock) => {
 				if (lock) return hold();
 				onWaiting();
-				return navigator.locks.request(LOCK_NAME, hold);
+				return navigator.locks.request(OUTBOX_LOCK, hold);
 			})
 			.catch(reject);
 	});
