@@ -4,7 +4,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { RELAY_KEY_CHANGED } from '../../src/lib/ui/config.js';
-import { APP_URL, createProfile, newPerson } from './support/people.js';
+import { APP_URL, createInvitation, createProfile, newPerson } from './support/people.js';
 
 test('a pasted non-link and a damaged link are explained', async ({ browser }) => {
 	const page = await newPerson(browser, 'Dora');
@@ -14,9 +14,7 @@ test('a pasted non-link and a damaged link are explained', async ({ browser }) =
 	await page.getByRole('button', { name: 'Connect' }).click();
 	await expect(page.getByRole('alert')).toHaveText('This is not a Parley invitation link.');
 
-	await page.getByRole('button', { name: 'Create invitation' }).click();
-	await expect(box).toHaveValue(/#\/j\//, { timeout: 20_000 });
-	const link = await box.inputValue();
+	const link = await createInvitation(page);
 	await page.getByRole('button', { name: 'New contact' }).click();
 	await page.reload();
 	await box.fill(link.slice(0, -40));

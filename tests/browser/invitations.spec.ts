@@ -5,9 +5,9 @@
  * pending invitation is copied again and cancelled from its screen. Expiry itself, and the queue
  * deleted with it, is tested in tests/unit/engine/engine.test.ts, where the engine's clock can be moved.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { callEngine } from './support/engine-probe.js';
-import { APP_URL, createProfile, invite, newPerson } from './support/people.js';
+import { APP_URL, createInvitation, createProfile, invite, newPerson } from './support/people.js';
 
 const TTL_MS = 48 * 3600 * 1000;
 
@@ -65,14 +65,6 @@ test('pending invitations appear by their labels, in the chat list and on the ne
 	await alice.context().close();
 });
 
-/** Alice's new invitation made on the new-contact screen, after `before` (what the box showed until then). */
-async function createdLink(page: Page, before: string): Promise<string> {
-	await page.getByRole('button', { name: 'Create invitation' }).click();
-	const box = page.getByRole('textbox', { name: 'Invitation link' });
-	await expect(box).not.toHaveValue(before, { timeout: 20_000 });
-	return box.inputValue();
-}
-
 test('the person invited sees who invites them, as text, before Connect; an inviter can leave the name out', async ({ browser }) => {
 	const alice = await newPerson(browser, 'Alice <b>A</b>');
 	const link = await invite(alice);
@@ -84,7 +76,7 @@ test('the person invited sees who invites them, as text, before Connect; an invi
 	await expect(bob.getByRole('heading', { level: 2, name: 'Alice <b>A</b>' })).toBeVisible({ timeout: 30_000 });
 
 	await alice.getByRole('checkbox', { name: 'Show my name in the link' }).uncheck();
-	const hidden = await createdLink(alice, link);
+	const hidden = await createInvitation(alice);
 	expect(await callEngine(bob, 'inviterName', [hidden])).toEqual({ value: null });
 	expect(await callEngine(bob, 'inviterName', [link])).toMatchObject({ refused: { kind: 'link-used' } });
 	await Promise.all([alice, bob].map((p) => p.context().close()));

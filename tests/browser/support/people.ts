@@ -34,13 +34,18 @@ export async function createProfile(page: Page, name: string, { passphrase, keep
 }
 
 /**
- * Creates an invitation and returns its link, as shown in the "Invitation link" box (which still
- * shows the previous invitation's link until the new one is made).
+ * Creates an invitation and returns its link, as shown in the "Link to send" box (which
+ * still shows the previous invitation's link, if any, until the new one is made).
  */
 export async function invite(page: Page): Promise<string> {
 	await page.getByRole('button', { name: 'New contact' }).click();
-	const box = page.getByRole('textbox', { name: 'Invitation link' });
-	const previous = await box.inputValue();
+	return createInvitation(page);
+}
+
+/** On the new-contact screen: presses "Create invitation" and returns the new link. */
+export async function createInvitation(page: Page): Promise<string> {
+	const box = page.getByRole('textbox', { name: 'Link to send' });
+	const previous = (await box.count()) > 0 ? await box.inputValue() : '';
 	await page.getByRole('button', { name: 'Create invitation' }).click();
 	await expect(box).toHaveValue(/#\/j(oin)?\//, { timeout: 20_000 });
 	await expect(box).not.toHaveValue(previous);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repairPastedLink, sameInvitation } from '../../../src/lib/ui/invitation-link.js';
+import { isInvitationLink, repairPastedLink, sameInvitation } from '../../../src/lib/ui/invitation-link.js';
 
 const LINK = 'https://parley.example/#/join/AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8w';
 
@@ -27,5 +27,13 @@ describe('a pasted invitation link', () => {
 		const short = 'https://parley.example/#/j/AQEAAAAACWxvY2FsaG9zdB-Q';
 		expect(sameInvitation(short, short.replace('https://parley.example/', 'http://127.0.0.1:4318/'))).toBe(true);
 		expect(sameInvitation(short, `${short.slice(0, -1)}R`)).toBe(false);
+	});
+
+	it('is told apart from other QR codes: a long or short invitation, wrapped or not, and nothing else', () => {
+		expect(isInvitationLink(LINK)).toBe(true);
+		expect(isInvitationLink(`${LINK.slice(0, 30)}\n${LINK.slice(30)}`)).toBe(true);
+		expect(isInvitationLink('https://parley.example/#/j/AQEAAAAACWxvY2FsaG9zdB-Q')).toBe(true);
+		expect(isInvitationLink('https://parley.example/#/chat/1')).toBe(false);
+		expect(isInvitationLink('WIFI:S:home;T:WPA;P:secret;;')).toBe(false);
 	});
 });
