@@ -3,7 +3,10 @@
  *
  * Guarantees: a relay is connected lazily, on first use; every delivery, and every subscription
  * the relay ended (END), is passed on with the text address of the relay it came from; status changes are reported per relay. Which queue a
- * delivery belongs to is the engine's concern.
+ * delivery belongs to is the engine's concern. A relay is 'connecting' only until its first
+ * connection settles: once lost, it stays 'closed' through every attempt to reconnect until it is
+ * 'open' again, so a relay that keeps failing (or keeps not answering) reads as down, not as
+ * connecting.
  */
 import { parseRelayAddress } from '../protocol/address.js';
 import { RelayClient, type QueueMessage, type RelayClientOptions } from '../relay-client/client.js';
@@ -41,6 +44,7 @@ export class RelayPool {
 				onMessage: (m) => this.#events.onMessage(relay, m),
 				onEnd: (recipientId) => this.#events.onEnd(relay, recipientId),
 				onStatus: (s) => {
+					if (s === 'connecting' && this.#status.get(relay) === 'closed') return;
 					this.#status.set(relay, s);
 					this.#events.onStatus(relay, s);
 				}

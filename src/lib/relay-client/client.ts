@@ -9,7 +9,10 @@
  * queue it was subscribed to, with one SUB per queue per connection however `subscribe` and the
  * reconnect interleave; it never has more than RELAY_MAX_UNANSWERED_COMMANDS commands unanswered
  * (§7.2: more wait their turn); a connection that sent nothing for `keepAliveMs` sends a PING, so
- * the relay's idle timeout (§7.1) spares it; commands in flight at a disconnect fail with
+ * the relay's idle timeout (§7.1) spares it; a relay that does not finish the handshake, or answer
+ * a command (a PING included), within `timeoutMs` is taken for gone: the connection is dropped at
+ * once (status 'closed', without waiting for a closing handshake it would not answer either) and
+ * re-opened with backoff, so a relay that went silent is never shown as connected; commands in flight at a disconnect fail with
  * `RelayClientError('disconnected')` — all commands are idempotent, so the caller may retry.
  * Deliveries are opened (§7.5) before they reach `onMessage`, under the relay's delivery id;
  * acknowledging that id is the caller's job, after it has stored the message. Which queues exist
@@ -133,6 +136,8 @@ export class RelayClient {
 	/** The SUB sent on the current connection per queue, so a queue is subscribed once per connection. */
 	#subscribed = new Map<string, Promise<RelayReply>>();
 	#ws: WebSocketLike | null = null;
+	/** Drops the current connection now, as if it had closed (set while one exists). */
+	#drop: (() => void) | null = null;
 	#transport: NoiseTransport | null = null;
 	/** This session's relay session key (§7.1) and the MAC key per queue key derived from it. */
 	#sessionKey: Uint8Array | null = null;
@@ -246,7 +251,8 @@ export class RelayClient {
 			const timer = setTimeout(() => {
 				this.#settled(corrId);
 				reject(new RelayClientError('disconnected', 'the relay did not answer in time'));
-			}, this.#opts.timeoutMs ?? 15_000);
+				if (this.#ws === ws) this.#drop?.();
+			}, this.#timeoutMs);
 			this.#pending.set(corrId, {
 				resolve: (r) => {
 					clearTimeout(timer);
@@ -263,6 +269,10 @@ export class RelayClient {
 		const r = await reply;
 		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
 		return r;
+	}
+
+	get #timeoutMs(): number {
+		return this.#opts.timeoutMs ?? 15_000;
 	}
 
 	#open(): Promise<void> {
@@ -285,7 +295,9 @@ export class RelayClient {
 				handshake = start.handshake;
 				ws.send(start.message);
 			};
+			let gone = false;
 			ws.onmessage = (ev) => {
+				if (gone) return;
 				const data = ev.data as ArrayBuffer | Uint8Array;
 				const frame = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 				if (frame.length !== FRAME_SIZE) return ws.close(1002, 'bad frame size');
@@ -305,6 +317,7 @@ export class RelayClient {
 					}
 					this.#attempt = 0;
 					settled = true;
+					clearTimeout(handshakeTimer);
 					this.#startKeepAlive();
 					this.#opts.onStatus?.('open');
 					resolve();
@@ -314,16 +327,27 @@ export class RelayClient {
 				this.#onFrame(frame);
 			};
 			ws.onerror = () => {};
-			ws.onclose = () => {
+			const lost = () => {
+				if (gone) return;
+				gone = true;
+				clearTimeout(handshakeTimer);
 				this.#stopKeepAlive();
 				this.#transport = null;
 				this.#ws = null;
+				this.#drop = null;
 				this.#ready = null;
 				this.#failPending('connection closed');
 				this.#opts.onStatus?.('closed');
 				if (!settled) reject(new RelayClientError('unreachable', `cannot reach the relay at ${url}`));
 				if (!this.#closed) this.#scheduleReconnect();
 			};
+			ws.onclose = lost;
+			const drop = () => {
+				ws.close(1000, 'no answer');
+				lost();
+			};
+			this.#drop = drop;
+			const handshakeTimer = setTimeout(() => settled || drop(), this.#timeoutMs);
 		});
 	}
 

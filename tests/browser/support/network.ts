@@ -9,6 +9,8 @@
  * is one the test can close.
  */
 import type { BrowserContext, Page, WebSocketRoute } from '@playwright/test';
+import type { SilenceableForwarder } from '../../support/silenceable-forwarder.js';
+import { APP_URL } from './people.js';
 
 export interface Network {
 	cut(): Promise<void>;
@@ -42,4 +44,18 @@ export async function controlledNetwork(context: BrowserContext): Promise<Networ
 /** Waits until the pinned shell's service worker controls `page` (it claims the page once it activated). */
 export async function workerControls(page: Page): Promise<void> {
 	await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+}
+
+/**
+ * The app's relay, as `context` reaches it, goes through `forwarder` (same relay, same key, another
+ * port): the context's config.json names it there instead of "same-origin". A worker's WebSockets
+ * escape Playwright's WebSocket routes, so a relay that goes silent is made on the wire. The
+ * context must block service workers, which would answer config.json past the route.
+ */
+export async function relayThrough(context: BrowserContext, forwarder: SilenceableForwarder): Promise<void> {
+	await context.route('**/config.json', async (route) => {
+		const config = (await (await route.fetch()).json()) as { relays: string[] };
+		const key = (await (await fetch(`${APP_URL}/relay-key`)).text()).trim();
+		await route.fulfill({ json: { ...config, relays: [`ws://127.0.0.1:${forwarder.port}/#${key}`] } });
+	});
 }
