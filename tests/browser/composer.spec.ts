@@ -4,19 +4,11 @@
  * Send button sends.
  */
 import { expect, test } from '@playwright/test';
-import { bodies, createProfile, invite, messageLog, newPerson, openChat } from './support/people.js';
+import { deskAndPhone } from './support/pair.js';
+import { bodies, messageLog } from './support/people.js';
 
 test('Enter sends and Shift+Enter starts a new line with a keyboard; on a phone Enter starts a new line', async ({ browser }) => {
-	const desk = await newPerson(browser, 'Dana Desk');
-	const link = await invite(desk);
-	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
-	await phone.goto(link);
-	await createProfile(phone, 'Pia Phone');
-	await phone.getByRole('button', { name: 'Connect' }).click();
-	await expect(desk.getByRole('status').filter({ hasText: 'Pia Phone connected' })).toBeVisible({ timeout: 30_000 });
-	await openChat(desk, 'Pia Phone');
-	// On a phone, connecting opens the new chat (the chat list is a screen of its own there).
-	await expect(phone.getByRole('heading', { level: 2, name: 'Dana Desk' })).toBeVisible({ timeout: 20_000 });
+	const { desk, phone } = await deskAndPhone(browser, 'Dana Desk', 'Pia Phone');
 
 	const deskBox = desk.getByRole('textbox', { name: 'Message' });
 	await deskBox.fill('first line');

@@ -131,6 +131,9 @@ export interface MessageView {
 	readonly unsupported: boolean;
 }
 
+/** Which messages `conversation` reads: the newest page (`{}`), the page before seq `before`, or every message from seq `from` on. */
+export type PageRange = Record<string, never> | { readonly before: number } | { readonly from: number };
+
 export interface ConversationPage {
 	readonly contact: ContactView;
 	readonly messages: readonly MessageView[];
@@ -199,7 +202,8 @@ export interface EngineApi {
 	/** The name the inviter shared in a short link, or null (none shared, or a long link); answers nothing. */
 	inviterName(link: string): Promise<string | null>;
 	acceptInvitation(link: string): Promise<{ contactId: string }>;
-	conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage>;
+	/** A conversation's messages, oldest first; `hasMore`: earlier ones exist. */
+	conversation(contactId: string, range?: PageRange): Promise<ConversationPage>;
 	contact(contactId: string): Promise<ContactView>;
 	sendText(contactId: string, text: string, replyTo?: string): Promise<void>;
 	editMessage(contactId: string, key: string, text: string): Promise<void>;

@@ -32,7 +32,7 @@ import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatch
 import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
 import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
-import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, MessageView, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
+import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, MessageView, PageRange, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
 import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, SEAL_UNCONFIRMED_AFTER_MS, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
@@ -480,11 +480,11 @@ export class Engine implements EngineApi {
 		return this.#guard(async () => this.#view(contactId, this.#requireContact(contactId)));
 	}
 
-	async conversation(contactId: string, beforeSeq?: number): Promise<ConversationPage> {
+	async conversation(contactId: string, range: PageRange = {}): Promise<ConversationPage> {
 		return this.#guard(async () => {
 			const c = this.#requireContact(contactId);
 			const store = this.#requireStore();
-			const page = await store.messages(contactId, beforeSeq);
+			const page = await store.messages(contactId, range);
 			const messages: MessageView[] = [];
 			for (const { seq, key, message } of page.messages) {
 				const replyKey = message.replyTo ? store.messageKey(contactId, hexToBytes(message.replyTo)) : null;

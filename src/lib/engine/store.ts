@@ -26,7 +26,7 @@ import { PAGE_SIZE } from './constants.js';
 import { EngineError } from './errors.js';
 import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
 import { upgradeToVersion2 } from './migrations.js';
-import type { LockSettings } from './api.js';
+import type { LockSettings, PageRange } from './api.js';
 import type { Keyring } from './keyring.js';
 import type { PassphraseWrap, PasskeyWrap } from './key-wrap.js';
 import type { StoredKeys, Vault } from './vault.js';
@@ -361,24 +361,36 @@ export class Store {
 		await this.#db.messages.where('key').equals(key).delete();
 	}
 
-	/** The newest `PAGE_SIZE` messages before `beforeSeq` (or the newest), oldest first. */
-	async messages(contactId: string, beforeSeq?: number): Promise<MessagePage> {
-		const recent = beforeSeq === undefined ? this.#recent.get(contactId) : undefined;
+	/** The newest `PAGE_SIZE` messages (before seq `before` if given), or every message from seq `from` on; oldest first. */
+	async messages(contactId: string, range: PageRange = {}): Promise<MessagePage> {
+		if ('from' in range) return this.#messagesFrom(contactId, range.from);
+		const before = 'before' in range ? range.before : undefined;
+		const recent = before === undefined ? this.#recent.get(contactId) : undefined;
 		if (recent) return { messages: recent.slice(-PAGE_SIZE), hasMore: recent.length > PAGE_SIZE };
-		const upper = beforeSeq ?? Dexie.maxKey;
 		const rows = await this.#db.messages
 			.where('[contactId+seq]')
-			.between([contactId, Dexie.minKey], [contactId, upper], false, false)
+			.between([contactId, Dexie.minKey], [contactId, before ?? Dexie.maxKey], false, false)
 			.reverse()
 			.limit(PAGE_SIZE + 1)
 			.toArray();
+		const opened = this.#openRows(rows.reverse());
+		if (before === undefined) this.#recent.set(contactId, opened);
+		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+	}
+
+	async #messagesFrom(contactId: string, from: number): Promise<MessagePage> {
+		const rows = await this.#db.messages.where('[contactId+seq]').between([contactId, from], [contactId, Dexie.maxKey], true, false).toArray();
+		const earlier = await this.#db.messages.where('[contactId+seq]').between([contactId, Dexie.minKey], [contactId, from], false, false).count();
+		return { messages: this.#openRows(rows), hasMore: earlier > 0 };
+	}
+
+	#openRows(rows: readonly MessageRow[]): PageEntry[] {
 		const opened: PageEntry[] = [];
-		for (const row of rows.reverse()) {
+		for (const row of rows) {
 			const message = this.#tryOpen<StoredMessage>('messages', row.key, row.sealed);
 			if (message) opened.push({ seq: row.seq as number, key: row.key, message });
 		}
-		if (beforeSeq === undefined) this.#recent.set(contactId, opened);
-		return { messages: opened.slice(-PAGE_SIZE), hasMore: rows.length > PAGE_SIZE };
+		return opened;
 	}
 
 	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {

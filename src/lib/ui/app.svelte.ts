@@ -10,9 +10,10 @@
  * or locked, and sends them as the page goes away.
  */
 import { tick } from 'svelte';
-import type { ChatSummary, ConversationPage, CreateOptions, EngineState, FarewellRequest, Policy, ProfileView, RelayView, UnlockSecret } from '$lib/engine/api.js';
+import type { ChatSummary, CreateOptions, EngineState, FarewellRequest, Policy, ProfileView, RelayView, UnlockSecret } from '$lib/engine/api.js';
 import { DEFAULT_POLICY } from '$lib/engine/constants.js';
 import { EngineError } from '$lib/engine/errors.js';
+import { ChangeFeed } from './change-feed.js';
 import { loadConfig } from './config.js';
 import { requestOutboxSync } from '$lib/shell/outbox-sync.js';
 import { acquireEngine, handOver, listen, listenForHandOver, sendFarewell, type EngineRemote } from './engine-client.js';
@@ -67,10 +68,10 @@ class App {
 	unreachable = $state<string | null>(null);
 	/** The browser's own idea of the network (navigator.onLine). */
 	online = $state(true);
-	/** The newest page of the watched conversation, if the last change the engine reported carried one (null otherwise). */
-	pushed = $state.raw<ConversationPage | null>(null);
 	/** Bumped on every change the engine reports; views that show engine data reload on it. */
 	changes = $state(0);
+	/** The engine's changes by conversation: an open conversation hears only its own. */
+	readonly feed = new ChangeFeed();
 	#engine: EngineRemote | null = null;
 	/** This tab waits for the engine: true when it passed its invitation link to the tab that has it. */
 	handedOver = $state(false);
@@ -130,7 +131,7 @@ class App {
 			performance.mark('parley:unlock');
 			const listening = listen(engine, (c) => {
 				if (this.phase !== 'ready') return;
-				this.pushed = c.page ?? null;
+				this.feed.publish(c);
 				this.changes++;
 				void this.refresh();
 			});
@@ -235,7 +236,6 @@ class App {
 		this.locked = null;
 		this.chats = [];
 		this.relays = [];
-		this.pushed = null;
 		this.notice = null;
 		this.unreachable = null;
 		this.unlockRefusal = null;

@@ -43,6 +43,24 @@ export async function chattingPair(browser: Browser, aName: string, bName: strin
 	return { a, b, invitation };
 }
 
+/**
+ * A person at a desk (mouse, default viewport) and one on a phone (390×844, touch) who connect: the
+ * desk invites, the phone answers; each has the other's chat open.
+ */
+export async function deskAndPhone(browser: Browser, deskName: string, phoneName: string): Promise<{ desk: Page; phone: Page }> {
+	const desk = await newPerson(browser, deskName);
+	const link = await invite(desk);
+	const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })).newPage();
+	await phone.goto(link);
+	await createProfile(phone, phoneName);
+	await phone.getByRole('button', { name: 'Connect' }).click();
+	await expect(desk.getByRole('status').filter({ hasText: `${phoneName} connected` })).toBeVisible({ timeout: 30_000 });
+	await openChat(desk, phoneName);
+	// On a phone, connecting opens the new chat (the chat list is a screen of its own there).
+	await expect(phone.getByRole('heading', { level: 2, name: deskName })).toBeVisible({ timeout: 20_000 });
+	return { desk, phone };
+}
+
 /** `x` and `y` (each with their chat open) send one message each; both arrive. */
 export async function exchange(x: Page, y: Page, fromX: string, fromY: string): Promise<void> {
 	await send(x, fromX);

@@ -246,7 +246,7 @@ describe('engine', () => {
 		const statuses: string[] = [];
 		let before: number | undefined = (newest.messages[0] as MessageView).seq;
 		for (let more = newest.hasMore; more && before !== undefined; ) {
-			const page = await bob.conversation(bId, before);
+			const page = await bob.conversation(bId, { before });
 			statuses.unshift(...page.messages.map((m) => m.status ?? ''));
 			before = page.messages[0]?.seq;
 			more = page.hasMore;
