@@ -67,6 +67,7 @@ for (const v of VIEWPORTS) {
 		await audit.check(alice, 'pasted-link-error');
 		await alice.getByRole('textbox', { name: 'Invitation link' }).fill('');
 
+		await go(alice, '#/');
 		const link = await invite(alice);
 		await audit.check(alice, 'invitation-created');
 		const bob = await newPage(browser, v);
@@ -95,9 +96,9 @@ for (const v of VIEWPORTS) {
 		await expect(messageItem(bob, 'Hello Bob')).toBeVisible({ timeout: 30_000 });
 		const contactId = decodeURIComponent((await alice.evaluate(() => location.hash)).replace('#/chat/', ''));
 		const answer = await callEngine(alice, 'conversation', [contactId]);
-		const first = (answer as { value: { messages: { key: string }[] } }).value.messages[0];
-		await callEngine(alice, 'sendText', [contactId, 'Did you see it?', first.key]);
-		await callEngine(alice, 'react', [contactId, first.key, '👍']);
+		const [first] = (answer as { value: { messages: { key: string }[] } }).value.messages;
+		await callEngine(alice, 'sendText', [contactId, 'Did you see it?', first?.key]);
+		await callEngine(alice, 'react', [contactId, first?.key, '👍']);
 		await send(bob, 'Yes, thanks');
 		await expect(messageItem(alice, 'Yes, thanks')).toBeVisible({ timeout: 30_000 });
 		await expect(messageLog(alice).getByText('👍')).toBeVisible();

@@ -8,14 +8,16 @@ import { describe, expect, it } from 'vitest';
 
 const CSS = readFileSync(new URL('../../../src/lib/ui/theme.css', import.meta.url), 'utf8');
 
+const HEX = /^#[0-9a-f]{6}$/i;
+
 /** The custom properties of theme.css's `:root` block, each as its light and dark colour. */
 function themeColours(css: string): Map<string, { light: string; dark: string }> {
 	const root = /:root\s*\{([^}]*)\}/.exec(css)?.[1] ?? '';
 	const colours = new Map<string, { light: string; dark: string }>();
-	for (const [, name, value] of root.matchAll(/(--[\w-]+):\s*([^;]+);/g)) {
+	for (const [, name = '', value = ''] of root.matchAll(/(--[\w-]+):\s*([^;]+);/g)) {
 		const pair = /^light-dark\((#[0-9a-f]{6}),\s*(#[0-9a-f]{6})\)$/i.exec(value.trim());
-		if (pair) colours.set(name, { light: pair[1], dark: pair[2] });
-		else if (/^#[0-9a-f]{6}$/i.test(value.trim())) colours.set(name, { light: value.trim(), dark: value.trim() });
+		const [light, dark] = pair ? [pair[1], pair[2]] : [value.trim(), value.trim()];
+		if (light && dark && HEX.test(light) && HEX.test(dark)) colours.set(name, { light, dark });
 	}
 	return colours;
 }
@@ -31,8 +33,8 @@ function luminance(hex: string): number {
 
 /** WCAG's contrast ratio of two colours, from 1 to 21. */
 function contrast(a: string, b: string): number {
-	const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-	return (hi + 0.05) / (lo + 0.05);
+	const [x, y] = [luminance(a), luminance(b)];
+	return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
 }
 
 const colours = themeColours(CSS);
