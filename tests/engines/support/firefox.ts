@@ -47,7 +47,9 @@ export const firefox: Engine = {
 				await box.type(text);
 			},
 			async press(name, role = 'button') {
-				await (await control(page, name, role)).click();
+				const target = await control(page, name, role);
+				await until(`Firefox: ${role} "${name}" enabled`, async () => ((await target.evaluate((el) => !el.matches(':disabled'))) ? true : undefined));
+				await target.click();
 			},
 			async waitForButton(name) {
 				await control(page, name, 'button');

@@ -14,7 +14,7 @@ export interface Person {
 	reload(): Promise<void>;
 	/** Replaces the text of the textbox named `name`, typing it, once the box is shown. */
 	fill(name: string, text: string): Promise<void>;
-	/** Clicks the button (or link) named `name` once it is shown. */
+	/** Clicks the button (or link) named `name` once it is shown and enabled. */
 	press(name: string, role?: 'button' | 'link'): Promise<void>;
 	/** Waits until the button named `name` is shown. */
 	waitForButton(name: string): Promise<void>;
@@ -85,6 +85,20 @@ const READ_LOG = `(() => {
 	});
 })()`;
 
+/**
+ * Polls `probe` in `person`'s page like `until`; a timeout also says what the page showed then,
+ * so a failure under load can be told from a wrong screen.
+ */
+async function untilShown<T>(person: Person, what: string, probe: () => Promise<T | undefined>, ms = PATIENCE_MS): Promise<T> {
+	try {
+		return await until(`${person.engine}: ${what}`, probe, ms);
+	} catch (e) {
+		if (!(e instanceof WaitTimeout)) throw e;
+		const text = await person.run<string>('document.body.innerText').catch((err: unknown) => `(unreadable: ${String(err)})`);
+		throw new WaitTimeout(`${e.message}; the page showed:\n${text.slice(0, 1500)}`);
+	}
+}
+
 /** The messages shown in the open chat (an empty list when no chat is open). */
 export async function shown(person: Person): Promise<Shown[]> {
 	return (await person.run<Shown[] | null>(READ_LOG)) ?? [];
@@ -92,8 +106,9 @@ export async function shown(person: Person): Promise<Shown[]> {
 
 /** Waits until the open chat's messages satisfy `ok`, and returns them. */
 export function seeMessages(person: Person, what: string, ok: (messages: Shown[]) => boolean, ms = PATIENCE_MS): Promise<Shown[]> {
-	return until(
-		`${person.engine}: ${what}`,
+	return untilShown(
+		person,
+		what,
 		async () => {
 			const messages = await shown(person);
 			return ok(messages) ? messages : undefined;
@@ -109,11 +124,11 @@ export async function seeStatus(person: Person, body: string, status: RegExp, ms
 
 /** Waits until the page's text contains `text`. */
 export async function see(person: Person, text: string): Promise<void> {
-	await until(`${person.engine}: "${text}" on the page`, async () => ((await person.run<string>('document.body.innerText')).includes(text) ? true : undefined));
+	await untilShown(person, `"${text}" on the page`, async () => ((await person.run<string>('document.body.innerText')).includes(text) ? true : undefined));
 }
 
 /** Waits until the heading of level `level` reads `text` (a screen's or a chat's title). */
 export async function seeHeading(person: Person, level: number, text: string): Promise<void> {
 	const expression = `[...document.querySelectorAll('h${level}')].some((h) => h.innerText.trim() === ${JSON.stringify(text)})`;
-	await until(`${person.engine}: heading "${text}"`, async () => ((await person.run<boolean>(expression)) ? true : undefined));
+	await untilShown(person, `heading "${text}"`, async () => ((await person.run<boolean>(expression)) ? true : undefined));
 }

@@ -76,7 +76,9 @@ export const webkit: Engine = {
 				await (await control(name)).setValue(text);
 			},
 			async press(name) {
-				await (await control(name)).click();
+				const target = await control(name);
+				await target.waitForEnabled({ timeout: PATIENCE_MS });
+				await target.click();
 			},
 			async waitForButton(name) {
 				await control(name);
