@@ -90,6 +90,7 @@ export function engineScenarios(engine: Engine, networkPort: number): void {
 	test(`${engine.name}: a message written with the network cut waits as "queued", then arrives once it returns`, async () => {
 		const { alice, bob } = await connected('Olga Offline', 'Oscar Online');
 		network.cut();
+		await see(alice, 'the relay cannot be reached');
 		await send(alice, 'written with the network cut');
 		await seeStatus(alice, 'written with the network cut', /^queued$/);
 		network.restore();
@@ -129,6 +130,7 @@ export function engineScenarios(engine: Engine, networkPort: number): void {
 		await alice.fill('Passphrase', PASSPHRASE);
 		await alice.press('Unlock');
 		await alice.follow('Chats', 'Rita Reader');
+		await see(alice, 'the relay cannot be reached');
 		await send(alice, 'written offline after a reload');
 		await seeStatus(alice, 'written offline after a reload', /^queued$/);
 
