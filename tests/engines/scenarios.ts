@@ -56,6 +56,9 @@ export function engineScenarios(engine: Engine, networkPort: number): void {
 		});
 		await bob.press('New contact');
 		await bob.fill('Invitation link', link);
+		// The inviter's name, read from the short link's blob, shows above Connect and moves it: a
+		// press before it shows can land where the button was.
+		await see(bob, `${aliceName} invites you`);
 		await bob.press('Connect');
 		await seeHeading(bob, 2, aliceName);
 		await see(alice, `${bobName} connected`);
