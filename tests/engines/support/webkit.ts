@@ -23,7 +23,8 @@ async function startX(xvfb: string): Promise<{ display: string; process: ChildPr
 	return { display, process: x };
 }
 
-let x: { display: string; process: ChildProcess } | undefined;
+/** The one X server, kept as a promise: the two people of a test start at once. */
+let x: Promise<{ display: string; process: ChildProcess }> | undefined;
 const drivers = new Map<number, ChildProcess>();
 
 async function startDriver(driver: string, display: string): Promise<number> {
@@ -49,8 +50,8 @@ export const webkit: Engine = {
 	name: 'WebKit',
 	async open(url) {
 		const programs = ensureWebKit();
-		x ??= await startX(programs.xvfb);
-		const port = await startDriver(programs.driver, x.display);
+		x ??= startX(programs.xvfb);
+		const port = await startDriver(programs.driver, (await x).display);
 		// WebKitGTK's own capability, which webdriverio's types do not list.
 		const capabilities = {
 			browserName: 'MiniBrowser',
@@ -101,7 +102,12 @@ export const webkit: Engine = {
 	},
 	async shutdown() {
 		await Promise.all([...drivers.keys()].map(stopDriver));
-		x?.process.kill();
+		const server = await x?.catch(() => undefined);
 		x = undefined;
+		if (!server || server.process.exitCode !== null) return;
+		await new Promise((resolve) => {
+			server.process.once('exit', resolve);
+			server.process.kill();
+		});
 	}
 };
