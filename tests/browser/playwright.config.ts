@@ -1,8 +1,9 @@
 import { defineConfig } from '@playwright/test';
+import { serveAppCommand, TEST_PORT } from '../support/app-server.js';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.js';
 
-/** Ports the browser tests serve on; PARLEY_TEST_PORT moves both (so two checkouts can test at once). */
-const PORT = Number(process.env.PARLEY_TEST_PORT ?? 4317);
+/** Ports the browser tests serve on (PARLEY_TEST_PORT moves them). */
+const PORT = TEST_PORT;
 /** The app and relay, served as `npm start` serves them. */
 export const APP_PORT = PORT + 1;
 
@@ -29,7 +30,7 @@ export default defineConfig({
 			timeout: 60_000
 		},
 		{
-			command: `npm run build && node dist/relay/main.js --port ${APP_PORT} --host 127.0.0.1 --data test-results/relay-data --static build`,
+			command: serveAppCommand(APP_PORT, 'test-results/relay-data'),
 			cwd: '../..',
 			url: `http://127.0.0.1:${APP_PORT}/healthz`,
 			reuseExistingServer: false,

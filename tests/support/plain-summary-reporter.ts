@@ -1,10 +1,17 @@
 /**
  * A Vitest reporter that adds one plain closing line, `unit: N passed, N failed[, N skipped]`, after
- * Vitest's own summary, so CI can read the counts in a runner-independent form.
+ * Vitest's own summary, so CI can read the counts in a runner-independent form. The option
+ * `{ label }` names the suite instead of `unit`.
  */
 import type { Reporter, TestModule } from 'vitest/node';
 
 export default class PlainSummaryReporter implements Reporter {
+	readonly #label: string;
+
+	constructor({ label = 'unit' }: { label?: string } = {}) {
+		this.#label = label;
+	}
+
 	onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
 		let passed = 0;
 		let failed = 0;
@@ -20,6 +27,6 @@ export default class PlainSummaryReporter implements Reporter {
 		}
 		failed += unhandledErrors.length;
 		const tail = skipped > 0 ? `, ${skipped} skipped` : '';
-		process.stdout.write(`\nunit: ${passed} passed, ${failed} failed${tail}\n`);
+		process.stdout.write(`\n${this.#label}: ${passed} passed, ${failed} failed${tail}\n`);
 	}
 }
