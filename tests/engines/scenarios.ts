@@ -51,7 +51,7 @@ export function engineScenarios(engine: Engine, networkPort: number): void {
 		await alice.press('New contact');
 		await alice.press('Create invitation');
 		const link = await until(`${engine.name}: the created invitation link`, async () => {
-			const value = await alice.value('Invitation link');
+			const value = await alice.value('Link to send');
 			return /#\/j(oin)?\//.test(value) ? value : undefined;
 		});
 		await bob.press('New contact');
