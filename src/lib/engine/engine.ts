@@ -26,15 +26,13 @@ import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../protocol/handshake.js';
 import { formatInvitationLink, parseInvitationLink } from '../protocol/invitation.js';
 import { isShortLink } from '../protocol/short-link.js';
-import { NOISE_SUITE } from '../protocol/noise.js';
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
-import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
 import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, MessageView, PageRange, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
-import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, SEAL_UNCONFIRMED_AFTER_MS, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import { decodeExportFile, encodeExportFile } from './export-file.js';
@@ -43,17 +41,14 @@ import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } fro
 import { memoryDatabase } from './memory-database.js';
 import { blankContact, type OutboxEntry, type ReceiveQueue, type SendQueue, type StoredContact, type StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
-import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
 import { deleteShortLink, fetchShortLink, LINK_USED, storeShortLink } from './short-links.js';
+import { Outbox, SEALED_OPTIONS } from './outbox.js';
 import { Steps, type ConversationWrites } from './steps.js';
 import { Store } from './store.js';
 import { newDataKey, Vault } from './vault.js';
 
 /** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
 const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
-
-/** How a keep-nothing page seals its farewell deletes, and the sealed outbox its sends (PROTOCOL.md §7.6). */
-const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
 
 /** A one-shot sealed DEL of my queue `recv`, to POST to its relay (PROTOCOL.md §7.6). */
 function sealedDelete(recv: ReceiveQueue, expiresAt: number): FarewellRequest {
@@ -97,7 +92,6 @@ export class Engine implements EngineApi {
 	/** hex(recipient id) → contact id. */
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
-	readonly #sendProblems = new Map<string, string>();
 	/** hex(recipient id) of my queues whose subscription another connection took (END), and how often. */
 	readonly #ended = new Map<string, number>();
 	/** Relays where another connection took one of my queues again after I took it back. */
@@ -110,12 +104,7 @@ export class Engine implements EngineApi {
 		remember: (id, c) => this.#remember(id, c),
 		emit: (id) => this.#emit(id)
 	});
-	#flushing = false;
-	#flushAgain = false;
-	#retryTimer: ReturnType<typeof setTimeout> | null = null;
-	#sealTimer: ReturnType<typeof setTimeout> | null = null;
-	/** Whether the pending seal runs at once (a connection is down) rather than after the confirmation wait. */
-	#sealUrgent = false;
+	readonly #outbox: Outbox;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #now: () => number;
@@ -133,12 +122,28 @@ export class Engine implements EngineApi {
 			{
 				onMessage: (_relay, m) => void this.#steps.serial(() => this.#receive(m)).catch(() => {}),
 				onStatus: (_relay, status) => {
-					if (status === 'open') this.#kickOutbox();
+					if (status === 'open') this.#outbox.kick();
 					this.#emit(null);
 				},
 				onEnd: (relay, recipientId) => this.#onEnd(relay, recipientId)
 			},
 			options.relay
+		);
+		this.#outbox = new Outbox(
+			{
+				status: (relay) => this.#relays.status(relay),
+				secureAsSender: (q) => this.#relays.get(q.relay).secureAsSender(q.senderId, q.senderKey),
+				send: (q, messageId, body) => this.#relays.get(q.relay).send(q.senderId, q.senderKey, messageId, body)
+			},
+			{
+				live: () => this.#live,
+				keepNothing: () => this.#keepNothing,
+				store: () => this.#store,
+				requireStore: () => this.#requireStore(),
+				serial: (fn) => this.#steps.serial(fn),
+				emit: (id) => this.#emit(id),
+				now: () => this.#now()
+			}
 		);
 	}
 
@@ -397,7 +402,7 @@ export class Engine implements EngineApi {
 	#resume(): void {
 		this.#live = true;
 		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#subscribe(c.recv);
-		this.#kickOutbox();
+		this.#outbox.kick();
 		this.#scheduleReceipts();
 		this.#scheduleExpiry();
 	}
@@ -406,8 +411,9 @@ export class Engine implements EngineApi {
 	#halt(): void {
 		this.#live = false;
 		this.#relays.close();
-		for (const t of [this.#retryTimer, this.#receiptTimer, this.#expiryTimer, this.#sealTimer]) if (t) clearTimeout(t);
-		this.#retryTimer = this.#receiptTimer = this.#expiryTimer = this.#sealTimer = null;
+		this.#outbox.halt();
+		for (const t of [this.#receiptTimer, this.#expiryTimer]) if (t) clearTimeout(t);
+		this.#receiptTimer = this.#expiryTimer = null;
 	}
 
 	#profileView(name: string): ProfileView {
@@ -433,12 +439,12 @@ export class Engine implements EngineApi {
 		await this.#steps.drained();
 		await this.#pushes;
 		// Locking: what waits to be sent can still go once every tab is closed (§9.8).
-		if (opts.sealWaiting) await this.#sealWaiting().catch(() => {});
+		if (opts.sealWaiting) await this.#outbox.sealWaiting().catch(() => {});
 		this.#store?.lock();
 		this.#profile = null;
 		this.#contacts.clear();
 		this.#byQueue.clear();
-		this.#sendProblems.clear();
+		this.#outbox.forget();
 		this.#ended.clear();
 		this.#readElsewhere.clear();
 		this.#farewells.clear();
@@ -512,7 +518,7 @@ export class Engine implements EngineApi {
 		await this.#guard(async () => {
 			// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
 			for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
-			this.#kickOutbox();
+			this.#outbox.kick();
 		});
 	}
 
@@ -593,7 +599,7 @@ export class Engine implements EngineApi {
 			const outbox: OutboxEntry[] = [this.#sendEntry(theirQueue, accepted.confirmation), profile.entry];
 			await this.#steps.serial(() => this.#commit(contactId, { contact, messages: [], outbox }));
 			this.#subscribe(recv);
-			this.#kickOutbox();
+			this.#outbox.kick();
 			return { contactId };
 		});
 	}
@@ -731,7 +737,7 @@ export class Engine implements EngineApi {
 					? this.#receipts({ ...cleared, toAcknowledge: contact.toAcknowledge.filter((h) => !read.has(h)) }, 'read', contact.unread)
 					: { contact: cleared, outbox: [] };
 				await this.#commit(contactId, { ...w, messages: [] });
-				this.#kickOutbox();
+				this.#outbox.kick();
 				this.#scheduleReceipts();
 			})
 		);
@@ -747,7 +753,7 @@ export class Engine implements EngineApi {
 					if (c.toAcknowledge.length === 0 || c.status !== 'connected') continue;
 					await this.#commit(id, { ...this.#receipts({ ...c, toAcknowledge: [] }, 'delivered', c.toAcknowledge), messages: [] });
 				}
-				this.#kickOutbox();
+				this.#outbox.kick();
 			}).catch(() => {});
 		}, RECEIPT_DELAY_MS);
 	}
@@ -848,7 +854,7 @@ export class Engine implements EngineApi {
 			return new Map([[contactId, w]]);
 		});
 		void ack();
-		if (writes?.get(contactId)?.outbox.length) this.#kickOutbox();
+		if (writes?.get(contactId)?.outbox.length) this.#outbox.kick();
 	}
 
 	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<ConversationWrites> {
@@ -960,120 +966,6 @@ export class Engine implements EngineApi {
 		return contact.last?.key === key ? { ...contact, last: { ...contact.last, text: preview(m) } } : contact;
 	}
 
-	// ---- the outbox ------------------------------------------------------------------------
-
-	#kickOutbox(): void {
-		if (!this.#live) return;
-		this.#scheduleSeal();
-		if (this.#flushing) {
-			this.#flushAgain = true;
-			return;
-		}
-		this.#flushing = true;
-		void this.#flushOutbox()
-			.catch(() => this.#scheduleRetry())
-			.finally(() => {
-				this.#flushing = false;
-				if (this.#flushAgain) {
-					this.#flushAgain = false;
-					this.#kickOutbox();
-				}
-			});
-	}
-
-	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
-	async #flushOutbox(): Promise<void> {
-		const store = this.#store;
-		if (!store) return;
-		const blocked = new Set<string>();
-		let retry = false;
-		for (const { seq, contactId, entry } of store.outbox()) {
-			if (blocked.has(contactId)) continue;
-			const client = this.#relays.get(entry.queue.relay);
-			try {
-				if (entry.kind === 'skey') await client.secureAsSender(entry.queue.senderId, entry.queue.senderKey);
-				else await client.send(entry.queue.senderId, entry.queue.senderKey, entry.messageId, entry.body);
-			} catch (e) {
-				if (e instanceof RelayClientError && e.kind === 'refused' && e.code === 'AUTH') {
-					// The contact deleted its queue: this command can never succeed.
-					await this.#steps.serial(() => this.#sent(seq, contactId, entry, 'failed'));
-					continue;
-				}
-				blocked.add(contactId);
-				this.#setSendProblem(contactId, toEngineError(e).message);
-				retry = true;
-				continue;
-			}
-			this.#setSendProblem(contactId, null);
-			await this.#steps.serial(() => this.#sent(seq, contactId, entry, 'sent'));
-		}
-		if (retry) this.#scheduleRetry();
-	}
-
-	/**
-	 * Seals what waits in the outbox (§9.8). While the network or a waiting send's relay is down,
-	 * at once (after this turn's sends are on their way): the page may close at any moment. Over
-	 * working connections, only what is still unconfirmed `SEAL_UNCONFIRMED_AFTER_MS` later, so a
-	 * send that goes out at once costs no Noise N handshake.
-	 */
-	#scheduleSeal(): void {
-		if (!this.#live || this.#keepNothing) return;
-		const store = this.#store;
-		const urgent = globalThis.navigator?.onLine === false || (store?.outbox().some((o) => this.#relays.status(o.entry.queue.relay) !== 'open') ?? false);
-		if (this.#sealTimer && !(urgent && !this.#sealUrgent)) return;
-		if (this.#sealTimer) clearTimeout(this.#sealTimer);
-		this.#sealUrgent = urgent;
-		this.#sealTimer = setTimeout(
-			() => {
-				this.#sealTimer = null;
-				if (this.#live) void this.#sealWaiting().catch(() => {});
-			},
-			urgent ? 0 : SEAL_UNCONFIRMED_AFTER_MS
-		);
-	}
-
-	/** Gives every SEND still waiting in the outbox its copy in the sealed outbox (§9.8). */
-	async #sealWaiting(): Promise<void> {
-		const store = this.#store;
-		if (!store || this.#keepNothing) return;
-		const sealed = await store.sealedCopies();
-		const copies = store.outbox().flatMap(({ seq, contactId, entry }) => (entry.kind === 'send' && !sealed.has(seq) ? [{ seq, contactId, copy: this.#sealedCopy(entry) }] : []));
-		if (copies.length === 0) return;
-		await this.#steps.serial(() =>
-			store.transaction(async () => {
-				for (const { seq, contactId, copy } of copies) await store.addSealedCopy(seq, contactId, copy);
-			})
-		);
-	}
-
-	/** Why a contact's outbox is stuck (in memory only: it is true only while this engine runs). */
-	#setSendProblem(contactId: string, problem: string | null): void {
-		if ((this.#sendProblems.get(contactId) ?? null) === problem) return;
-		if (problem) this.#sendProblems.set(contactId, problem);
-		else this.#sendProblems.delete(contactId);
-		this.#emit(contactId);
-	}
-
-	#scheduleRetry(): void {
-		if (this.#retryTimer || !this.#live) return;
-		this.#retryTimer = setTimeout(() => {
-			this.#retryTimer = null;
-			this.#kickOutbox();
-		}, OUTBOX_RETRY_MS);
-	}
-
-	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {
-		const store = this.#requireStore();
-		const key = entry.kind === 'send' ? entry.eventKey : null;
-		const m = key ? await store.message(key) : null;
-		const updated = m && applyStatus(m, status);
-		await store.transaction(async () => {
-			await store.deleteOutbox(seq);
-			if (key && updated) await store.putMessage(contactId, key, updated);
-		});
-		if (updated) this.#emit(contactId);
-	}
-
 	// ---- helpers ---------------------------------------------------------------------------
 
 	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
@@ -1082,7 +974,7 @@ export class Engine implements EngineApi {
 		const eventKey = event.type === 'text' ? local.key : null;
 		const withLast: StoredContact = event.type === 'text' ? { ...next, last: { key: local.key, text: preview(local.message), at: event.sentAt, mine: true } } : this.#withLast(next, local.key, local.message);
 		await this.#commit(contactId, { contact: withLast, messages: [local], outbox: [{ ...entry, eventKey }] });
-		this.#kickOutbox();
+		this.#outbox.kick();
 	}
 
 	#encrypt(contact: StoredContact, event: ChatEvent): { contact: StoredContact; entry: OutboxEntry & { kind: 'send' } } {
@@ -1094,14 +986,6 @@ export class Engine implements EngineApi {
 		const { state, message } = ratchetEncrypt(deserializeRatchetState(contact.ratchet), encodePayload(payload), systemRandom);
 		const body = encodeEnvelope({ type: 'message', message });
 		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body) };
-	}
-
-	/** A queued SEND sealed for its relay's `POST /send` (§7.6), as the sealed outbox keeps it. */
-	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): { url: string; body: Uint8Array; expiresAt: number } {
-		const relay = parseRelayAddress(entry.queue.relay);
-		const expiresAt = this.#now() + SEALED_OUTBOX_TTL_MS;
-		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
-		return { url: relayHttpUrl(relay, '/send'), body: sealCommand(SEALED_OPTIONS, relay.publicKey, entry.queue.senderKey.secretKey, command, expiresAt), expiresAt };
 	}
 
 	/** A ready SEND; the caller sets `eventKey` when it carries a message whose status it moves. */
@@ -1201,7 +1085,7 @@ export class Engine implements EngineApi {
 			readReceipts: c.readReceipts,
 			invitationLink: c.invitation?.short?.link ?? c.invitation?.link ?? null,
 			invitationExpiresAt: expiresAt(c),
-			sendProblem: this.#sendProblems.get(id) ?? null
+			sendProblem: this.#outbox.problem(id)
 		};
 	}
 
