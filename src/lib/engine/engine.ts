@@ -3,9 +3,9 @@
  * and is the only code that touches them (DESIGN.md "Engine and storage").
  *
  * Guarantees:
- * - Every change of state runs in one serial queue, and each one commits its records in a single
- *   IndexedDB transaction: a ratchet never advances without the message it produced or received
- *   being stored with it.
+ * - Every change of state is a step (steps.ts): steps run one at a time, and each one commits its
+ *   records in a single IndexedDB transaction: a ratchet never advances without the message it
+ *   produced or received being stored with it.
  * - Received: a delivery is stored (with a keyed mark of its relay id) before it is acknowledged;
  *   a redelivery after a crash is recognized and only acknowledged again.
  * - Sent: a message is encrypted once, stored with its ready relay command in the outbox, then
@@ -26,33 +26,29 @@ import { decodeChatEvent, encodeChatEvent, EVENT_ID_LENGTH, type ChatEvent, type
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../protocol/handshake.js';
 import { formatInvitationLink, parseInvitationLink } from '../protocol/invitation.js';
 import { isShortLink } from '../protocol/short-link.js';
-import { NOISE_SUITE } from '../protocol/noise.js';
 import { systemRandom } from '../protocol/random.js';
 import { deserializeRatchetState, ratchetDecrypt, ratchetEncrypt, serializeRatchetState } from '../protocol/ratchet/index.js';
-import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
 import { sealCommand } from '../protocol/sealed-command.js';
 import { RelayClientError, type QueueMessage } from '../relay-client/client.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, MessageView, PageRange, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 
-import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, SEAL_UNCONFIRMED_AFTER_MS, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, FAREWELL_TTL_MS, INVITATION_TTL_MS, OUTBOX_RETRY_MS, PRUNE_DELAY_MS, RECEIPT_BATCH, RECEIPT_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, unsupportedMessage } from './conversation.js';
 import { EngineError, toEngineError } from './errors.js';
 import { decodeExportFile, encodeExportFile } from './export-file.js';
 import { wrapWithPassphrase, wrapWithPrf } from './key-wrap.js';
 import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } from './keyring.js';
 import { memoryDatabase } from './memory-database.js';
-import type { OutboxEntry, ReceiveQueue, SendQueue, StoredContact, StoredMessage } from './records.js';
+import { blankContact, type OutboxEntry, type ReceiveQueue, type SendQueue, type StoredContact, type StoredMessage } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
-import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
 import { deleteShortLink, fetchShortLink, LINK_USED, storeShortLink } from './short-links.js';
+import { Outbox, SEALED_OPTIONS } from './outbox.js';
+import { Steps, type ConversationWrites } from './steps.js';
 import { Store } from './store.js';
 import { newDataKey, Vault } from './vault.js';
 
 /** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
 const expiresAt = (c: StoredContact): number | null => (c.status === 'invited' || c.status === 'expired' ? c.createdAt + INVITATION_TTL_MS : null);
-
-/** How a keep-nothing page seals its farewell deletes, and the sealed outbox its sends (PROTOCOL.md §7.6). */
-const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
 
 /** A one-shot sealed DEL of my queue `recv`, to POST to its relay (PROTOCOL.md §7.6). */
 function sealedDelete(recv: ReceiveQueue, expiresAt: number): FarewellRequest {
@@ -78,14 +74,6 @@ function cleanName(name: string): string {
 	return n;
 }
 
-/** Records one serial step writes together. */
-interface Writes {
-	contact?: StoredContact;
-	/** `isNew`: the step checked that no message has this key, so it is added without a lookup. */
-	messages: { key: string; message: StoredMessage; isNew?: boolean }[];
-	outbox: OutboxEntry[];
-}
-
 export interface EngineOptions {
 	/** Which profile's database to open. */
 	readonly profile?: string;
@@ -104,7 +92,6 @@ export class Engine implements EngineApi {
 	/** hex(recipient id) → contact id. */
 	readonly #byQueue = new Map<string, string>();
 	readonly #listeners = new Set<(c: EngineChange) => void>();
-	readonly #sendProblems = new Map<string, string>();
 	/** hex(recipient id) of my queues whose subscription another connection took (END), and how often. */
 	readonly #ended = new Map<string, number>();
 	/** Relays where another connection took one of my queues again after I took it back. */
@@ -112,13 +99,12 @@ export class Engine implements EngineApi {
 	#watched: string | null = null;
 	#pushes: Promise<void> = Promise.resolve();
 	readonly #relays: RelayPool;
-	#queue: Promise<unknown> = Promise.resolve();
-	#flushing = false;
-	#flushAgain = false;
-	#retryTimer: ReturnType<typeof setTimeout> | null = null;
-	#sealTimer: ReturnType<typeof setTimeout> | null = null;
-	/** Whether the pending seal runs at once (a connection is down) rather than after the confirmation wait. */
-	#sealUrgent = false;
+	readonly #steps = new Steps({
+		store: () => this.#requireStore(),
+		remember: (id, c) => this.#remember(id, c),
+		emit: (id) => this.#emit(id)
+	});
+	readonly #outbox: Outbox;
 	#receiptTimer: ReturnType<typeof setTimeout> | null = null;
 	#expiryTimer: ReturnType<typeof setTimeout> | null = null;
 	readonly #now: () => number;
@@ -134,14 +120,30 @@ export class Engine implements EngineApi {
 		this.#now = options.now ?? Date.now;
 		this.#relays = new RelayPool(
 			{
-				onMessage: (_relay, m) => void this.#serial(() => this.#receive(m)).catch(() => {}),
+				onMessage: (_relay, m) => void this.#steps.serial(() => this.#receive(m)).catch(() => {}),
 				onStatus: (_relay, status) => {
-					if (status === 'open') this.#kickOutbox();
+					if (status === 'open') this.#outbox.kick();
 					this.#emit(null);
 				},
 				onEnd: (relay, recipientId) => this.#onEnd(relay, recipientId)
 			},
 			options.relay
+		);
+		this.#outbox = new Outbox(
+			{
+				status: (relay) => this.#relays.status(relay),
+				secureAsSender: (q) => this.#relays.get(q.relay).secureAsSender(q.senderId, q.senderKey),
+				send: (q, messageId, body) => this.#relays.get(q.relay).send(q.senderId, q.senderKey, messageId, body)
+			},
+			{
+				live: () => this.#live,
+				keepNothing: () => this.#keepNothing,
+				store: () => this.#store,
+				requireStore: () => this.#requireStore(),
+				serial: (fn) => this.#steps.serial(fn),
+				emit: (id) => this.#emit(id),
+				now: () => this.#now()
+			}
 		);
 	}
 
@@ -295,7 +297,7 @@ export class Engine implements EngineApi {
 	async deleteProfile(): Promise<EngineState> {
 		return this.#lifecycle(async () => {
 			if (this.#profile) {
-				await this.#serial(async () => {
+				await this.#steps.serial(async () => {
 					const deletes = [...this.#contacts.values()].filter((c) => c.status !== 'expired').map((c) => this.#deleteQueue(c.recv));
 					await withDeadline(Promise.allSettled(deletes), DELETE_QUEUES_DEADLINE_MS);
 				});
@@ -316,7 +318,7 @@ export class Engine implements EngineApi {
 			if (!this.#requireConfig().policy.allowExport) throw new EngineError('not-allowed', 'Whoever runs this app has turned export off.');
 			if (!passphrase) throw new EngineError('not-allowed', 'Please choose a passphrase for the file.');
 			this.#halt();
-			await this.#queue;
+			await this.#steps.drained();
 			let file: Uint8Array;
 			try {
 				const tables = await store.dump();
@@ -400,7 +402,7 @@ export class Engine implements EngineApi {
 	#resume(): void {
 		this.#live = true;
 		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#subscribe(c.recv);
-		this.#kickOutbox();
+		this.#outbox.kick();
 		this.#scheduleReceipts();
 		this.#scheduleExpiry();
 	}
@@ -409,8 +411,9 @@ export class Engine implements EngineApi {
 	#halt(): void {
 		this.#live = false;
 		this.#relays.close();
-		for (const t of [this.#retryTimer, this.#receiptTimer, this.#expiryTimer, this.#sealTimer]) if (t) clearTimeout(t);
-		this.#retryTimer = this.#receiptTimer = this.#expiryTimer = this.#sealTimer = null;
+		this.#outbox.halt();
+		for (const t of [this.#receiptTimer, this.#expiryTimer]) if (t) clearTimeout(t);
+		this.#receiptTimer = this.#expiryTimer = null;
 	}
 
 	#profileView(name: string): ProfileView {
@@ -433,15 +436,15 @@ export class Engine implements EngineApi {
 	/** Halts, drains the serial queue, then drops the vault and everything decrypted. */
 	async #stop(opts: { sealWaiting?: boolean } = {}): Promise<void> {
 		this.#halt();
-		await this.#queue;
+		await this.#steps.drained();
 		await this.#pushes;
 		// Locking: what waits to be sent can still go once every tab is closed (§9.8).
-		if (opts.sealWaiting) await this.#sealWaiting().catch(() => {});
+		if (opts.sealWaiting) await this.#outbox.sealWaiting().catch(() => {});
 		this.#store?.lock();
 		this.#profile = null;
 		this.#contacts.clear();
 		this.#byQueue.clear();
-		this.#sendProblems.clear();
+		this.#outbox.forget();
 		this.#ended.clear();
 		this.#readElsewhere.clear();
 		this.#farewells.clear();
@@ -515,7 +518,7 @@ export class Engine implements EngineApi {
 		await this.#guard(async () => {
 			// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
 			for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
-			this.#kickOutbox();
+			this.#outbox.kick();
 		});
 	}
 
@@ -537,11 +540,11 @@ export class Engine implements EngineApi {
 			const short = await storeShortLink(appUrl, relay, { invitation, name: options.showName === false ? '' : profile.name }, systemRandom);
 			const contactId = this.#newId();
 			const contact: StoredContact = {
-				...this.#blankContact('inviter', recv),
+				...blankContact('inviter', recv, this.#now()),
 				...(label ? { label } : {}),
 				invitation: { link, dh: secrets.dh, kem: secrets.kem, ...(short ? { short } : {}) }
 			};
-			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
+			await this.#steps.serial(() => this.#commit(contactId, { contact, messages: [], outbox: [] }));
 			this.#subscribe(recv);
 			this.#scheduleExpiry();
 			return { contactId, link: short?.link ?? link, longLink: link, expiresAt: expiresAt(contact) as number };
@@ -585,7 +588,7 @@ export class Engine implements EngineApi {
 			const accepted = acceptInvitation(invitation, hello, systemRandom);
 			const contactId = this.#newId();
 			let contact: StoredContact = {
-				...this.#blankContact('joiner', recv),
+				...blankContact('joiner', recv, this.#now()),
 				status: 'joining',
 				send: theirQueue,
 				ratchet: serializeRatchetState(accepted.ratchet),
@@ -594,9 +597,9 @@ export class Engine implements EngineApi {
 			const profile = this.#encrypt(contact, this.#profileEvent());
 			contact = profile.contact;
 			const outbox: OutboxEntry[] = [this.#sendEntry(theirQueue, accepted.confirmation), profile.entry];
-			await this.#serial(() => this.#commit(contactId, { contact, messages: [], outbox }));
+			await this.#steps.serial(() => this.#commit(contactId, { contact, messages: [], outbox }));
 			this.#subscribe(recv);
-			this.#kickOutbox();
+			this.#outbox.kick();
 			return { contactId };
 		});
 	}
@@ -613,7 +616,7 @@ export class Engine implements EngineApi {
 		const wait = Math.min(Math.max(OUTBOX_RETRY_MS, Math.min(...due) - this.#now()), 2 ** 31 - 1);
 		this.#expiryTimer = setTimeout(() => {
 			this.#expiryTimer = null;
-			void this.#serial(() => this.#expireInvitations())
+			void this.#steps.serial(() => this.#expireInvitations())
 				.catch(() => {})
 				.finally(() => this.#scheduleExpiry());
 		}, wait);
@@ -645,7 +648,7 @@ export class Engine implements EngineApi {
 		if (!body) return;
 		if (utf8(body).length > MAX_TEXT_BYTES) throw new EngineError('too-long', `A message can be at most ${MAX_TEXT_BYTES} bytes; this one is longer.`);
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				const replyId = replyTo ? (await this.#message(contactId, replyTo)).eventId : undefined;
 				const event: ChatEvent = { type: 'text', ...this.#eventBase(), body, ...(replyId ? { replyTo: replyId } : {}) };
 				const message = newMessage(event.id, true, body, event.sentAt, replyId ? hex(replyId) : null);
@@ -676,7 +679,7 @@ export class Engine implements EngineApi {
 	 */
 	async deleteForMe(contactId: string, key: string): Promise<void> {
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				const message = await this.#message(contactId, key);
 				const store = this.#requireStore();
 				const contact = this.#requireContact(contactId);
@@ -689,9 +692,9 @@ export class Engine implements EngineApi {
 					unreadCount: wasUnread ? contact.unreadCount - 1 : contact.unreadCount,
 					last: contact.last?.key !== key ? contact.last : newest ? { key: newest.key, text: preview(newest.message), at: newest.message.sentAt, mine: newest.message.mine } : null
 				};
-				await this.#commitWith(contactId, async () => {
+				await this.#steps.commit(async () => {
 					await store.deleteMessage(contactId, key);
-					return { contact: next, messages: [], outbox: [] };
+					return new Map([[contactId, { contact: next, messages: [], outbox: [] }]]);
 				});
 			})
 		);
@@ -712,7 +715,7 @@ export class Engine implements EngineApi {
 		change: (m: StoredMessage, target: Uint8Array) => { updated: StoredMessage | null; event: ChatEvent }
 	): Promise<void> {
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				const message = await this.#message(contactId, key);
 				const { updated, event } = change(message, message.eventId);
 				if (!updated) throw new EngineError('not-allowed', refusal);
@@ -724,7 +727,7 @@ export class Engine implements EngineApi {
 	/** The conversation is on screen: clear its unread count and send read receipts if allowed. */
 	async markRead(contactId: string): Promise<void> {
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				const contact = this.#requireContact(contactId);
 				if (contact.unreadCount === 0) return;
 				const read = new Set(contact.unread);
@@ -734,7 +737,7 @@ export class Engine implements EngineApi {
 					? this.#receipts({ ...cleared, toAcknowledge: contact.toAcknowledge.filter((h) => !read.has(h)) }, 'read', contact.unread)
 					: { contact: cleared, outbox: [] };
 				await this.#commit(contactId, { ...w, messages: [] });
-				this.#kickOutbox();
+				this.#outbox.kick();
 				this.#scheduleReceipts();
 			})
 		);
@@ -745,12 +748,12 @@ export class Engine implements EngineApi {
 		if (this.#receiptTimer || !this.#live) return;
 		this.#receiptTimer = setTimeout(() => {
 			this.#receiptTimer = null;
-			void this.#serial(async () => {
+			void this.#steps.serial(async () => {
 				for (const [id, c] of this.#contacts) {
 					if (c.toAcknowledge.length === 0 || c.status !== 'connected') continue;
 					await this.#commit(id, { ...this.#receipts({ ...c, toAcknowledge: [] }, 'delivered', c.toAcknowledge), messages: [] });
 				}
-				this.#kickOutbox();
+				this.#outbox.kick();
 			}).catch(() => {});
 		}, RECEIPT_DELAY_MS);
 	}
@@ -805,7 +808,7 @@ export class Engine implements EngineApi {
 	/** Deletes the contact here and its receive queue on the relay, so nothing more arrives. */
 	async deleteContact(contactId: string): Promise<void> {
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				const c = this.#requireContact(contactId);
 				await this.#deleteQueue(c.recv);
 				this.#deleteShortLink(c);
@@ -819,7 +822,7 @@ export class Engine implements EngineApi {
 
 	async #updateContact(contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
 		await this.#guard(() =>
-			this.#serial(async () => {
+			this.#steps.serial(async () => {
 				await this.#commit(contactId, { contact: change(this.#requireContact(contactId)), messages: [], outbox: [] });
 			})
 		);
@@ -836,9 +839,9 @@ export class Engine implements EngineApi {
 		const mark = concatBytes(m.recipientId, m.deliveryId);
 		const ack = () => this.#relays.get(contact.recv.relay).ack(m.recipientId, contact.recv.recipientKey, m.deliveryId).catch(() => {});
 		// One transaction: the duplicate check, the reads the event needs, and every write (§9.3).
-		const writes = await this.#commitWith(contactId, async () => {
+		const writes = await this.#steps.commit(async () => {
 			if (await store.wasReceived(mark)) return null;
-			let w: Writes;
+			let w: ConversationWrites;
 			try {
 				w = await this.#process(contactId, contact, m.body);
 			} catch (e) {
@@ -848,13 +851,13 @@ export class Engine implements EngineApi {
 				w = { messages: [], outbox: [] };
 			}
 			await store.markReceived(mark);
-			return w;
+			return new Map([[contactId, w]]);
 		});
 		void ack();
-		if (writes?.outbox.length) this.#kickOutbox();
+		if (writes?.get(contactId)?.outbox.length) this.#outbox.kick();
 	}
 
-	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<Writes> {
+	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<ConversationWrites> {
 		const envelope = decodeEnvelope(body);
 		if (envelope.type === 'confirmation') return this.#onConfirmation(contact, body);
 		if (!contact.ratchet) throw new EngineError('not-allowed', 'message before the connection exists');
@@ -870,7 +873,7 @@ export class Engine implements EngineApi {
 		}
 	}
 
-	async #onPayload(contactId: string, contact: StoredContact, plaintext: Uint8Array): Promise<Writes> {
+	async #onPayload(contactId: string, contact: StoredContact, plaintext: Uint8Array): Promise<ConversationWrites> {
 		const payload = decodePayload(plaintext);
 		if (payload.type === 'conn-info') {
 			// §4.7 step 4: the inviter's answer on my queue; it secured the queue itself (SKEY).
@@ -880,7 +883,7 @@ export class Engine implements EngineApi {
 	}
 
 	/** §4.7 step 3, inviter side. */
-	#onConfirmation(contact: StoredContact, body: Uint8Array): Writes {
+	#onConfirmation(contact: StoredContact, body: Uint8Array): ConversationWrites {
 		if (contact.status !== 'invited' || !contact.invitation) throw new EngineError('not-allowed', 'invitation already answered');
 		const invitation = parseInvitationLink(contact.invitation.link);
 		const done = receiveConfirmation(invitation, { dh: contact.invitation.dh, kem: contact.invitation.kem }, body, systemRandom);
@@ -902,7 +905,7 @@ export class Engine implements EngineApi {
 		return { contact: profile.contact, messages: [], outbox: [{ kind: 'skey', queue: send }, answer.entry, profile.entry] };
 	}
 
-	async #onEvent(contactId: string, contact: StoredContact, event: DecodedChatEvent): Promise<Writes> {
+	async #onEvent(contactId: string, contact: StoredContact, event: DecodedChatEvent): Promise<ConversationWrites> {
 		const store = this.#requireStore();
 		if (event.type === 'unsupported') {
 			const id = systemRandom(EVENT_ID_LENGTH);
@@ -944,7 +947,7 @@ export class Engine implements EngineApi {
 	}
 
 	/** A new received message: counts as unread, and a delivery receipt will go back (§9.3). */
-	#incoming(contact: StoredContact, m: Writes['messages'][number]): Writes {
+	#incoming(contact: StoredContact, m: ConversationWrites['messages'][number]): ConversationWrites {
 		const eventHex = hex(m.message.eventId);
 		const acknowledge = contact.status === 'connected' && !m.message.unsupported;
 		const next: StoredContact = {
@@ -963,129 +966,15 @@ export class Engine implements EngineApi {
 		return contact.last?.key === key ? { ...contact, last: { ...contact.last, text: preview(m) } } : contact;
 	}
 
-	// ---- the outbox ------------------------------------------------------------------------
-
-	#kickOutbox(): void {
-		if (!this.#live) return;
-		this.#scheduleSeal();
-		if (this.#flushing) {
-			this.#flushAgain = true;
-			return;
-		}
-		this.#flushing = true;
-		void this.#flushOutbox()
-			.catch(() => this.#scheduleRetry())
-			.finally(() => {
-				this.#flushing = false;
-				if (this.#flushAgain) {
-					this.#flushAgain = false;
-					this.#kickOutbox();
-				}
-			});
-	}
-
-	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
-	async #flushOutbox(): Promise<void> {
-		const store = this.#store;
-		if (!store) return;
-		const blocked = new Set<string>();
-		let retry = false;
-		for (const { seq, contactId, entry } of store.outbox()) {
-			if (blocked.has(contactId)) continue;
-			const client = this.#relays.get(entry.queue.relay);
-			try {
-				if (entry.kind === 'skey') await client.secureAsSender(entry.queue.senderId, entry.queue.senderKey);
-				else await client.send(entry.queue.senderId, entry.queue.senderKey, entry.messageId, entry.body);
-			} catch (e) {
-				if (e instanceof RelayClientError && e.kind === 'refused' && e.code === 'AUTH') {
-					// The contact deleted its queue: this command can never succeed.
-					await this.#serial(() => this.#sent(seq, contactId, entry, 'failed'));
-					continue;
-				}
-				blocked.add(contactId);
-				this.#setSendProblem(contactId, toEngineError(e).message);
-				retry = true;
-				continue;
-			}
-			this.#setSendProblem(contactId, null);
-			await this.#serial(() => this.#sent(seq, contactId, entry, 'sent'));
-		}
-		if (retry) this.#scheduleRetry();
-	}
-
-	/**
-	 * Seals what waits in the outbox (§9.8). While the network or a waiting send's relay is down,
-	 * at once (after this turn's sends are on their way): the page may close at any moment. Over
-	 * working connections, only what is still unconfirmed `SEAL_UNCONFIRMED_AFTER_MS` later, so a
-	 * send that goes out at once costs no Noise N handshake.
-	 */
-	#scheduleSeal(): void {
-		if (!this.#live || this.#keepNothing) return;
-		const store = this.#store;
-		const urgent = globalThis.navigator?.onLine === false || (store?.outbox().some((o) => this.#relays.status(o.entry.queue.relay) !== 'open') ?? false);
-		if (this.#sealTimer && !(urgent && !this.#sealUrgent)) return;
-		if (this.#sealTimer) clearTimeout(this.#sealTimer);
-		this.#sealUrgent = urgent;
-		this.#sealTimer = setTimeout(
-			() => {
-				this.#sealTimer = null;
-				if (this.#live) void this.#sealWaiting().catch(() => {});
-			},
-			urgent ? 0 : SEAL_UNCONFIRMED_AFTER_MS
-		);
-	}
-
-	/** Gives every SEND still waiting in the outbox its copy in the sealed outbox (§9.8). */
-	async #sealWaiting(): Promise<void> {
-		const store = this.#store;
-		if (!store || this.#keepNothing) return;
-		const sealed = await store.sealedCopies();
-		const copies = store.outbox().flatMap(({ seq, contactId, entry }) => (entry.kind === 'send' && !sealed.has(seq) ? [{ seq, contactId, copy: this.#sealedCopy(entry) }] : []));
-		if (copies.length === 0) return;
-		await this.#serial(() =>
-			store.transaction(async () => {
-				for (const { seq, contactId, copy } of copies) await store.addSealedCopy(seq, contactId, copy);
-			})
-		);
-	}
-
-	/** Why a contact's outbox is stuck (in memory only: it is true only while this engine runs). */
-	#setSendProblem(contactId: string, problem: string | null): void {
-		if ((this.#sendProblems.get(contactId) ?? null) === problem) return;
-		if (problem) this.#sendProblems.set(contactId, problem);
-		else this.#sendProblems.delete(contactId);
-		this.#emit(contactId);
-	}
-
-	#scheduleRetry(): void {
-		if (this.#retryTimer || !this.#live) return;
-		this.#retryTimer = setTimeout(() => {
-			this.#retryTimer = null;
-			this.#kickOutbox();
-		}, OUTBOX_RETRY_MS);
-	}
-
-	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {
-		const store = this.#requireStore();
-		const key = entry.kind === 'send' ? entry.eventKey : null;
-		const m = key ? await store.message(key) : null;
-		const updated = m && applyStatus(m, status);
-		await store.transaction(async () => {
-			await store.deleteOutbox(seq);
-			if (key && updated) await store.putMessage(contactId, key, updated);
-		});
-		if (updated) this.#emit(contactId);
-	}
-
 	// ---- helpers ---------------------------------------------------------------------------
 
 	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
-	async #sendEvent(contactId: string, event: ChatEvent, local: Writes['messages'][number]): Promise<void> {
+	async #sendEvent(contactId: string, event: ChatEvent, local: ConversationWrites['messages'][number]): Promise<void> {
 		const { contact: next, entry } = this.#encrypt(this.#requireContact(contactId), event);
 		const eventKey = event.type === 'text' ? local.key : null;
 		const withLast: StoredContact = event.type === 'text' ? { ...next, last: { key: local.key, text: preview(local.message), at: event.sentAt, mine: true } } : this.#withLast(next, local.key, local.message);
 		await this.#commit(contactId, { contact: withLast, messages: [local], outbox: [{ ...entry, eventKey }] });
-		this.#kickOutbox();
+		this.#outbox.kick();
 	}
 
 	#encrypt(contact: StoredContact, event: ChatEvent): { contact: StoredContact; entry: OutboxEntry & { kind: 'send' } } {
@@ -1099,41 +988,14 @@ export class Engine implements EngineApi {
 		return { contact: { ...contact, ratchet: serializeRatchetState(state) }, entry: this.#sendEntry(contact.send, body) };
 	}
 
-	/** A queued SEND sealed for its relay's `POST /send` (§7.6), as the sealed outbox keeps it. */
-	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): { url: string; body: Uint8Array; expiresAt: number } {
-		const relay = parseRelayAddress(entry.queue.relay);
-		const expiresAt = this.#now() + SEALED_OUTBOX_TTL_MS;
-		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
-		return { url: relayHttpUrl(relay, '/send'), body: sealCommand(SEALED_OPTIONS, relay.publicKey, entry.queue.senderKey.secretKey, command, expiresAt), expiresAt };
-	}
-
 	/** A ready SEND; the caller sets `eventKey` when it carries a message whose status it moves. */
 	#sendEntry(queue: SendQueue, body: Uint8Array): OutboxEntry & { kind: 'send' } {
 		return { kind: 'send', queue, messageId: systemRandom(MESSAGE_ID_LENGTH), body, eventKey: null };
 	}
 
-	/** Writes one step's records in one transaction, then updates memory and tells the page. */
-	async #commit(contactId: string, w: Writes): Promise<void> {
-		await this.#commitWith(contactId, async () => w);
-	}
-
-	/**
-	 * Runs `produce` (reads and pure steps) and writes what it returns, all in one transaction;
-	 * then updates memory and tells the page. `produce` returning null writes nothing.
-	 */
-	async #commitWith(contactId: string, produce: () => Promise<Writes | null>): Promise<Writes | null> {
-		const store = this.#requireStore();
-		const w = await store.transaction(async () => {
-			const writes = await produce();
-			if (!writes) return null;
-			if (writes.contact) await store.putContact(contactId, writes.contact);
-			for (const m of writes.messages) await store.putMessage(contactId, m.key, m.message, m.isNew);
-			for (const e of writes.outbox) await store.addOutbox(contactId, e);
-			return writes;
-		});
-		if (w?.contact) this.#remember(contactId, w.contact);
-		if (w) this.#emit(contactId);
-		return w;
+	/** Writes one step's records of one conversation (steps.ts). */
+	async #commit(contactId: string, w: ConversationWrites): Promise<void> {
+		await this.#steps.commit(async () => new Map([[contactId, w]]));
 	}
 
 	/** Keeps a committed contact in memory, findable by its receive queue. */
@@ -1176,27 +1038,6 @@ export class Engine implements EngineApi {
 		}
 		this.#readElsewhere.add(relay);
 		this.#emit(null);
-	}
-
-	#blankContact(role: StoredContact['role'], recv: ReceiveQueue): StoredContact {
-		return {
-			role,
-			status: 'invited',
-			name: '',
-			alias: null,
-			recv,
-			send: null,
-			invitation: null,
-			ratchet: null,
-			safetyCode: null,
-			verified: false,
-			readReceipts: true,
-			last: null,
-			unread: [],
-			unreadCount: 0,
-			toAcknowledge: [],
-			createdAt: this.#now()
-		};
 	}
 
 	/** A message of this conversation, by key. */
@@ -1244,7 +1085,7 @@ export class Engine implements EngineApi {
 			readReceipts: c.readReceipts,
 			invitationLink: c.invitation?.short?.link ?? c.invitation?.link ?? null,
 			invitationExpiresAt: expiresAt(c),
-			sendProblem: this.#sendProblems.get(id) ?? null
+			sendProblem: this.#outbox.problem(id)
 		};
 	}
 
@@ -1279,12 +1120,6 @@ export class Engine implements EngineApi {
 		const c = this.#contacts.get(id);
 		if (!c) throw new EngineError('not-found', 'This contact no longer exists.');
 		return c;
-	}
-
-	#serial<T>(fn: () => Promise<T>): Promise<T> {
-		const run = this.#queue.then(fn, fn);
-		this.#queue = run.catch(() => {});
-		return run;
 	}
 
 	/** A call on the open profile: refused unless it is open and working; errors leave as `EngineError`s. */

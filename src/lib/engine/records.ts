@@ -64,6 +64,28 @@ export interface StoredContact {
 	readonly createdAt: number;
 }
 
+/** A new contact on my receive queue `recv`: an invitation not answered yet, nothing sent or received. */
+export function blankContact(role: StoredContact['role'], recv: ReceiveQueue, createdAt: number): StoredContact {
+	return {
+		role,
+		status: 'invited',
+		name: '',
+		alias: null,
+		recv,
+		send: null,
+		invitation: null,
+		ratchet: null,
+		safetyCode: null,
+		verified: false,
+		readReceipts: true,
+		last: null,
+		unread: [],
+		unreadCount: 0,
+		toAcknowledge: [],
+		createdAt
+	};
+}
+
 export type OutgoingStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface StoredMessage {

@@ -1,0 +1,207 @@
+/**
+ * The outbox: sending what the steps queued (PROTOCOL.md §9.3), and the sealed copies of what
+ * waits (§9.8).
+ *
+ * Guarantees:
+ * - Each contact's entries go out in the order they were queued. An entry that fails stops its
+ *   contact until the next round (`OUTBOX_RETRY_MS` later, or the next kick); other contacts go on.
+ * - An entry leaves the outbox only in a step, after its relay accepted it (its message becomes
+ *   `sent`) or refused it for good with AUTH (the queue is gone: `failed`). The relay de-duplicates
+ *   by message id, so a retry never produces a duplicate.
+ * - One round at a time: a kick during a round runs one more round after it.
+ * - Every SEND still waiting gets its sealed copy (§9.8): at once while the network or its relay
+ *   is down, otherwise only if still unconfirmed `SEAL_UNCONFIRMED_AFTER_MS` later; never for a
+ *   keep-nothing profile.
+ * - Why a contact's sending is stuck is kept in memory only: it is true only while this engine runs.
+ * Today one round walks every contact's entries; per-queue lanes are not built yet.
+ */
+import { parseRelayAddress, relayHttpUrl } from '../protocol/address.js';
+import { NOISE_SUITE } from '../protocol/noise.js';
+import { systemRandom } from '../protocol/random.js';
+import { RELAY_CRYPTO_SUITE } from '../protocol/relay-crypto.js';
+import { sealCommand } from '../protocol/sealed-command.js';
+import { RelayClientError } from '../relay-client/client.js';
+import { OUTBOX_RETRY_MS, SEAL_UNCONFIRMED_AFTER_MS } from './constants.js';
+import { applyStatus } from './conversation.js';
+import { toEngineError } from './errors.js';
+import type { OutboxEntry, SendQueue } from './records.js';
+import type { RelayStatus } from './relay-pool.js';
+import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
+import type { Store } from './store.js';
+
+/** How sealed commands are made: the sealed outbox's sends and a keep-nothing page's farewells (§7.6). */
+export const SEALED_OPTIONS = { noise: NOISE_SUITE, crypto: RELAY_CRYPTO_SUITE, random: systemRandom };
+
+/** What the outbox needs of the relays. */
+export interface RelayPort {
+	status(relay: string): RelayStatus;
+	secureAsSender(queue: SendQueue): Promise<void>;
+	send(queue: SendQueue, messageId: Uint8Array, body: Uint8Array): Promise<void>;
+}
+
+/** What the outbox needs of the engine. */
+export interface OutboxHost {
+	/** The profile is open and working. */
+	live(): boolean;
+	keepNothing(): boolean;
+	/** The open profile's store, or null. */
+	store(): Store | null;
+	/** The open profile's store; throws when it is not open. */
+	requireStore(): Store;
+	/** Runs `fn` as a step (steps.ts). */
+	serial<T>(fn: () => Promise<T>): Promise<T>;
+	emit(contactId: string): void;
+	now(): number;
+}
+
+export class Outbox {
+	readonly #relays: RelayPort;
+	readonly #host: OutboxHost;
+	readonly #problems = new Map<string, string>();
+	#flushing = false;
+	#flushAgain = false;
+	#retryTimer: ReturnType<typeof setTimeout> | null = null;
+	#sealTimer: ReturnType<typeof setTimeout> | null = null;
+	/** Whether the pending seal runs at once (a connection is down) rather than after the confirmation wait. */
+	#sealUrgent = false;
+
+	constructor(relays: RelayPort, host: OutboxHost) {
+		this.#relays = relays;
+		this.#host = host;
+	}
+
+	/** Why a contact's outbox is stuck, or null. */
+	problem(contactId: string): string | null {
+		return this.#problems.get(contactId) ?? null;
+	}
+
+	/** Starts a round of sends (or one more after the current one), and schedules the sealing. */
+	kick(): void {
+		if (!this.#host.live()) return;
+		this.#scheduleSeal();
+		if (this.#flushing) {
+			this.#flushAgain = true;
+			return;
+		}
+		this.#flushing = true;
+		void this.#flush()
+			.catch(() => this.#scheduleRetry())
+			.finally(() => {
+				this.#flushing = false;
+				if (this.#flushAgain) {
+					this.#flushAgain = false;
+					this.kick();
+				}
+			});
+	}
+
+	/** Clears the timers: nothing more is sent or sealed until the next kick. */
+	halt(): void {
+		for (const t of [this.#retryTimer, this.#sealTimer]) if (t) clearTimeout(t);
+		this.#retryTimer = this.#sealTimer = null;
+	}
+
+	/** Forgets the send problems (the profile closed). */
+	forget(): void {
+		this.#problems.clear();
+	}
+
+	/** Gives every SEND still waiting in the outbox its copy in the sealed outbox (§9.8). */
+	async sealWaiting(): Promise<void> {
+		const store = this.#host.store();
+		if (!store || this.#host.keepNothing()) return;
+		const sealed = await store.sealedCopies();
+		const copies = store.outbox().flatMap(({ seq, contactId, entry }) => (entry.kind === 'send' && !sealed.has(seq) ? [{ seq, contactId, copy: this.#sealedCopy(entry) }] : []));
+		if (copies.length === 0) return;
+		await this.#host.serial(() =>
+			store.transaction(async () => {
+				for (const { seq, contactId, copy } of copies) await store.addSealedCopy(seq, contactId, copy);
+			})
+		);
+	}
+
+	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
+	async #flush(): Promise<void> {
+		const store = this.#host.store();
+		if (!store) return;
+		const blocked = new Set<string>();
+		let retry = false;
+		for (const { seq, contactId, entry } of store.outbox()) {
+			if (blocked.has(contactId)) continue;
+			try {
+				if (entry.kind === 'skey') await this.#relays.secureAsSender(entry.queue);
+				else await this.#relays.send(entry.queue, entry.messageId, entry.body);
+			} catch (e) {
+				if (e instanceof RelayClientError && e.kind === 'refused' && e.code === 'AUTH') {
+					// The contact deleted its queue: this command can never succeed.
+					await this.#host.serial(() => this.#sent(seq, contactId, entry, 'failed'));
+					continue;
+				}
+				blocked.add(contactId);
+				this.#setProblem(contactId, toEngineError(e).message);
+				retry = true;
+				continue;
+			}
+			this.#setProblem(contactId, null);
+			await this.#host.serial(() => this.#sent(seq, contactId, entry, 'sent'));
+		}
+		if (retry) this.#scheduleRetry();
+	}
+
+	/**
+	 * Seals what waits in the outbox (§9.8). While the network or a waiting send's relay is down,
+	 * at once (after this turn's sends are on their way): the page may close at any moment. Over
+	 * working connections, only what is still unconfirmed `SEAL_UNCONFIRMED_AFTER_MS` later, so a
+	 * send that goes out at once costs no Noise N handshake.
+	 */
+	#scheduleSeal(): void {
+		if (!this.#host.live() || this.#host.keepNothing()) return;
+		const store = this.#host.store();
+		const urgent = globalThis.navigator?.onLine === false || (store?.outbox().some((o) => this.#relays.status(o.entry.queue.relay) !== 'open') ?? false);
+		if (this.#sealTimer && !(urgent && !this.#sealUrgent)) return;
+		if (this.#sealTimer) clearTimeout(this.#sealTimer);
+		this.#sealUrgent = urgent;
+		this.#sealTimer = setTimeout(
+			() => {
+				this.#sealTimer = null;
+				if (this.#host.live()) void this.sealWaiting().catch(() => {});
+			},
+			urgent ? 0 : SEAL_UNCONFIRMED_AFTER_MS
+		);
+	}
+
+	#setProblem(contactId: string, problem: string | null): void {
+		if (this.problem(contactId) === problem) return;
+		if (problem) this.#problems.set(contactId, problem);
+		else this.#problems.delete(contactId);
+		this.#host.emit(contactId);
+	}
+
+	#scheduleRetry(): void {
+		if (this.#retryTimer || !this.#host.live()) return;
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = null;
+			this.kick();
+		}, OUTBOX_RETRY_MS);
+	}
+
+	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {
+		const store = this.#host.requireStore();
+		const key = entry.kind === 'send' ? entry.eventKey : null;
+		const m = key ? await store.message(key) : null;
+		const updated = m && applyStatus(m, status);
+		await store.transaction(async () => {
+			await store.deleteOutbox(seq);
+			if (key && updated) await store.putMessage(contactId, key, updated);
+		});
+		if (updated) this.#host.emit(contactId);
+	}
+
+	/** A queued SEND sealed for its relay's `POST /send` (§7.6), as the sealed outbox keeps it. */
+	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): { url: string; body: Uint8Array; expiresAt: number } {
+		const relay = parseRelayAddress(entry.queue.relay);
+		const expiresAt = this.#host.now() + SEALED_OUTBOX_TTL_MS;
+		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
+		return { url: relayHttpUrl(relay, '/send'), body: sealCommand(SEALED_OPTIONS, relay.publicKey, entry.queue.senderKey.secretKey, command, expiresAt), expiresAt };
+	}
+}
