@@ -934,7 +934,9 @@ export class Engine implements EngineApi {
 				}
 				return { contact, messages, outbox: [] };
 			}
-			default: {
+			case 'edit':
+			case 'delete':
+			case 'reaction': {
 				const key = store.messageKey(contactId, event.target);
 				const m = await store.message(key);
 				const updated =
@@ -943,6 +945,9 @@ export class Engine implements EngineApi {
 				if (!updated) return { contact, messages: [], outbox: [] };
 				return { contact: this.#withLast(contact, key, updated), messages: [{ key, message: updated }], outbox: [] };
 			}
+			default:
+				// Group events (§8.2 types 9–18) belong to the group layer; the 1:1 path drops them.
+				return { contact, messages: [], outbox: [] };
 		}
 	}
 

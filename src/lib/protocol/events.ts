@@ -1,24 +1,37 @@
 /**
- * Chat events (PROTOCOL.md §8): what travels inside the ratchet once two people are connected.
+ * Chat events (PROTOCOL.md §8): what travels inside the ratchet once two people are connected, or
+ * inside a group's sender-key messages.
  *
  * An event is a deterministic CBOR map (RFC 8949 §4.2.1) with small integer keys. Each event type
- * is described by one schema row, and one generic encoder and decoder serve them all.
+ * is described by one schema row (the group types' rows are in `events/group.ts`), and one generic
+ * encoder and decoder serve them all.
  *
  * Guarantees: `decodeChatEvent` accepts only the deterministic encoding of a map with unsigned
  * integer keys, well-formed UTF-8 text and no floats, whose known fields have the right types and
- * ranges (integers at most 2^53 − 1, display names as `display-name.ts` says), and throws
- * `ProtocolError('MalformedInput')` naming the field otherwise. An event of an unknown type or a newer version is not an error: it comes back as
+ * ranges (`events/fields.ts`), and throws `ProtocolError('MalformedInput')` naming the field
+ * otherwise. An event of an unknown type or a newer version is not an error: it comes back as
  * `unsupported` with its exact bytes, so it can be kept and decoded again after an upgrade.
- * Unknown extra keys in a known event are ignored. What an event means to a conversation (who may
- * edit what) is the engine's concern.
+ * Unknown extra keys in a known event are ignored. `encodeChatEvent` refuses any event the decoder
+ * would refuse. What an event means to a conversation (who may edit what) is the engine's concern.
  */
 import { decode, encode } from 'cborg';
 import { CHAT_EVENT_VERSION, MAX_CHAT_EVENT_LENGTH, MAX_TEXT_BYTES } from './constants.js';
 import { equalBytes, utf8 } from './bytes.js';
-import { displayNameProblem } from './display-name.js';
 import { ProtocolError } from './errors.js';
+import { EVENT_ID_LENGTH, isSafeUint, malformed, readFields, writeFields, type Field, type FieldKind } from './events/fields.js';
+import { GROUP_SCHEMAS, type GroupEventFields } from './events/group.js';
 
-export const EVENT_ID_LENGTH = 16;
+export { EVENT_ID_LENGTH };
+export {
+	GROUP_ID_LENGTH,
+	GROUP_ROLES,
+	MAX_GROUP_DESCRIPTION_BYTES,
+	MAX_GROUP_INTRO_MEMBERS,
+	MEMBER_ID_LENGTH,
+	SENDER_KEY_LENGTH,
+	type GroupMember,
+	type GroupRole
+} from './events/group.js';
 export const MAX_RECEIPT_TARGETS = 128;
 export const MAX_AVATAR_BYTES = 8192;
 export const MAX_TIMER_SECONDS = 365 * 24 * 3600;
@@ -46,7 +59,8 @@ export type ChatEvent =
 			readonly key: Uint8Array;
 			readonly location: string;
 	  })
-	| (Base & { readonly type: 'timer'; readonly seconds: number });
+	| (Base & { readonly type: 'timer'; readonly seconds: number })
+	| (Base & GroupEventFields);
 
 export interface UnsupportedEvent {
 	readonly type: 'unsupported';
@@ -57,23 +71,6 @@ export interface UnsupportedEvent {
 }
 
 export type DecodedChatEvent = ChatEvent | UnsupportedEvent;
-
-type FieldKind =
-	| { t: 'id' }
-	| { t: 'bytes'; length: number }
-	| { t: 'blob'; max: number }
-	| { t: 'text'; maxBytes: number; name?: boolean }
-	| { t: 'uint'; max: number }
-	| { t: 'bool' }
-	| { t: 'ids'; max: number }
-	| { t: 'enum'; values: readonly string[] };
-
-interface Field {
-	readonly key: number;
-	readonly name: string;
-	readonly kind: FieldKind;
-	readonly optional?: true;
-}
 
 /** §8.2 key numbers. Keys 0–3 are common to every event. */
 const K = {
@@ -87,6 +84,7 @@ const TARGET: Field = { key: K.target, name: 'target', kind: ID };
 
 /** §8.2: event type codes and their fields. */
 const SCHEMAS: Record<ChatEvent['type'], { code: number; fields: readonly Field[] }> = {
+	...GROUP_SCHEMAS,
 	text: { code: 1, fields: [BODY, { key: K.replyTo, name: 'replyTo', kind: ID, optional: true }] },
 	edit: { code: 2, fields: [TARGET, BODY] },
 	delete: { code: 3, fields: [TARGET] },
@@ -128,15 +126,6 @@ const BASE_FIELDS: readonly Field[] = [
 	{ key: K.sentAt, name: 'sentAt', kind: { t: 'uint', max: Number.MAX_SAFE_INTEGER } }
 ];
 
-function malformed(field: string, why: string): ProtocolError {
-	return new ProtocolError('MalformedInput', `chat event field ${field}: ${why}`);
-}
-
-/** §8.2: every integer field, version and type included, is at most 2^53 − 1 (a JavaScript number). */
-function isSafeUint(v: unknown): v is number {
-	return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
 /**
  * §8.1: every map key, at any depth, is an unsigned integer, and no value is a float. (cborg
  * already refuses tags, `undefined`, NaN and infinities; a float that equals an integer fails the
@@ -155,63 +144,18 @@ function checkDataModel(v: unknown): void {
 	}
 }
 
-/** Checks one value against its field kind; returns the value in its TypeScript form. */
-function check(f: Field, v: unknown): unknown {
-	const k = f.kind;
-	switch (k.t) {
-		case 'id':
-		case 'bytes': {
-			const length = k.t === 'id' ? EVENT_ID_LENGTH : k.length;
-			if (!(v instanceof Uint8Array) || v.length !== length) throw malformed(f.name, `must be ${length} bytes`);
-			return v;
-		}
-		case 'blob':
-			if (!(v instanceof Uint8Array) || v.length > k.max) throw malformed(f.name, `must be at most ${k.max} bytes`);
-			return v;
-		case 'text': {
-			if (typeof v !== 'string' || v.length === 0) throw malformed(f.name, 'must be a non-empty string');
-			if (utf8(v).length > k.maxBytes) throw malformed(f.name, `must be at most ${k.maxBytes} bytes`);
-			const problem = k.name ? displayNameProblem(v) : null;
-			if (problem) throw malformed(f.name, `is not a display name (${problem})`);
-			return v;
-		}
-		case 'uint':
-			if (!isSafeUint(v) || v > k.max) throw malformed(f.name, `must be an integer 0..${k.max}`);
-			return v;
-		case 'bool':
-			if (typeof v !== 'boolean') throw malformed(f.name, 'must be a boolean');
-			return v;
-		case 'ids':
-			if (!Array.isArray(v) || v.length === 0 || v.length > k.max) throw malformed(f.name, `must hold 1..${k.max} ids`);
-			return v.map((id) => check({ ...f, kind: ID }, id));
-		case 'enum':
-			if (!isSafeUint(v) || v >= k.values.length) throw malformed(f.name, 'unknown value');
-			return k.values[v];
-	}
-}
-
-/** The wire value of a field (enums are sent as their index). */
-function wire(f: Field, v: unknown): unknown {
-	return f.kind.t === 'enum' ? f.kind.values.indexOf(v as string) : v;
-}
-
 export function encodeChatEvent(event: ChatEvent): Uint8Array {
 	const schema = SCHEMAS[event.type];
 	const map = new Map<number, unknown>([
 		[K.version, CHAT_EVENT_VERSION],
 		[K.type, schema.code]
 	]);
-	const record = event as unknown as Record<string, unknown>;
-	for (const f of [...BASE_FIELDS, ...schema.fields]) {
-		const v = record[f.name];
-		if (v === undefined && f.optional) continue;
-		if (f === BODY && typeof v === 'string' && utf8(v).length > MAX_TEXT_BYTES) {
-			throw new ProtocolError('MessageTooLarge', `text is longer than ${MAX_TEXT_BYTES} bytes`);
-		}
-		check(f, wire(f, v));
-		map.set(f.key, wire(f, v));
-	}
-	// No size check: the largest event (a text of MAX_TEXT_BYTES with a reply) fits MAX_CHAT_EVENT_LENGTH.
+	const body = (event as { body?: unknown }).body;
+	if (typeof body === 'string' && utf8(body).length > MAX_TEXT_BYTES) throw new ProtocolError('MessageTooLarge', `text is longer than ${MAX_TEXT_BYTES} bytes`);
+	for (const [key, value] of writeFields(event as unknown as Record<string, unknown>, [...BASE_FIELDS, ...schema.fields])) map.set(key, value);
+	// No size check: the largest events (a text of MAX_TEXT_BYTES with a reply, a groupIntro of
+	// MAX_GROUP_INTRO_MEMBERS longest names, a memberIntroduced with the longest invitation) fit
+	// MAX_CHAT_EVENT_LENGTH.
 	return encode(map);
 }
 
@@ -235,14 +179,6 @@ export function decodeChatEvent(bytes: Uint8Array): DecodedChatEvent {
 	if (!isSafeUint(code)) throw malformed('type', `must be an unsigned integer 0..${Number.MAX_SAFE_INTEGER}`);
 	const type = TYPE_BY_CODE.get(code);
 	if (version !== CHAT_EVENT_VERSION || type === undefined) return { type: 'unsupported', version, code, raw: bytes.slice() };
-	const out: Record<string, unknown> = { type };
-	for (const f of [...BASE_FIELDS, ...SCHEMAS[type].fields]) {
-		const v: unknown = map.get(f.key);
-		if (v === undefined) {
-			if (f.optional) continue;
-			throw malformed(f.name, 'is missing');
-		}
-		out[f.name] = check(f, v);
-	}
+	const out = { type, ...readFields(map as Map<unknown, unknown>, [...BASE_FIELDS, ...SCHEMAS[type].fields]) };
 	return out as unknown as ChatEvent;
 }
