@@ -4,15 +4,25 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHAT_EVENT_LENGTH, MAX_TEXT_BYTES } from '../../../src/lib/protocol/constants.js';
 import {
+	GROUP_ID_LENGTH,
+	GROUP_ROLES,
 	MAX_AVATAR_BYTES,
+	MAX_GROUP_DESCRIPTION_BYTES,
+	MAX_GROUP_INTRO_MEMBERS,
+	MEMBER_ID_LENGTH,
+	SENDER_KEY_LENGTH,
 	MAX_RECEIPT_TARGETS,
 	MAX_TIMER_SECONDS,
 	decodeChatEvent,
 	encodeChatEvent,
-	type ChatEvent
+	type ChatEvent,
+	type GroupMember
 } from '../../../src/lib/protocol/events.js';
+import { ed25519PublicKey } from '../../../src/lib/protocol/crypto/index.js';
+import { INVITATION, LARGEST_INVITATION } from '../../vectors/events/invitations.js';
 import { errorKindOf, errorOf } from './helpers/error-kind.js';
 
+const SIGNING_KEY = ed25519PublicKey(new Uint8Array(32).fill(0x5e));
 const DIR = new URL('../../vectors/events/', import.meta.url);
 const fromJson = (text: string): Record<string, unknown> =>
 	JSON.parse(text, (_k, x: unknown) =>
@@ -26,6 +36,9 @@ const BAD_KEY = 'chat event has a map key that is not an unsigned integer';
 const FLOAT = 'chat event holds a float';
 const NOT_A_NAME = 'chat event field name: is not a display name (forbidden-character)';
 const UINT = (field: string, max = Number.MAX_SAFE_INTEGER) => `chat event field ${field}: must be an integer 0..${max}`;
+const NOT_AN_INVITATION = (problem: string) => `chat event field invitation: is not a valid invitation (${problem})`;
+const MEMBERS = `chat event field members: must hold 1..${MAX_GROUP_INTRO_MEMBERS} entries`;
+const ED25519 = 'chat event field signingPublicKey: must be a strict Ed25519 public key of 32 bytes';
 const HEADER = (field: string) => `chat event field ${field}: must be an unsigned integer 0..${Number.MAX_SAFE_INTEGER}`;
 /** Why each malformed vector is refused: the message names the rule, so a vector refused by the wrong rule fails. */
 const REFUSED_BECAUSE: Record<string, string> = {
@@ -60,12 +73,52 @@ const REFUSED_BECAUSE: Record<string, string> = {
 	'utf8-overlong': NOT_DETERMINISTIC,
 	'utf8-surrogate': NOT_DETERMINISTIC,
 	'utf8-truncated': NOT_DETERMINISTIC,
-	'version-not-uint': HEADER('version')
+	'version-not-uint': HEADER('version'),
+	'group-invite-group-id-15-bytes': 'chat event field groupId: must be 16 bytes',
+	'group-invite-group-id-text': 'chat event field groupId: must be 16 bytes',
+	'group-invite-member-id-17-bytes': 'chat event field memberId: must be 16 bytes',
+	'group-invite-inviter-missing': 'chat event field inviterMemberId: is missing',
+	'group-invite-role-3': 'chat event field role: unknown value',
+	'group-invite-role-text': 'chat event field role: unknown value',
+	'group-invite-group-name-65-code-points': 'chat event field groupName: is not a display name (too-long)',
+	'group-invite-group-name-empty': 'chat event field groupName: must be a non-empty string',
+	'group-invite-group-name-bidi-override': 'chat event field groupName: is not a display name (forbidden-character)',
+	'group-invite-description-1025-bytes': 'chat event field description: must be at most 1024 bytes',
+	'group-invite-description-bytes': 'chat event field description: must be a string',
+	'group-invite-invitation-future-version': NOT_AN_INVITATION('unsupported-version'),
+	'group-invite-invitation-truncated': NOT_AN_INVITATION('corrupt'),
+	'group-invite-invitation-text': 'chat event field invitation: must be bytes',
+	'intro-invitation-low-order-key': NOT_AN_INVITATION('invalid-key'),
+	'member-introduced-invitation-missing': 'chat event field invitation: is missing',
+	'member-introduced-name-zero-width': 'chat event field name: is not a display name (forbidden-character)',
+	'group-intro-members-empty': MEMBERS,
+	'group-intro-members-41': MEMBERS,
+	'group-intro-members-map': MEMBERS,
+	'group-intro-duplicate-member-id': 'chat event field members: holds a memberId twice',
+	'group-intro-entry-array': 'chat event field members[0]: must be a map',
+	'group-intro-entry-missing-name': 'chat event field members[1].name: is missing',
+	'group-intro-entry-role-3': 'chat event field members[0].role: unknown value',
+	'group-intro-entry-name-control': 'chat event field members[2].name: is not a display name (forbidden-character)',
+	'sender-key-group-id-missing': 'chat event field groupId: is missing',
+	'sender-key-key-id-2-32': UINT('keyId', 2 ** 32 - 1),
+	'sender-key-key-id-negative': UINT('keyId', 2 ** 32 - 1),
+	'sender-key-iteration-2-32': UINT('iteration', 2 ** 32 - 1),
+	'sender-key-chain-key-31-bytes': 'chat event field chainKey: must be 32 bytes',
+	'sender-key-wrap-key-33-bytes': 'chat event field wrapKey: must be 32 bytes',
+	'sender-key-signing-key-31-bytes': ED25519,
+	'sender-key-signing-key-small-order': ED25519,
+	'sender-key-signing-key-non-canonical': ED25519,
+	'member-added-role-missing': 'chat event field role: is missing',
+	'member-removed-member-id-text': 'chat event field memberId: must be 16 bytes',
+	'role-changed-role-bool': 'chat event field role: unknown value',
+	'group-profile-group-name-missing': 'chat event field groupName: is missing'
 };
 
 describe('chat-event vectors (tests/vectors/events, one case per file)', () => {
 	it('has valid, unsupported and malformed cases', () => {
-		expect(files.length).toBeGreaterThanOrEqual(48);
+		expect(files.length).toBeGreaterThanOrEqual(100);
+		// Every malformed vector has the reason it must be refused for.
+		expect(files.filter((f) => fromJson(readFileSync(new URL(f, DIR), 'utf8')).expect === 'malformed').map((f) => f.replace('.json', '')).sort()).toEqual(Object.keys(REFUSED_BECAUSE).sort());
 	});
 
 	it.each(files)('%s', (file) => {
@@ -106,8 +159,35 @@ const arbEvent: fc.Arbitrary<ChatEvent> = fc.oneof(
 		key: fc.uint8Array({ minLength: 32, maxLength: 32 }),
 		location: text(200)
 	}),
-	fc.record({ ...base, type: fc.constant('timer' as const), seconds: fc.nat({ max: 365 * 24 * 3600 }) })
+	fc.record({ ...base, type: fc.constant('timer' as const), seconds: fc.nat({ max: 365 * 24 * 3600 }) }),
+	...arbGroupEvents()
 );
+
+/** Arbitrary events of the group types 9–18 (invitations and signing keys from fixed valid ones). */
+function arbGroupEvents(): fc.Arbitrary<ChatEvent>[] {
+	const role = fc.constantFrom(...GROUP_ROLES);
+	const invitation = fc.constantFrom(INVITATION, LARGEST_INVITATION);
+	const description = fc.string({ maxLength: 300 });
+	const key = fc.uint8Array({ minLength: 32, maxLength: 32 });
+	const uint32 = fc.nat({ max: 2 ** 32 - 1 });
+	const members = fc.uniqueArray(fc.record({ memberId: id, name, role }), {
+		minLength: 1,
+		maxLength: MAX_GROUP_INTRO_MEMBERS,
+		selector: (m) => Buffer.from(m.memberId).toString('hex')
+	});
+	return [
+		fc.record({ ...base, type: fc.constant('groupInvite' as const), groupId: id, memberId: id, role, inviterMemberId: id, groupName: name, description, invitation }),
+		fc.record({ ...base, type: fc.constant('groupIntro' as const), members }),
+		fc.record({ ...base, type: fc.constant('introInvitation' as const), memberId: id, invitation }),
+		fc.record({ ...base, type: fc.constant('memberIntroduced' as const), memberId: id, name, role, invitation }),
+		fc.record({ ...base, type: fc.constant('senderKey' as const), groupId: id, keyId: uint32, iteration: uint32, chainKey: key, signingPublicKey: fc.constant(SIGNING_KEY), wrapKey: key }),
+		fc.record({ ...base, type: fc.constant('memberAdded' as const), memberId: id, name, role }),
+		fc.record({ ...base, type: fc.constant('memberRemoved' as const), memberId: id }),
+		fc.record({ ...base, type: fc.constant('roleChanged' as const), memberId: id, role }),
+		fc.record({ ...base, type: fc.constant('groupProfile' as const), groupName: name, description }),
+		fc.record({ ...base, type: fc.constant('left' as const) })
+	];
+}
 
 describe('chat-event codec properties', () => {
 	it('decode(encode(e)) = e for every event type, and encoding is deterministic', () => {
@@ -207,6 +287,68 @@ describe('chat-event field rules', () => {
 			kind: 'MessageTooLarge',
 			message: `text is longer than ${MAX_TEXT_BYTES} bytes`
 		});
+	});
+});
+
+describe('group chat events (§8.2 types 9–18)', () => {
+	const id = new Uint8Array(16);
+	const e = { id, sentAt: Number.MAX_SAFE_INTEGER };
+	const memberId = (n: number) => new Uint8Array(MEMBER_ID_LENGTH).fill(n);
+	const LONGEST_NAME = '😀'.repeat(64);
+	/** `n` entries of the largest size: distinct ids, 64-code-point names of 256 bytes. */
+	const longestMembers = (n: number): GroupMember[] => Array.from({ length: n }, (_, i) => ({ memberId: memberId(i), name: LONGEST_NAME, role: 'owner' }));
+	const senderKey = { ...e, type: 'senderKey' as const, groupId: id, keyId: 0, iteration: 0, chainKey: new Uint8Array(32), signingPublicKey: SIGNING_KEY, wrapKey: new Uint8Array(32) };
+	const invite = { ...e, type: 'groupInvite' as const, groupId: id, memberId: memberId(1), role: 'member' as const, inviterMemberId: memberId(2), groupName: 'g', description: '', invitation: INVITATION };
+	const refused = (event: unknown, message: string) =>
+		expect(errorOf(() => encodeChatEvent(event as ChatEvent))).toEqual({ kind: 'MalformedInput', message });
+	const roundTrips = (event: ChatEvent) => expect(decodeChatEvent(encodeChatEvent(event))).toEqual(event);
+
+	it('has the bounds of PROTOCOL.md §8.2', () => {
+		expect([MAX_GROUP_INTRO_MEMBERS, MAX_GROUP_DESCRIPTION_BYTES, GROUP_ID_LENGTH, MEMBER_ID_LENGTH, SENDER_KEY_LENGTH]).toEqual([40, 1024, 16, 16, 32]);
+		expect(GROUP_ROLES).toEqual(['member', 'admin', 'owner']);
+	});
+
+	it('the largest group events fit MAX_CHAT_EVENT_LENGTH', () => {
+		const largest: ChatEvent[] = [
+			{ ...e, type: 'groupIntro', members: longestMembers(MAX_GROUP_INTRO_MEMBERS) },
+			{ ...e, type: 'memberIntroduced', memberId: memberId(1), name: LONGEST_NAME, role: 'owner', invitation: LARGEST_INVITATION },
+			{ ...invite, role: 'owner', groupName: LONGEST_NAME, description: 'é'.repeat(MAX_GROUP_DESCRIPTION_BYTES / 2), invitation: LARGEST_INVITATION }
+		];
+		for (const event of largest) {
+			const bytes = encodeChatEvent(event);
+			expect(bytes.length).toBeLessThanOrEqual(MAX_CHAT_EVENT_LENGTH);
+			expect(decodeChatEvent(bytes)).toEqual(event);
+		}
+	});
+
+	it('a group intro of 44 longest entries would not fit, so the bound is below it', () => {
+		const tooMany = encode(new Map<number, unknown>([[0, 1], [1, 10], [2, id], [3, Number.MAX_SAFE_INTEGER], [28, longestMembers(44).map((m) => new Map<number, unknown>([[21, m.memberId], [22, 2], [24, m.name]]))]]));
+		expect(tooMany.length).toBeGreaterThan(MAX_CHAT_EVENT_LENGTH);
+	});
+
+	it('accepts every bounded group field at its bound', () => {
+		roundTrips({ ...senderKey, keyId: 2 ** 32 - 1, iteration: 2 ** 32 - 1 });
+		roundTrips({ ...invite, description: 'd'.repeat(MAX_GROUP_DESCRIPTION_BYTES) });
+		roundTrips({ ...e, type: 'groupProfile', groupName: LONGEST_NAME, description: '' });
+		roundTrips({ ...e, type: 'groupIntro', members: [{ memberId: id, name: 'a', role: 'member' }] });
+		roundTrips({ ...e, type: 'left' });
+	});
+
+	it.each([
+		['a keyId of 2^32', { ...senderKey, keyId: 2 ** 32 }, UINT('keyId', 2 ** 32 - 1)],
+		['a small-order signing key', { ...senderKey, signingPublicKey: Uint8Array.of(1, ...new Uint8Array(31)) }, 'chat event field signingPublicKey: must be a strict Ed25519 public key of 32 bytes'],
+		['a signing key of 33 bytes', { ...senderKey, signingPublicKey: Uint8Array.of(...SIGNING_KEY, 0) }, 'chat event field signingPublicKey: must be a strict Ed25519 public key of 32 bytes'],
+		['an invitation with a trailing byte', { ...invite, invitation: Uint8Array.of(...INVITATION, 0) }, 'chat event field invitation: is not a valid invitation (corrupt)'],
+		['an unknown role', { ...invite, role: 'moderator' }, 'chat event field role: unknown value'],
+		['a description of 1025 bytes', { ...invite, description: 'd'.repeat(MAX_GROUP_DESCRIPTION_BYTES + 1) }, 'chat event field description: must be at most 1024 bytes'],
+		['a group name of 65 code points', { ...invite, groupName: 'a'.repeat(65) }, 'chat event field groupName: is not a display name (too-long)'],
+		[`a group intro of ${MAX_GROUP_INTRO_MEMBERS + 1} entries`, { ...e, type: 'groupIntro', members: longestMembers(MAX_GROUP_INTRO_MEMBERS + 1) }, `chat event field members: must hold 1..${MAX_GROUP_INTRO_MEMBERS} entries`],
+		['a group intro of no entries', { ...e, type: 'groupIntro', members: [] }, `chat event field members: must hold 1..${MAX_GROUP_INTRO_MEMBERS} entries`],
+		['a group intro naming a member twice', { ...e, type: 'groupIntro', members: [...longestMembers(2), ...longestMembers(1)] }, 'chat event field members: holds a memberId twice'],
+		['a group intro entry that is not an object', { ...e, type: 'groupIntro', members: [null] }, 'chat event field members[0]: must be a map'],
+		['a group intro entry without a role', { ...e, type: 'groupIntro', members: [{ memberId: id, name: 'a' }] }, 'chat event field members[0].role: unknown value']
+	])('refuses to encode %s', (_what, event, message) => {
+		refused(event, message);
 	});
 });
 

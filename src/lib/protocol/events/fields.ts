@@ -111,7 +111,7 @@ function wire(f: Field, v: unknown): unknown {
 	const k = f.kind;
 	if (k.t === 'enum') return k.values.indexOf(v as string);
 	if (k.t === 'records' && Array.isArray(v)) {
-		return v.map((entry: unknown) => (entry !== null && typeof entry === 'object' ? writeFields(entry as Record<string, unknown>, k.fields) : entry));
+		return v.map((entry: unknown, i) => (entry !== null && typeof entry === 'object' ? writeFields(entry as Record<string, unknown>, k.fields, `${f.name}[${i}].`) : entry));
 	}
 	return v;
 }
@@ -130,14 +130,15 @@ export function readFields(map: Map<unknown, unknown>, fields: readonly Field[],
 	return out;
 }
 
-/** The wire map of `record`'s fields, each checked as a receiver would check it. */
-export function writeFields(record: Record<string, unknown>, fields: readonly Field[]): Map<number, unknown> {
+/** The wire map of `record`'s fields, each checked as a receiver would check it (and named after `prefix`). */
+export function writeFields(record: Record<string, unknown>, fields: readonly Field[], prefix = ''): Map<number, unknown> {
 	const map = new Map<number, unknown>();
 	for (const f of fields) {
 		const v = record[f.name];
 		if (v === undefined && f.optional) continue;
-		const w = wire(f, v);
-		check(f, w);
+		const named = { ...f, name: prefix + f.name };
+		const w = wire(named, v);
+		check(named, w);
 		map.set(f.key, w);
 	}
 	return map;
