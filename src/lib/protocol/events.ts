@@ -32,6 +32,7 @@ export {
 	type GroupMember,
 	type GroupRole
 } from './events/group.js';
+
 export const MAX_RECEIPT_TARGETS = 128;
 export const MAX_AVATAR_BYTES = 8192;
 export const MAX_TIMER_SECONDS = 365 * 24 * 3600;
@@ -84,7 +85,6 @@ const TARGET: Field = { key: K.target, name: 'target', kind: ID };
 
 /** §8.2: event type codes and their fields. */
 const SCHEMAS: Record<ChatEvent['type'], { code: number; fields: readonly Field[] }> = {
-	...GROUP_SCHEMAS,
 	text: { code: 1, fields: [BODY, { key: K.replyTo, name: 'replyTo', kind: ID, optional: true }] },
 	edit: { code: 2, fields: [TARGET, BODY] },
 	delete: { code: 3, fields: [TARGET] },
@@ -117,7 +117,8 @@ const SCHEMAS: Record<ChatEvent['type'], { code: number; fields: readonly Field[
 			{ key: K.location, name: 'location', kind: { t: 'text', maxBytes: 2048 } }
 		]
 	},
-	timer: { code: 8, fields: [{ key: K.seconds, name: 'seconds', kind: { t: 'uint', max: MAX_TIMER_SECONDS } }] }
+	timer: { code: 8, fields: [{ key: K.seconds, name: 'seconds', kind: { t: 'uint', max: MAX_TIMER_SECONDS } }] },
+	...GROUP_SCHEMAS
 };
 
 const TYPE_BY_CODE = new Map(Object.entries(SCHEMAS).map(([type, s]) => [s.code, type as ChatEvent['type']]));
