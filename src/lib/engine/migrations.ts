@@ -20,7 +20,7 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import { hexToBytes } from '@noble/hashes/utils.js';
 import { wipe } from '../protocol/bytes.js';
-import { CONTACT, MESSAGE, META_RECORDS, openRecord, OUTBOX_ENTRY, PROFILE, RECORD_VERSION, RecordError, sealRecord, type RecordType } from './record-codec.js';
+import { CONTACT, MESSAGE, META_RECORDS, openRecord, OUTBOX_ENTRY, RECORD_VERSION, RecordError, sealRecord, type RecordType } from './record-codec.js';
 import { openSealed, unwrapDataKey, Vault, type StoredKeys } from './vault.js';
 
 /** The rows as Dexie hands them to `modify` (which writes back what it changes). */
@@ -65,8 +65,9 @@ export async function upgradeToVersion2(tx: Transaction): Promise<void> {
 			.table('meta')
 			.toCollection()
 			.modify((row: MetaRow) => {
-				const profile = row.k === 'profile' && row.sealed && opened(PROFILE, row.k, row.sealed);
-				if (profile) row.sealed = sealRecord(vault, PROFILE, row.k, profile);
+				const type = META_RECORDS[row.k];
+				const value = type && row.sealed && opened<object>(type, row.k, row.sealed);
+				if (type && value) row.sealed = sealRecord(vault, type, row.k, value);
 			});
 		await tx
 			.table('contacts')

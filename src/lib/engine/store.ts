@@ -10,11 +10,14 @@
  * its table and key (vault.ts).
  *
  * Guarantees: the `put*` and `delete*` methods are synchronous apart from IndexedDB itself, so a
- * caller can group them in `transaction` and they commit together or not at all. Reading a record
- * that fails to open skips it rather than failing the whole read. The newest page of each
- * conversation and the outbox are also kept in memory, decrypted; they change only after the
- * transaction that wrote them has committed, so they never show what the disk does not hold. This holds because the
- * engine is the only writer and runs one transaction at a time.
+ * caller can group them in `transaction` and they commit together or not at all. Records are
+ * sealed with their version and read through their type's validating decoder (record-codec.ts):
+ * reading a record that fails to open or to decode skips it rather than failing the whole read, and
+ * keeps why (`skipped`). Unlocking first rewrites records of an older version, once (migrations.ts).
+ * The newest page of each conversation and the outbox are also kept in memory, decrypted; they
+ * change only after the transaction that wrote them has committed, so they never show what the
+ * disk does not hold. This holds because the engine is the only writer and runs one transaction at
+ * a time.
  *
  * A store opens locked: it reads and writes records only between `unlock(vault)` and `lock()`,
  * and `lock` drops the vault and everything decrypted. A keep-nothing profile's store is the same
@@ -475,7 +478,7 @@ export class Store {
 	/** A record the profile cannot open without: one that does not read is `EngineError('storage')`. */
 	#openOne<T>(type: RecordType<T>, id: string, sealed: Uint8Array): T {
 		const value = this.#tryOpen(type, id, sealed);
-		if (value === null) throw new EngineError('storage', `The ${id} record is damaged; the profile cannot be opened.`);
+		if (value === null) throw new EngineError('storage', `The profile's ${id} record is damaged and cannot be read.`);
 		return value;
 	}
 }
