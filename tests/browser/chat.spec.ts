@@ -176,6 +176,8 @@ const ALLOWED_FIELDS = new Set([
 	'meta.keys.wrappingKey',
 	'meta.keys.wrappedDataKey',
 	'meta.sealed',
+	// Row `records`: the record version the records were rewritten to (PROTOCOL.md §9.2).
+	'meta.version',
 	'contacts.id',
 	'contacts.sealed',
 	'messages.seq',

@@ -67,6 +67,8 @@ export const PRUNE_DELAY_MS = 5000;
 export const FAREWELL_TTL_MS = 24 * 3600 * 1000;
 /** Deleting a profile waits this long for its relays to confirm the queue deletes, then goes on without them. */
 export const DELETE_QUEUES_DEADLINE_MS = 5000;
+/** The longest idle time before the app locks a profile (a day), as in config.json's `autoLockMinutes` (§9.4). */
+export const MAX_AUTO_LOCK_MINUTES = 24 * 60;
 /** The name of the database of the default profile; one database per profile. */
 export const DEFAULT_PROFILE = 'default';
 /** The policy without a word in config.json: the person chooses keep-nothing, no auto-lock, export allowed. */

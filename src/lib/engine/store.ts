@@ -10,11 +10,14 @@
  * its table and key (vault.ts).
  *
  * Guarantees: the `put*` and `delete*` methods are synchronous apart from IndexedDB itself, so a
- * caller can group them in `transaction` and they commit together or not at all. Reading a record
- * that fails to open skips it rather than failing the whole read. The newest page of each
- * conversation and the outbox are also kept in memory, decrypted; they change only after the
- * transaction that wrote them has committed, so they never show what the disk does not hold. This holds because the
- * engine is the only writer and runs one transaction at a time.
+ * caller can group them in `transaction` and they commit together or not at all. Records are
+ * sealed with their version and read through their type's validating decoder (record-codec.ts):
+ * reading a record that fails to open or to decode skips it rather than failing the whole read, and
+ * keeps why (`skipped`). Unlocking first rewrites records of an older version, once (migrations.ts).
+ * The newest page of each conversation and the outbox are also kept in memory, decrypted; they
+ * change only after the transaction that wrote them has committed, so they never show what the
+ * disk does not hold. This holds because the engine is the only writer and runs one transaction at
+ * a time.
  *
  * A store opens locked: it reads and writes records only between `unlock(vault)` and `lock()`,
  * and `lock` drops the vault and everything decrypted. A keep-nothing profile's store is the same
@@ -25,7 +28,8 @@ import { toBase64url } from '../protocol/bytes.js';
 import { PAGE_SIZE } from './constants.js';
 import { EngineError } from './errors.js';
 import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
-import { upgradeToVersion2 } from './migrations.js';
+import { rewriteRecords, upgradeToVersion2 } from './migrations.js';
+import { CONTACT, LOCK_SETTINGS, MESSAGE, openRecord, OUTBOX_ENTRY, PROFILE, RecordError, sealRecord, type RecordType } from './record-codec.js';
 import type { LockSettings, PageRange } from './api.js';
 import type { Keyring } from './keyring.js';
 import type { PassphraseWrap, PasskeyWrap } from './key-wrap.js';
@@ -42,6 +46,8 @@ interface MetaRow {
 	readonly at?: number;
 	readonly failures?: number;
 	readonly sealed?: Uint8Array;
+	/** Row `records`: the record version every readable record was rewritten to (migrations.ts). */
+	readonly version?: number;
 }
 
 /** An IndexedDB other than the browser's: a keep-nothing profile's lives in the worker's memory. */
@@ -59,6 +65,8 @@ const EXPORTED = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const
 /** Every table of a profile: every transaction spans them all. */
 const TABLES = [...EXPORTED, SEALED_OUTBOX_TABLE] as const;
 const LOCAL_META = new Set(['keys', 'moved', 'unlock']);
+/** Skipped records remembered for diagnosis: enough to see a pattern, bounded however many are damaged. */
+const SKIPPED_LOG_LENGTH = 100;
 /** Each exported table's primary key field and its type, to refuse an imported row that does not fit. */
 const KEY_FIELDS: Record<(typeof EXPORTED)[number], readonly [string, 'string' | 'number'][]> = {
 	meta: [['k', 'string']],
@@ -137,6 +145,8 @@ export class Store {
 	#outbox: { seq: number; contactId: string; entry: OutboxEntry }[] = [];
 	/** Cache updates of the transaction in progress, applied once it commits. */
 	#afterCommit: (() => void)[] = [];
+	/** Why the latest records that did not read were skipped, oldest first (at most SKIPPED_LOG_LENGTH). */
+	readonly #skipped: RecordError[] = [];
 
 	private constructor(db: ProfileDb) {
 		this.#db = db;
@@ -159,12 +169,16 @@ export class Store {
 		return new Store(db);
 	}
 
-	/** Reads and writes records with `vault` from now on; loads the outbox. */
+	/**
+	 * Reads and writes records with `vault` from now on; rewrites records of older record versions
+	 * (once per profile, migrations.ts), then loads the outbox.
+	 */
 	async unlock(vault: Vault): Promise<void> {
 		this.#vault = vault;
 		this.#outbox = [];
+		await this.#db.transaction('rw', TABLES, () => rewriteRecords((name) => this.#db.table(name), vault));
 		for (const r of await this.#db.outbox.orderBy('seq').toArray()) {
-			const entry = this.#tryOpen<OutboxEntry>('outbox', r.key, r.sealed);
+			const entry = this.#tryOpen(OUTBOX_ENTRY, r.key, r.sealed);
 			if (entry) this.#outbox.push({ seq: r.seq as number, contactId: r.contactId, entry });
 		}
 	}
@@ -232,11 +246,11 @@ export class Store {
 
 	async lockSettings(): Promise<LockSettings | null> {
 		const row = await this.#db.meta.get('settings');
-		return row?.sealed ? this.#unlocked().open<LockSettings>('meta', 'settings', row.sealed) : null;
+		return row?.sealed ? this.#openOne(LOCK_SETTINGS, 'settings', row.sealed) : null;
 	}
 
 	async putLockSettings(settings: LockSettings): Promise<void> {
-		await this.#db.meta.put({ k: 'settings', sealed: this.#unlocked().seal('meta', 'settings', settings) });
+		await this.#db.meta.put({ k: 'settings', sealed: sealRecord(this.#unlocked(), LOCK_SETTINGS, 'settings', settings) });
 	}
 
 	/** Every row of every table, still sealed, for an export (PROTOCOL.md §9.6). */
@@ -285,24 +299,24 @@ export class Store {
 
 	async profile(): Promise<StoredProfile | null> {
 		const row = await this.#db.meta.get('profile');
-		return row?.sealed ? this.#unlocked().open<StoredProfile>('meta', 'profile', row.sealed) : null;
+		return row?.sealed ? this.#openOne(PROFILE, 'profile', row.sealed) : null;
 	}
 
 	putProfile(p: StoredProfile): Promise<string> {
-		return this.#db.meta.put({ k: 'profile', sealed: this.#unlocked().seal('meta', 'profile', p) });
+		return this.#db.meta.put({ k: 'profile', sealed: sealRecord(this.#unlocked(), PROFILE, 'profile', p) });
 	}
 
 	async contacts(): Promise<Map<string, StoredContact>> {
 		const out = new Map<string, StoredContact>();
 		for (const row of await this.#db.contacts.toArray()) {
-			const c = this.#tryOpen<StoredContact>('contacts', row.id, row.sealed);
+			const c = this.#tryOpen(CONTACT, row.id, row.sealed);
 			if (c) out.set(row.id, c);
 		}
 		return out;
 	}
 
 	putContact(id: string, c: StoredContact): Promise<string> {
-		return this.#db.contacts.put({ id, sealed: this.#unlocked().seal('contacts', id, c) });
+		return this.#db.contacts.put({ id, sealed: sealRecord(this.#unlocked(), CONTACT, id, c) });
 	}
 
 	/** Removes the contact with its messages and unsent outbox. */
@@ -326,7 +340,7 @@ export class Store {
 		const cached = this.#recent.get(key.slice(0, key.indexOf('/')))?.find((e) => e.key === key);
 		if (cached) return cached.message;
 		const row = await this.#db.messages.where('key').equals(key).first();
-		return row ? this.#tryOpen<StoredMessage>('messages', key, row.sealed) : null;
+		return row ? this.#tryOpen(MESSAGE, key, row.sealed) : null;
 	}
 
 	/**
@@ -335,7 +349,7 @@ export class Store {
 	 * and abort the transaction, never overwrite).
 	 */
 	async putMessage(contactId: string, key: string, m: StoredMessage, isNew = false): Promise<void> {
-		const sealed = this.#unlocked().seal('messages', key, m);
+		const sealed = sealRecord(this.#unlocked(), MESSAGE, key, m);
 		const existing = isNew ? undefined : await this.#db.messages.where('key').equals(key).first();
 		if (existing) {
 			await this.#db.messages.update(existing.seq as number, { sealed });
@@ -387,7 +401,7 @@ export class Store {
 	#openRows(rows: readonly MessageRow[]): PageEntry[] {
 		const opened: PageEntry[] = [];
 		for (const row of rows) {
-			const message = this.#tryOpen<StoredMessage>('messages', row.key, row.sealed);
+			const message = this.#tryOpen(MESSAGE, row.key, row.sealed);
 			if (message) opened.push({ seq: row.seq as number, key: row.key, message });
 		}
 		return opened;
@@ -395,7 +409,7 @@ export class Store {
 
 	async addOutbox(contactId: string, entry: OutboxEntry): Promise<void> {
 		const key = toBase64url(crypto.getRandomValues(new Uint8Array(12)));
-		const seq = await this.#db.outbox.add({ contactId, key, sealed: this.#unlocked().seal('outbox', key, entry) });
+		const seq = await this.#db.outbox.add({ contactId, key, sealed: sealRecord(this.#unlocked(), OUTBOX_ENTRY, key, entry) });
 		this.#afterCommit.push(() => this.#outbox.push({ seq, contactId, entry }));
 	}
 
@@ -444,13 +458,28 @@ export class Store {
 		return this.#vault;
 	}
 
-	#tryOpen<T>(table: string, id: string, sealed: Uint8Array): T | null {
+	/** Why the latest records that did not read were skipped (no values: tables and fields only). */
+	skipped(): readonly RecordError[] {
+		return [...this.#skipped];
+	}
+
+	/** The record, or null when it does not read: it is skipped, and why is kept in `skipped()`. */
+	#tryOpen<T>(type: RecordType<T>, id: string, sealed: Uint8Array): T | null {
 		try {
-			return this.#unlocked().open<T>(table, id, sealed);
+			return openRecord(this.#unlocked(), type, id, sealed);
 		} catch (e) {
-			if (e instanceof EngineError && e.kind === 'locked') throw e;
+			if (!(e instanceof RecordError)) throw e;
+			this.#skipped.push(e);
+			if (this.#skipped.length > SKIPPED_LOG_LENGTH) this.#skipped.shift();
 			return null;
 		}
+	}
+
+	/** A record the profile cannot open without: one that does not read is `EngineError('storage')`. */
+	#openOne<T>(type: RecordType<T>, id: string, sealed: Uint8Array): T {
+		const value = this.#tryOpen(type, id, sealed);
+		if (value === null) throw new EngineError('storage', `The profile's ${id} record is damaged and cannot be read.`);
+		return value;
 	}
 }
 

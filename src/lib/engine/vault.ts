@@ -88,10 +88,13 @@ export function sealWith(key: Uint8Array, table: string, id: string, value: unkn
 	return concatBytes(nonce, xchachaSeal(key, nonce, encode(value), ad(table, id)));
 }
 
-/** Opens `nonce ‖ ciphertext` sealed under `key` for `table` and `id`; `EngineError('storage')` if it does not. */
-export function openSealed<T>(key: Uint8Array, table: string, id: string, sealed: Uint8Array): T {
+/**
+ * Opens `nonce ‖ ciphertext` sealed under `key` for `table` and `id`, to a CBOR value whose shape is
+ * the caller's to check (record-codec.ts); `EngineError('storage')` if it does not open.
+ */
+export function openSealed(key: Uint8Array, table: string, id: string, sealed: Uint8Array): unknown {
 	try {
-		return decode(xchachaOpen(key, sealed.subarray(0, NONCE_LENGTH), sealed.subarray(NONCE_LENGTH), ad(table, id))) as T;
+		return decode(xchachaOpen(key, sealed.subarray(0, NONCE_LENGTH), sealed.subarray(NONCE_LENGTH), ad(table, id)));
 	} catch {
 		throw new EngineError('storage', 'a stored record is damaged and was skipped');
 	}
@@ -129,8 +132,9 @@ export class Vault {
 		return sealWith(this.#subkeys().seal, table, id, value);
 	}
 
-	open<T>(table: string, id: string, sealed: Uint8Array): T {
-		return openSealed<T>(this.#subkeys().seal, table, id, sealed);
+	/** The CBOR value sealed for `table` and `id`, unchecked: record-codec.ts reads it. */
+	open(table: string, id: string, sealed: Uint8Array): unknown {
+		return openSealed(this.#subkeys().seal, table, id, sealed);
 	}
 
 	/**

@@ -8,11 +8,14 @@ import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { LABEL_AT_REST } from '../../../src/lib/engine/constants.js';
 import { openStore } from './open-store.js';
+import { blankContact } from '../../../src/lib/engine/records.js';
 import { sealWith } from '../../../src/lib/engine/vault.js';
 import { concatBytes } from '../../../src/lib/protocol/bytes.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 
 const bs = (b: Uint8Array) => b as Uint8Array<ArrayBuffer>;
+const keyPair = () => ({ secretKey: systemRandom(32), publicKey: systemRandom(32) });
+const receiveQueue = () => ({ relay: 'ws://r/#k', recipientId: systemRandom(24), senderId: systemRandom(24), recipientKey: keyPair(), dh: keyPair(), relayDhKey: systemRandom(32) });
 
 /** Writes a database as version 1 of the store wrote it, and returns what it holds. */
 async function versionOneProfile(profile: string) {
@@ -31,9 +34,10 @@ async function versionOneProfile(profile: string) {
 		{ k: 'keys', keys: { wrappingKey, wrappedDataKey: concatBytes(iv, wrapped) } },
 		{ k: 'profile', sealed: seal('meta', 'profile', { name: 'Alice', createdAt: 1 }) }
 	]);
-	await db.table('contacts').put({ id: contactId, sealed: seal('contacts', contactId, { name: 'Bob', last: { key: oldKeys[1], text: 'second', at: 1, mine: true } }) });
+	const contact = { ...blankContact('inviter', receiveQueue(), 1), status: 'connected', name: 'Bob', last: { key: oldKeys[1], text: 'second', at: 1, mine: true } };
+	await db.table('contacts').put({ id: contactId, sealed: seal('contacts', contactId, contact) });
 	await db.table('messages').bulkAdd(oldKeys.map((key, i) => ({ contactId, key, sealed: seal('messages', key, message(events[i] as Uint8Array, ['first', 'second'][i] as string)) })));
-	const entry = { kind: 'send', queue: { relay: 'ws://r/#k', senderId: systemRandom(24), senderKey: null }, messageId: systemRandom(16), body: systemRandom(40), eventKey: oldKeys[1] };
+	const entry = { kind: 'send', queue: { relay: 'ws://r/#k', senderId: systemRandom(24), senderKey: keyPair() }, messageId: systemRandom(16), body: systemRandom(40), eventKey: oldKeys[1] };
 	await db.table('outbox').add({ contactId, key: 'o1', sealed: seal('outbox', 'o1', entry) });
 	await db.table('received').put({ mark: 'ab'.repeat(16), at: 1 });
 	db.close();
