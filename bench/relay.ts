@@ -173,16 +173,17 @@ async function fanOut(address: RelayAddress): Promise<{ perFrame: number; frames
 			return { senderId: q.senderId, sender: sk, body: systemRandom(FAN_OUT_BODY) };
 		})
 	);
-	const session = await rawRelaySession(address);
 	const modes = [1, FAN_OUT].map((perFrame) => ({ perFrame, frames: 0, times: [] as number[] }));
 	for (let round = 0; round < FAN_OUT_ROUNDS; round++) {
 		for (const mode of modes) {
+			// A session per round: each starts with a full rate bucket (§7.4: 400 commands burst).
+			const session = await rawRelaySession(address);
 			const t0 = performance.now();
 			mode.frames = await session.send(sends, mode.perFrame);
 			mode.times.push(performance.now() - t0);
+			session.close();
 		}
 	}
-	session.close();
 	recipient.close();
 	sender.close();
 	return modes.map(({ perFrame, frames, times }) => ({ perFrame, frames, ms: percentile(times.sort((a, b) => a - b), 50) }));
@@ -229,8 +230,8 @@ export async function relayBenchmark(): Promise<void> {
 
 	console.log(`\n## Relay: ${FAN_OUT} SENDs of ${FAN_OUT_BODY}-byte bodies to ${FAN_OUT} queues over one session (a group message's fan-out, §7.1 batches)\n`);
 	printTable(
-		['frames', 'commands per frame', 'frames uploaded', 'bytes uploaded', `median time to ${FAN_OUT} OKs (durable), ${FAN_OUT_ROUNDS} rounds`],
-		fan.map((f) => [f.perFrame === 1 ? 'one command per frame (version 2 pattern)' : 'batched (version 3)', String(Math.ceil(FAN_OUT / f.frames)), String(f.frames), (f.frames * FRAME_SIZE).toLocaleString('en-US'), ms(f.ms)])
+		['frames', 'commands per frame (mean)', 'frames uploaded', 'bytes uploaded', `median time to ${FAN_OUT} OKs (durable), ${FAN_OUT_ROUNDS} rounds`],
+		fan.map((f) => [f.perFrame === 1 ? 'one command per frame (version 2 pattern)' : 'batched (version 3)', (FAN_OUT / f.frames).toFixed(1), String(f.frames), (f.frames * FRAME_SIZE).toLocaleString('en-US'), ms(f.ms)])
 	);
 
 	const idle = await idleConnections();
