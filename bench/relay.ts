@@ -16,6 +16,7 @@ import { RelayClient, type QueueMessage, type WebSocketFactory } from '../src/li
 import { NATIVE_NOISE_SUITE } from '../src/relay/native-noise.js';
 import { NATIVE_RELAY_CRYPTO_SUITE } from '../src/relay/native-relay-crypto.js';
 import { formatRate, printTable } from './lib/measure.js';
+import { rawRelaySession } from './lib/raw-relay-session.js';
 import { cpuMilliseconds, percentile, residentBytes, startScript, stopScript } from './lib/processes.js';
 
 const PAIRS = Number(process.env.PAIRS ?? 32);
@@ -154,6 +155,40 @@ function received(ws: WebSocket, count: number): Promise<void> {
 	});
 }
 
+/** Issue 12's fan-out: one group message to 100 members is 100 SENDs of a wrapped sender-key message (a 1 KiB text: about 1,330 bytes). */
+const FAN_OUT = 100;
+const FAN_OUT_BODY = 1330;
+const FAN_OUT_ROUNDS = 7;
+
+/** 100 SENDs to 100 queues over one session, one per frame and batched (§7.1): frames, bytes and median time until all are OK (durable). */
+async function fanOut(address: RelayAddress): Promise<{ perFrame: number; frames: number; ms: number }[]> {
+	const recipient = relayClient(address);
+	const sender = relayClient(address);
+	const sends = await Promise.all(
+		Array.from({ length: FAN_OUT }, async () => {
+			const rk = generateDhKeyPair(systemRandom);
+			const sk = generateDhKeyPair(systemRandom);
+			const q = await recipient.createQueue(rk, generateDhKeyPair(systemRandom));
+			await sender.secureAsSender(q.senderId, sk);
+			return { senderId: q.senderId, sender: sk, body: systemRandom(FAN_OUT_BODY) };
+		})
+	);
+	const modes = [1, FAN_OUT].map((perFrame) => ({ perFrame, frames: 0, times: [] as number[] }));
+	for (let round = 0; round < FAN_OUT_ROUNDS; round++) {
+		for (const mode of modes) {
+			// A session per round: each starts with a full rate bucket (§7.4: 400 commands burst).
+			const session = await rawRelaySession(address);
+			const t0 = performance.now();
+			mode.frames = await session.send(sends, mode.perFrame);
+			mode.times.push(performance.now() - t0);
+			session.close();
+		}
+	}
+	recipient.close();
+	sender.close();
+	return modes.map(({ perFrame, frames, times }) => ({ perFrame, frames, ms: percentile(times.sort((a, b) => a - b), 50) }));
+}
+
 async function idleConnections(): Promise<{ held: number; baseline: number; loaded: number }> {
 	const relay = await startRelay(['--max-connections-per-ip', String(IDLE_CONNECTIONS * 2)]);
 	await new Promise((r) => setTimeout(r, 500));
@@ -176,6 +211,7 @@ export async function relayBenchmark(): Promise<void> {
 	console.log(`\n## Relay: send → deliver → ack, ${PAIRS} sender→recipient pairs, ${RUN_MS / 1000} s each, ${FRAME_SIZE}-byte frames\n`);
 	const relay = await startRelay();
 	const ours = await relayThroughput(relay);
+	const fan = await fanOut(relay.address);
 	await relay.stop();
 	const bare = await forwarderThroughput(false);
 	const sameFrames = await forwarderThroughput(true);
@@ -191,6 +227,12 @@ export async function relayBenchmark(): Promise<void> {
 	);
 	console.log('\nServer CPU per message: user + system time of the server process (/proc/<pid>/stat) during the timed loop, divided by the messages delivered.');
 	console.log(`The forwarder rows are a diagnostic (the machine's upper bound for the same frames), not a goal: Parley / bare forwarder ${((ours.perSecond / bare.perSecond) * 100).toFixed(0)}%, / same frame pattern ${((ours.perSecond / sameFrames.perSecond) * 100).toFixed(0)}%.`);
+
+	console.log(`\n## Relay: ${FAN_OUT} SENDs of ${FAN_OUT_BODY}-byte bodies to ${FAN_OUT} queues over one session (a group message's fan-out, §7.1 batches)\n`);
+	printTable(
+		['frames', 'commands per frame (mean)', 'frames uploaded', 'bytes uploaded', `median time to ${FAN_OUT} OKs (durable), ${FAN_OUT_ROUNDS} rounds`],
+		fan.map((f) => [f.perFrame === 1 ? 'one command per frame (version 2 pattern)' : 'batched (version 3)', (FAN_OUT / f.frames).toFixed(1), String(f.frames), (f.frames * FRAME_SIZE).toLocaleString('en-US'), ms(f.ms)])
+	);
 
 	const idle = await idleConnections();
 	const perConnection = (idle.loaded - idle.baseline) / idle.held;

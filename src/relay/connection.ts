@@ -3,8 +3,11 @@
  * until the Noise NK handshake succeeded, then `open` with its transport and session key (§7.3).
  *
  * Guarantees: frames are processed one after another in arrival order; at most
- * `maxUnansweredCommands` frames wait to be processed (past that the connection is closed with
- * 1008); a frame that would take the bytes written and not yet sent past `maxBufferedOutputBytes`
+ * `maxUnansweredCommands` commands wait to be answered, each frame counting once on arrival and
+ * as many as the commands its batch holds once decrypted (past that the connection is closed with
+ * 1008); on a version 3 session replies and deliveries are packed into as few frames as fit, in
+ * the order they were sent, and those sent while the connection is corked (one batch running)
+ * leave together when it is uncorked; a frame that would take the bytes written and not yet sent past `maxBufferedOutputBytes`
  * terminates the connection instead of being buffered; `congested` tells deliveries to wait, and
  * `onDrained` names the queues that waited once the output is below the mark again; after `rateStrikes` RATE refusals in a row
  * the connection is closed with 1008 and its queued frames are dropped unanswered. What a command
@@ -14,7 +17,8 @@ import type { RawData, WebSocket } from 'ws';
 import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import type { NoiseTransport } from '../lib/protocol/noise.js';
 import { relayAuthKey } from '../lib/protocol/relay-auth.js';
-import { encodeReply, type RelayReply } from '../lib/protocol/relay-commands.js';
+import { RELAY_PROTOCOL_VERSION_UNBATCHED } from '../lib/protocol/constants.js';
+import { encodeReply, packBatches, replyContent, type RelayReply } from '../lib/protocol/relay-commands.js';
 import type { RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
 import { TokenBucket, type RelayLimits } from './limits.js';
 import type { Subscription } from './subscriptions.js';
@@ -31,7 +35,14 @@ export const CLOSE_POLICY = 1008;
 
 export type ConnectionState =
 	| { readonly phase: 'handshake' }
-	| { readonly phase: 'open'; readonly transport: NoiseTransport; readonly session: DhKeyPair; readonly sessionHash: Uint8Array };
+	| {
+			readonly phase: 'open';
+			readonly transport: NoiseTransport;
+			readonly session: DhKeyPair;
+			readonly sessionHash: Uint8Array;
+			/** The relay protocol version of the client's hello (§7.1). */
+			readonly version: number;
+	  };
 
 export class Connection {
 	state: ConnectionState = { phase: 'handshake' };
@@ -50,6 +61,10 @@ export class Connection {
 	#unanswered = 0;
 	/** Frames run one after another, in arrival order. */
 	#chain: Promise<void> = Promise.resolve();
+	/** Version 3: reply entries not yet sent, and whether a batch holds them back or a flush is due. */
+	#outbox: Uint8Array[] = [];
+	#corked = false;
+	#flushDue = false;
 
 	constructor(
 		readonly ws: WebSocket,
@@ -74,20 +89,35 @@ export class Connection {
 		return this.#chain;
 	}
 
-	/** Queues one received frame for `process`, unless it is one frame too many (then closes). */
-	receive(data: RawData, process: (frame: Uint8Array) => Promise<void>): void {
+	/**
+	 * Queues one received frame for `process`, unless it is one command too many (then closes).
+	 * `process` reports with `admit` how many commands the frame holds once it knows; false means
+	 * they are too many and the connection is closing.
+	 */
+	receive(data: RawData, process: (frame: Uint8Array, admit: (commands: number) => boolean) => Promise<void>): void {
 		const frame = Buffer.isBuffer(data) ? data : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
-		if (++this.#unanswered > this.limits.maxUnansweredCommands) {
-			this.close(CLOSE_POLICY, 'too many unanswered commands', 'unanswered_limit');
-			return;
-		}
+		if (!this.#hold(1)) return;
 		this.#chain = this.#chain.then(async () => {
+			let held = 1;
+			const admit = (commands: number) => {
+				const more = commands - held;
+				held = commands;
+				return this.#hold(more);
+			};
 			try {
-				if (this.isOpen) await process(new Uint8Array(frame.buffer, frame.byteOffset, frame.length));
+				if (this.isOpen) await process(new Uint8Array(frame.buffer, frame.byteOffset, frame.length), admit);
 			} finally {
-				this.#unanswered--;
+				this.#unanswered -= held;
 			}
 		});
+	}
+
+	/** Counts `more` unanswered commands; past the limit closes (1008) and returns false. */
+	#hold(more: number): boolean {
+		this.#unanswered += more;
+		if (this.#unanswered <= this.limits.maxUnansweredCommands) return true;
+		this.close(CLOSE_POLICY, 'too many unanswered commands', 'unanswered_limit');
+		return false;
 	}
 
 	/** Takes a command token; false means answer RATE, and the connection is closed once RATE is all it gets. */
@@ -135,7 +165,35 @@ export class Connection {
 	send(corrId: number, reply: RelayReply): void {
 		const { state } = this;
 		if (state.phase !== 'open' || !this.isOpen) return;
-		this.sendFrame(state.transport.encrypt(encodeReply(corrId, reply)));
+		if (state.version === RELAY_PROTOCOL_VERSION_UNBATCHED) {
+			this.sendFrame(state.transport.encrypt(encodeReply(corrId, reply)));
+			return;
+		}
+		this.#outbox.push(replyContent(corrId, reply));
+		if (this.#corked || this.#flushDue) return;
+		this.#flushDue = true;
+		queueMicrotask(() => this.#flush());
+	}
+
+	/** Runs `batch` with the replies (and deliveries) sent meanwhile held back, then sends them packed. */
+	async corked(batch: () => Promise<void>): Promise<void> {
+		this.#corked = true;
+		try {
+			await batch();
+		} finally {
+			this.#corked = false;
+			this.#flush();
+		}
+	}
+
+	#flush(): void {
+		this.#flushDue = false;
+		if (this.#corked || this.#outbox.length === 0) return;
+		const { state } = this;
+		const entries = this.#outbox;
+		this.#outbox = [];
+		if (state.phase !== 'open') return;
+		for (const block of packBatches(entries)) this.sendFrame(state.transport.encrypt(block));
 	}
 
 	close(code: number, reason: string, logReason: string): void {

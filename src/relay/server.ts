@@ -15,14 +15,15 @@
 import { createServer, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION } from '../lib/protocol/constants.js';
+import { FRAME_SIZE, NOISE_PROLOGUE_RELAY, RELAY_PROTOCOL_VERSION, RELAY_PROTOCOL_VERSION_UNBATCHED } from '../lib/protocol/constants.js';
 import type { DhKeyPair } from '../lib/protocol/crypto/index.js';
 import { NOISE_SUITE, nkRespond, type NoiseSuite } from '../lib/protocol/noise.js';
 import { systemRandom, type RandomSource } from '../lib/protocol/random.js';
 import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../lib/protocol/relay-crypto.js';
-import { commandCorrId, decodeCommand, decodeHello, encodeRelayHello, type ClientCommand, type RelayErrorCode, type RelayReply } from '../lib/protocol/relay-commands.js';
+import { commandCorrId, decodeBatch, decodeHello, encodeRelayHello, unbatchedContent, type ClientCommand, type RelayErrorCode, type RelayReply } from '../lib/protocol/relay-commands.js';
 import { openSealed, SEALED_SESSION_ID } from '../lib/protocol/sealed-command.js';
 import { clientAddress, normalizeAddress, Slots } from './admission.js';
+import { runBatch } from './batch.js';
 import { Commands, RelayError } from './commands.js';
 import { CLOSE_PROTOCOL_ERROR, Connection, type RelayLog } from './connection.js';
 import { httpSurface, type HttpSurface, type RequestHandler } from './http.js';
@@ -200,7 +201,7 @@ export class RelayServer {
 				ws.close(CLOSE_PROTOCOL_ERROR, 'frames must be binary and of the fixed size');
 				return;
 			}
-			conn.receive(data, (frame) => this.#frame(conn, frame));
+			conn.receive(data, (frame, admit) => this.#frame(conn, frame, admit));
 		});
 		ws.on('close', () => {
 			clearTimeout(handshakeDeadline);
@@ -211,14 +212,19 @@ export class RelayServer {
 		ws.on('error', () => ws.terminate());
 	}
 
-	async #frame(conn: Connection, frame: Uint8Array): Promise<void> {
+	async #frame(conn: Connection, frame: Uint8Array, admit: (commands: number) => boolean): Promise<void> {
 		const { state } = conn;
 		if (state.phase === 'handshake') {
 			try {
 				const session = this.#commands.newKeyPair();
-				const hs = nkRespond(this.#noise, this.#identity, NOISE_PROLOGUE_RELAY, frame, encodeRelayHello(RELAY_PROTOCOL_VERSION, session.publicKey), this.#random);
-				if (decodeHello(hs.initiatorPayload) !== RELAY_PROTOCOL_VERSION) throw new RelayError('SYNTAX');
-				conn.state = { phase: 'open', transport: hs.transport, session, sessionHash: hs.transport.handshakeHash };
+				let version = 0;
+				// §7.1: the relay answers in the client's version, which must be one it speaks.
+				const hs = nkRespond(this.#noise, this.#identity, NOISE_PROLOGUE_RELAY, frame, (hello) => {
+					version = decodeHello(hello);
+					if (version !== RELAY_PROTOCOL_VERSION && version !== RELAY_PROTOCOL_VERSION_UNBATCHED) throw new RelayError('SYNTAX');
+					return encodeRelayHello(version, session.publicKey);
+				}, this.#random);
+				conn.state = { phase: 'open', transport: hs.transport, session, sessionHash: hs.transport.handshakeHash, version };
 				conn.sendFrame(hs.message);
 			} catch {
 				this.#log('handshake_failed');
@@ -234,17 +240,24 @@ export class RelayServer {
 			conn.ws.close(CLOSE_PROTOCOL_ERROR, 'bad frame');
 			return;
 		}
-		// §7.2: an ERR echoes the corr_id whenever the block's length field lets it be read.
-		const corrId = commandCorrId(block);
-		let reply: RelayReply;
+		const unbatched = state.version === RELAY_PROTOCOL_VERSION_UNBATCHED;
+		let entries: Uint8Array[];
 		try {
-			const decoded = decodeCommand(block);
-			if (!conn.takeToken()) throw new RelayError('RATE');
-			reply = await this.#command(decoded.body, corrId, state.sessionHash, conn);
+			entries = unbatched ? [unbatchedContent(block)] : decodeBatch(block);
 		} catch (e) {
-			reply = { type: 'ERR', error: this.#errorCode(e) };
+			// §7.2: version 2 echoes the corr_id whenever the block's length field lets it be read; a malformed batch runs nothing and gets one ERR with corr_id 0.
+			conn.send(unbatched ? commandCorrId(block) : 0, { type: 'ERR', error: this.#errorCode(e) });
+			return;
 		}
-		conn.send(corrId, reply);
+		if (!admit(entries.length)) return;
+		await conn.corked(async () => {
+			const replies = await runBatch(entries, {
+				run: (c, corrId) => this.#command(c, corrId, state.sessionHash, conn),
+				takeToken: () => conn.takeToken(),
+				errorCode: (e) => this.#errorCode(e)
+			});
+			for (const { corrId, body } of replies) conn.send(corrId, body);
+		});
 	}
 
 	// The WebSocket path and the sealed HTTP path (#http) run commands through these two.

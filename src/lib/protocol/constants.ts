@@ -49,7 +49,10 @@ export const LABEL_RELAY_DELIVERY = utf8('Parley v1 relay delivery');
 
 /** PROTOCOL.md §7.1: every WebSocket message is one frame of exactly this size. */
 export const FRAME_SIZE = 16384;
-export const RELAY_PROTOCOL_VERSION = 2;
+/** PROTOCOL.md §7.1: the version a client speaks: blocks carry batches of commands and replies. */
+export const RELAY_PROTOCOL_VERSION = 3;
+/** PROTOCOL.md §7.1: the older version a relay still accepts: one command and one reply per block. */
+export const RELAY_PROTOCOL_VERSION_UNBATCHED = 2;
 /** PROTOCOL.md §7.3: a command authenticator is one HMAC-SHA256 output. */
 export const RELAY_AUTHENTICATOR_LENGTH = 32;
 /** PROTOCOL.md §7.2: message ids are chosen by the sender, 16 bytes. */

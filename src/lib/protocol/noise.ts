@@ -269,12 +269,13 @@ export function nkRespond(
 	relayStatic: DhKeyPair,
 	prologue: Uint8Array,
 	message: Uint8Array,
-	payload: Uint8Array,
+	/** The reply's payload, or how to make it from the initiator's payload (e.g. to answer its version). */
+	payload: Uint8Array | ((initiatorPayload: Uint8Array) => Uint8Array),
 	random: RandomSource
 ): { initiatorPayload: Uint8Array; message: Uint8Array; transport: NoiseTransport } {
 	const sym = initSymmetric('NK', suite, prologue, relayStatic.publicKey);
 	const { re, payload: initiatorPayload } = readE(sym, relayStatic.secretKey, message);
-	const { message: reply } = writeE(sym, re, payload, random);
+	const { message: reply } = writeE(sym, re, typeof payload === 'function' ? payload(initiatorPayload) : payload, random);
 	const [c1, c2] = sym.split();
 	return { initiatorPayload, message: reply, transport: new NoiseTransport(c2, c1, sym.h) };
 }

@@ -3,12 +3,15 @@
  * exchange inside their Noise session. Pure encode/decode; the relay and the relay client both use
  * this module, so the two sides cannot disagree.
  *
- * Guarantees: every frame is exactly FRAME_SIZE bytes; decoding checks the block length, the
- * command code and every field length, rejects trailing bytes, and throws only `ProtocolError`.
+ * Guarantees: every frame is exactly FRAME_SIZE bytes; a block is a batch of entries (§7.1,
+ * protocol version 3), a one-command block of version 2 being a batch of one; packing keeps the
+ * entries' order and puts as many whole entries in each block as fit; decoding checks every
+ * entry length and the zero padding, the command code and every field length, rejects trailing
+ * bytes, and throws only `ProtocolError`.
  * Authorization data is built here (one function) so client and relay authenticate the same bytes.
  * Whether a command is allowed, and what it does to a queue, is the relay's concern.
  */
-import { ByteReader, u16be, u32be } from './bytes.js';
+import { ByteReader, concatBytes, u16be, u32be } from './bytes.js';
 import {
 	AEAD_TAG_LENGTH,
 	DELIVERY_ID_LENGTH,
@@ -115,19 +118,85 @@ export function authDataParts(sessionId: Uint8Array, corrId: number, c: ClientCo
 	return [LABEL_RELAY_AUTH, sessionId, u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c)];
 }
 
+/** Bytes an entry takes in a block: its u16 length and its content. */
+const ENTRY_HEADER = 2;
+/** §7.1: the longest entry content, which fills a block alone. */
+export const MAX_ENTRY_LENGTH = BLOCK_SIZE - ENTRY_HEADER;
+
 /** Builds a block from the parts of its content: u16 length ‖ content ‖ zeros, BLOCK_SIZE bytes, with no intermediate copy. */
 function padBlock(...content: Uint8Array[]): Uint8Array {
+	return encodeBatch([content]);
+}
+
+/** One entry's content from its parts (a copy), checked to fit a block. */
+function entryOf(parts: readonly Uint8Array[]): Uint8Array {
+	entryLength(parts);
+	return concatBytes(...parts);
+}
+
+function entryLength(parts: readonly Uint8Array[]): number {
 	let length = 0;
-	for (const part of content) length += part.length;
-	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
+	for (const part of parts) length += part.length;
+	if (length === 0) throw new ProtocolError('MalformedInput', 'a relay batch entry is never empty');
+	if (length > MAX_ENTRY_LENGTH) throw new ProtocolError('MessageTooLarge', 'relay block is too large');
+	return length;
+}
+
+/**
+ * §7.1: one block holding `entries` (each given as the parts of its content), in order:
+ * `u16(len) ‖ content` per entry, then zeros. Throws if they do not all fit.
+ */
+export function encodeBatch(entries: readonly (readonly Uint8Array[])[]): Uint8Array {
 	const out = new Uint8Array(BLOCK_SIZE);
-	out.set(u16be(length));
-	let off = 2;
-	for (const part of content) {
-		out.set(part, off);
-		off += part.length;
+	let off = 0;
+	for (const parts of entries) {
+		const length = entryLength(parts);
+		if (off + ENTRY_HEADER + length > BLOCK_SIZE) throw new ProtocolError('MessageTooLarge', 'relay batch does not fit one block');
+		out.set(u16be(length), off);
+		off += ENTRY_HEADER;
+		for (const part of parts) {
+			out.set(part, off);
+			off += part.length;
+		}
 	}
 	return out;
+}
+
+/** §7.1: `contents` in as few blocks as fit, in order, each block holding as many whole entries as fit. */
+export function packBatches(contents: readonly Uint8Array[]): Uint8Array[] {
+	const blocks: Uint8Array[][][] = [];
+	let room = 0;
+	for (const content of contents) {
+		const size = ENTRY_HEADER + entryLength([content]);
+		if (size > room) {
+			blocks.push([]);
+			room = BLOCK_SIZE;
+		}
+		(blocks[blocks.length - 1] as Uint8Array[][]).push([content]);
+		room -= size;
+	}
+	return blocks.map(encodeBatch);
+}
+
+/**
+ * §7.1: a block's entries, in order (views into `block`). Parsing stops at a length field of 0 or
+ * when fewer than 2 bytes remain; an entry running past the block, non-zero bytes after the last
+ * entry, or no entry at all make the whole block malformed.
+ */
+export function decodeBatch(block: Uint8Array): Uint8Array[] {
+	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
+	const entries: Uint8Array[] = [];
+	let off = 0;
+	while (off + ENTRY_HEADER <= BLOCK_SIZE) {
+		const length = ((block[off] as number) << 8) | (block[off + 1] as number);
+		if (length === 0) break;
+		if (off + ENTRY_HEADER + length > BLOCK_SIZE) throw new ProtocolError('MalformedInput', 'relay batch entry runs past the block');
+		entries.push(block.subarray(off + ENTRY_HEADER, off + ENTRY_HEADER + length));
+		off += ENTRY_HEADER + length;
+	}
+	if (entries.length === 0) throw new ProtocolError('MalformedInput', 'relay block holds no entry');
+	if (!isZeroPadding(block.subarray(off))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
+	return entries;
 }
 
 /** Whether the padding is all zero; reads four bytes at a time (padding is not secret, §7.1). */
@@ -143,20 +212,31 @@ function isZeroPadding(padding: Uint8Array): boolean {
 	return true;
 }
 
-function openBlock(block: Uint8Array): ByteReader {
+/** §7.1, protocol version 2: a block's one content (possibly empty), checked to be followed by zeros only. */
+export function unbatchedContent(block: Uint8Array): Uint8Array {
 	if (block.length !== BLOCK_SIZE) throw new ProtocolError('InvalidLength', `relay block must be ${BLOCK_SIZE} bytes`);
 	const length = ((block[0] as number) << 8) | (block[1] as number);
 	if (length > BLOCK_SIZE - 2) throw new ProtocolError('MalformedInput', 'relay block length is out of range');
 	if (!isZeroPadding(block.subarray(2 + length))) throw new ProtocolError('MalformedInput', 'relay block padding is not zero');
-	return new ByteReader(block.subarray(2, 2 + length));
+	return block.subarray(2, 2 + length);
 }
 
-export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
+function commandParts(corrId: number, c: ClientCommand): Uint8Array[] {
 	if (c.type === 'SEND' && c.body.length > MAX_QUEUE_BODY_LENGTH) {
 		throw new ProtocolError('MessageTooLarge', `queue message body is limited to ${MAX_QUEUE_BODY_LENGTH} bytes`);
 	}
 	const authenticator = c.type === 'PING' ? [] : [c.authenticator];
-	return padBlock(u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator);
+	return [u32be(corrId), Uint8Array.of(CLIENT_CODES[c.type]), ...unsignedFields(c), ...authenticator];
+}
+
+/** §7.2: a block holding the one command (protocol version 2's block; a batch of one in version 3). */
+export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
+	return padBlock(...commandParts(corrId, c));
+}
+
+/** §7.2: a command's entry content, for `packBatches`. */
+export function commandContent(corrId: number, c: ClientCommand): Uint8Array {
+	return entryOf(commandParts(corrId, c));
 }
 
 /**
@@ -166,12 +246,23 @@ export function encodeCommand(corrId: number, c: ClientCommand): Uint8Array {
 export function commandCorrId(block: Uint8Array): number {
 	if (block.length !== BLOCK_SIZE) return 0;
 	const length = ((block[0] as number) << 8) | (block[1] as number);
-	if (length < 4 || length > BLOCK_SIZE - 2) return 0;
-	return new DataView(block.buffer, block.byteOffset + 2, 4).getUint32(0);
+	if (length > BLOCK_SIZE - 2) return 0;
+	return contentCorrId(block.subarray(2, 2 + length));
+}
+
+/** §7.2: the corr_id an ERR to this entry carries, even when it does not decode: its first four bytes, or 0 if it is shorter. */
+export function contentCorrId(content: Uint8Array): number {
+	if (content.length < 4) return 0;
+	return new DataView(content.buffer, content.byteOffset, 4).getUint32(0);
 }
 
 export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
-	const r = openBlock(block);
+	return decodeCommandContent(unbatchedContent(block));
+}
+
+/** §7.2: one entry's command. */
+export function decodeCommandContent(content: Uint8Array): Block<ClientCommand> {
+	const r = new ByteReader(content);
 	const corrId = r.u32('corr id');
 	const type = CLIENT_BY_CODE.get(r.u8('command code'));
 	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay command');
@@ -212,28 +303,43 @@ export function decodeCommand(block: Uint8Array): Block<ClientCommand> {
 	return { corrId, body };
 }
 
-export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
+function replyParts(corrId: number, reply: RelayReply): Uint8Array[] {
 	const head = [u32be(corrId), Uint8Array.of(RELAY_CODES[reply.type])];
 	switch (reply.type) {
 		case 'IDS':
-			return padBlock(...head, reply.recipientId, reply.senderId, reply.relayDhKey);
+			return [...head, reply.recipientId, reply.senderId, reply.relayDhKey];
 		case 'ERR':
-			return padBlock(...head, Uint8Array.of(RELAY_ERRORS[reply.error]));
+			return [...head, Uint8Array.of(RELAY_ERRORS[reply.error])];
 		case 'MSG': {
 			const at = new Uint8Array(8);
 			new DataView(at.buffer).setBigUint64(0, BigInt(reply.receivedAt));
-			return padBlock(...head, reply.recipientId, reply.deliveryId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody);
+			return [...head, reply.recipientId, reply.deliveryId, at, reply.nonce, u16be(reply.sealedBody.length), reply.sealedBody];
 		}
 		case 'END':
-			return padBlock(...head, reply.recipientId);
+			return [...head, reply.recipientId];
 		case 'OK':
 		case 'PONG':
-			return padBlock(...head);
+			return head;
 	}
 }
 
+/** §7.2: a block holding the one reply (protocol version 2's block; a batch of one in version 3). */
+export function encodeReply(corrId: number, reply: RelayReply): Uint8Array {
+	return padBlock(...replyParts(corrId, reply));
+}
+
+/** §7.2: a reply's entry content, for `packBatches`. */
+export function replyContent(corrId: number, reply: RelayReply): Uint8Array {
+	return entryOf(replyParts(corrId, reply));
+}
+
 export function decodeReply(block: Uint8Array): Block<RelayReply> {
-	const r = openBlock(block);
+	return decodeReplyContent(unbatchedContent(block));
+}
+
+/** §7.2: one entry's reply. */
+export function decodeReplyContent(content: Uint8Array): Block<RelayReply> {
+	const r = new ByteReader(content);
 	const corrId = r.u32('corr id');
 	const type = RELAY_BY_CODE.get(r.u8('reply code'));
 	if (type === undefined) throw new ProtocolError('MalformedInput', 'unknown relay reply');

@@ -8,7 +8,8 @@
  * after a disconnect it reconnects with exponential backoff and jitter and re-subscribes every
  * queue it was subscribed to, with one SUB per queue per connection however `subscribe` and the
  * reconnect interleave; it never has more than RELAY_MAX_UNANSWERED_COMMANDS commands unanswered
- * (§7.2: more wait their turn); a connection that sent nothing for `keepAliveMs` sends a PING, so
+ * (§7.2: more wait their turn); commands issued in the same task go out together at its end,
+ * packed into as few frames as fit (§7.1 batches), each still resolving on its own reply; a connection that sent nothing for `keepAliveMs` sends a PING, so
  * the relay's idle timeout (§7.1) spares it; a relay that does not finish the handshake, or answer
  * a command (a PING included), within `timeoutMs` is taken for gone: the connection is dropped at
  * once (status 'closed', without waiting for a closing handshake it would not answer either) and
@@ -32,10 +33,12 @@ import { systemRandom, type RandomSource } from '../protocol/random.js';
 import { authenticate, relayAuthKey } from '../protocol/relay-auth.js';
 import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../protocol/relay-crypto.js';
 import {
+	commandContent,
+	decodeBatch,
 	decodeRelayHello,
-	decodeReply,
-	encodeCommand,
+	decodeReplyContent,
 	encodeHello,
+	packBatches,
 	type ClientCommand,
 	type RelayErrorCode,
 	type RelayReply
@@ -136,6 +139,9 @@ export class RelayClient {
 	/** The SUB sent on the current connection per queue, so a queue is subscribed once per connection. */
 	#subscribed = new Map<string, Promise<RelayReply>>();
 	#ws: WebSocketLike | null = null;
+	/** Commands (entry contents) of the current task for the current connection, sent together once it ends. */
+	#outgoing: Uint8Array[] = [];
+	#flushDue = false;
 	/** Drops the current connection now, as if it had closed (set while one exists). */
 	#drop: (() => void) | null = null;
 	#transport: NoiseTransport | null = null;
@@ -246,7 +252,7 @@ export class RelayClient {
 				? { ...command, authenticator: authenticate(suite, this.#authKey(suite, key, sessionId), sessionId, corrId, command) }
 				: command;
 		// Encoded before the command takes a place, so a command that cannot be encoded leaves nothing behind.
-		const frame = transport.encrypt(encodeCommand(corrId, authenticated as ClientCommand));
+		const content = commandContent(corrId, authenticated as ClientCommand);
 		const reply = new Promise<RelayReply>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				this.#settled(corrId);
@@ -264,11 +270,25 @@ export class RelayClient {
 				}
 			});
 		});
-		ws.send(frame);
-		this.#lastSentAt = Date.now();
+		this.#outgoing.push(content);
+		if (!this.#flushDue) {
+			this.#flushDue = true;
+			setTimeout(() => this.#flush(), 0);
+		}
 		const r = await reply;
 		if (r.type === 'ERR') throw new RelayClientError('refused', RELAY_ERROR_TEXT[r.error], r.error);
 		return r;
+	}
+
+	/** Sends the commands issued since the last flush, packed into as few frames as fit (§7.1). */
+	#flush(): void {
+		this.#flushDue = false;
+		const transport = this.#transport;
+		const ws = this.#ws;
+		const contents = this.#outgoing.splice(0);
+		if (!transport || !ws || contents.length === 0) return;
+		for (const block of packBatches(contents)) ws.send(transport.encrypt(block));
+		this.#lastSentAt = Date.now();
 	}
 
 	get #timeoutMs(): number {
@@ -334,6 +354,7 @@ export class RelayClient {
 				this.#stopKeepAlive();
 				this.#transport = null;
 				this.#ws = null;
+				this.#outgoing = [];
 				this.#drop = null;
 				this.#ready = null;
 				this.#failPending('connection closed');
@@ -352,14 +373,17 @@ export class RelayClient {
 	}
 
 	#onFrame(frame: Uint8Array): void {
-		let reply: { corrId: number; body: RelayReply };
+		let replies: { corrId: number; body: RelayReply }[];
 		try {
-			reply = decodeReply((this.#transport as NoiseTransport).decrypt(frame));
+			replies = decodeBatch((this.#transport as NoiseTransport).decrypt(frame)).map(decodeReplyContent);
 		} catch {
 			this.#ws?.close(1002, 'bad frame');
 			return;
 		}
-		const { corrId, body } = reply;
+		for (const reply of replies) this.#onReply(reply);
+	}
+
+	#onReply({ corrId, body }: { corrId: number; body: RelayReply }): void {
 		if (corrId !== 0) {
 			this.#pending.get(corrId)?.resolve(body);
 			this.#settled(corrId);

@@ -13,7 +13,7 @@ import { WebSocket } from 'ws';
 import { Engine } from '../../../src/lib/engine/engine.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
 import { NOISE_SUITE, type NoiseSuite } from '../../../src/lib/protocol/noise.js';
-import { decodeCommand, decodeReply } from '../../../src/lib/protocol/relay-commands.js';
+import { decodeBatch, decodeCommandContent, decodeReplyContent } from '../../../src/lib/protocol/relay-commands.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { startRelay, until, type TestRelay } from '../relay/harness.js';
 
@@ -39,17 +39,20 @@ function observingSuite(view: OperatorView): NoiseSuite {
 		...NOISE_SUITE,
 		decrypt(k, n, ad, ciphertext) {
 			const plain = NOISE_SUITE.decrypt(k, n, ad, ciphertext);
-			const c = decoded(() => decodeCommand(plain).body);
-			if (c === null) return plain;
+			const commands = decoded(() => decodeBatch(plain).map((entry) => decodeCommandContent(entry).body));
+			if (commands === null) return plain;
 			const session = view.sessions.get(hex(k)) ?? { subscribes: new Set<string>(), sendsTo: new Set<string>() };
 			view.sessions.set(hex(k), session);
-			if (c.type === 'SUB') session.subscribes.add(hex(c.recipientId));
-			if (c.type === 'SEND') session.sendsTo.add(hex(c.senderId));
+			for (const c of commands) {
+				if (c.type === 'SUB') session.subscribes.add(hex(c.recipientId));
+				if (c.type === 'SEND') session.sendsTo.add(hex(c.senderId));
+			}
 			return plain;
 		},
 		encrypt(k, n, ad, plaintext) {
-			const r = decoded(() => decodeReply(plaintext).body);
-			if (r?.type === 'IDS') view.recipientOf.set(hex(r.senderId), hex(r.recipientId));
+			for (const r of decoded(() => decodeBatch(plaintext).map((entry) => decodeReplyContent(entry).body)) ?? []) {
+				if (r.type === 'IDS') view.recipientOf.set(hex(r.senderId), hex(r.recipientId));
+			}
 			return NOISE_SUITE.encrypt(k, n, ad, plaintext);
 		}
 	};

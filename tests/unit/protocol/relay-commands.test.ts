@@ -3,22 +3,32 @@
  * length, the padding rule at every alignment, and the exact error (kind and message) for each way a
  * block can be wrong, naming the field that is short.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { concatBytes, u16be, u32be } from '../../../src/lib/protocol/bytes.js';
 import { LABEL_RELAY_AUTH, MAX_QUEUE_BODY_LENGTH } from '../../../src/lib/protocol/constants.js';
 import {
 	authDataParts,
 	BLOCK_SIZE,
+	commandContent,
 	commandCorrId,
+	contentCorrId,
+	decodeBatch,
 	decodeCommand,
+	decodeCommandContent,
 	decodeHello,
 	decodeRelayHello,
 	decodeReply,
 	encodeCommand,
 	encodeHello,
 	encodeRelayHello,
+	encodeBatch,
 	encodeReply,
 	HELLO_SIZE,
+	MAX_ENTRY_LENGTH,
+	packBatches,
+	replyContent,
+	decodeReplyContent,
 	RELAY_ERRORS,
 	type ClientCommand,
 	type RelayErrorCode,
@@ -310,5 +320,118 @@ describe('handshake payloads (§7.1)', () => {
 		for (const n of [31, 33]) {
 			expect(thrown(() => encodeRelayHello(1, new Uint8Array(n)))).toEqual({ kind: 'InvalidLength', message: 'relay session key must be 32 bytes' });
 		}
+	});
+});
+
+describe('batches (§7.1, version 3)', () => {
+	/** A batch built here independently of the codec: u16 length ‖ content per entry, then zeros. */
+	function batch(...entries: Uint8Array[]): Uint8Array {
+		const out = new Uint8Array(BLOCK_SIZE);
+		let off = 0;
+		for (const e of entries) {
+			out.set(u16be(e.length), off);
+			out.set(e, off + 2);
+			off += 2 + e.length;
+		}
+		return out;
+	}
+	const malformed = (message: string) => ({ kind: 'MalformedInput', message });
+	const hexes = (bs: Uint8Array[]) => bs.map(hex);
+
+	it('lays entries end to end, each u16 length ‖ content, then zeros; decoding gives them back in order, also from an unaligned view', () => {
+		const entries = [fill(1, 7), fill(300, 1), fill(5, 99)];
+		const expected = batch(...entries);
+		expect(hex(encodeBatch(entries.map((e) => [e])))).toBe(hex(expected));
+		for (const offset of [0, 1, 3]) expect(hexes(decodeBatch(at(offset, expected)))).toEqual(hexes(entries));
+	});
+
+	it("a version 2 one-command block is a batch of one, and a command's or reply's entry is its block's content", () => {
+		for (const { c, code, fields } of COMMANDS) {
+			expect(hexes(decodeBatch(encodeCommand(CORR, c))), c.type).toEqual([hex(content(code, fields))]);
+			expect(hex(commandContent(CORR, c)), c.type).toBe(hex(content(code, fields)));
+			expect(decodeCommandContent(content(code, fields)), c.type).toEqual({ corrId: CORR, body: c });
+		}
+		for (const { r, code, fields } of REPLIES) {
+			expect(hex(replyContent(CORR, r)), r.type).toBe(hex(content(code, fields)));
+			expect(decodeReplyContent(content(code, fields)), r.type).toEqual({ corrId: CORR, body: r });
+		}
+	});
+
+	it('stops at a zero length or when fewer than two bytes remain; what follows must be zeros', () => {
+		// Entries filling the block to its last byte but one: the lone byte left is padding.
+		const last = fill(BLOCK_SIZE - 3 - 2 - 1, 3);
+		const nearlyFull = batch(fill(1, 1), last);
+		expect(decodeBatch(nearlyFull)).toHaveLength(2);
+		const lone = nearlyFull.slice();
+		lone[BLOCK_SIZE - 1] = 1;
+		expect(thrown(() => decodeBatch(lone))).toEqual(malformed('relay block padding is not zero'));
+		// A byte after the zero length that ends the entries.
+		const afterEnd = batch(fill(4, 1));
+		afterEnd[2 + 4 + 2] = 1;
+		expect(thrown(() => decodeBatch(afterEnd))).toEqual(malformed('relay block padding is not zero'));
+		// Exactly full: no padding at all.
+		expect(hexes(decodeBatch(batch(fill(MAX_ENTRY_LENGTH, 9))))).toEqual([hex(fill(MAX_ENTRY_LENGTH, 9))]);
+	});
+
+	it('refuses a length past the block (first entry or a later one), a block with no entry, and a block of the wrong size', () => {
+		const first = new Uint8Array(BLOCK_SIZE);
+		first.set(u16be(BLOCK_SIZE - 1));
+		expect(thrown(() => decodeBatch(first))).toEqual(malformed('relay batch entry runs past the block'));
+		const later = batch(fill(10, 1));
+		later.set(u16be(BLOCK_SIZE - 12 - 2 + 1), 12);
+		expect(thrown(() => decodeBatch(later))).toEqual(malformed('relay batch entry runs past the block'));
+		later.set(u16be(BLOCK_SIZE - 12 - 2), 12);
+		expect(decodeBatch(later)).toHaveLength(2);
+		expect(thrown(() => decodeBatch(new Uint8Array(BLOCK_SIZE)))).toEqual(malformed('relay block holds no entry'));
+		for (const size of [BLOCK_SIZE - 1, BLOCK_SIZE + 1]) {
+			expect(thrown(() => decodeBatch(new Uint8Array(size)))).toEqual({ kind: 'InvalidLength', message: 'relay block must be 16368 bytes' });
+		}
+	});
+
+	it('takes up to 5,456 one-byte entries in a block (the most a stranger can pack), each a view of its byte', () => {
+		const tiny = Array.from({ length: Math.floor(BLOCK_SIZE / 3) }, (_, i) => Uint8Array.of(i & 0xff || 1));
+		const entries = decodeBatch(batch(...tiny));
+		expect(entries).toHaveLength(5456);
+		expect(hexes(entries)).toEqual(hexes(tiny));
+	});
+
+	it('refuses to encode an empty entry or entries that do not fit one block', () => {
+		expect(thrown(() => encodeBatch([[new Uint8Array(0)]]))).toEqual(malformed('a relay batch entry is never empty'));
+		expect(thrown(() => encodeBatch([[fill(MAX_ENTRY_LENGTH + 1, 0)]]))).toEqual({ kind: 'MessageTooLarge', message: 'relay block is too large' });
+		expect(thrown(() => encodeBatch([[fill(MAX_ENTRY_LENGTH - 2, 0)], [fill(1, 0)]]))).toEqual({ kind: 'MessageTooLarge', message: 'relay batch does not fit one block' });
+		expect(decodeBatch(encodeBatch([[fill(MAX_ENTRY_LENGTH - 3, 0)], [fill(1, 0)]]))).toHaveLength(2);
+	});
+
+	it('packs in order, as many whole entries per block as fit: 100 SENDs of 1,330-byte bodies take 10 blocks of 11, 11, … and 1', () => {
+		const sends = Array.from({ length: 100 }, (_, i) => commandContent(i + 1, { type: 'SEND', senderId: qid(i), messageId: fill(16, i), body: fill(1330, i), authenticator: auth }));
+		expect(sends[0]).toHaveLength(1409);
+		const blocks = packBatches(sends);
+		expect(blocks.map((b) => decodeBatch(b).length)).toEqual([11, 11, 11, 11, 11, 11, 11, 11, 11, 1]);
+		expect(hexes(blocks.flatMap(decodeBatch))).toEqual(hexes(sends));
+		// Entries that fill a block exactly share it; one byte more starts the next.
+		expect(packBatches([fill(8000, 1), fill(BLOCK_SIZE - 8002 - 2, 2)])).toHaveLength(1);
+		expect(packBatches([fill(8000, 1), fill(BLOCK_SIZE - 8002 - 1, 2)])).toHaveLength(2);
+		expect(packBatches([])).toEqual([]);
+	});
+
+	it('round-trips any list of entries through packing, in order (property)', () => {
+		fc.assert(
+			fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 6000 }), { maxLength: 12 }), (entries) => {
+				const blocks = packBatches(entries);
+				expect(hexes(blocks.flatMap(decodeBatch))).toEqual(hexes(entries));
+				// Greedy: no block could have taken the next block's first entry.
+				blocks.slice(1).forEach((b, i) => {
+					const used = decodeBatch(blocks[i] as Uint8Array).reduce((n, e) => n + 2 + e.length, 0);
+					expect(used + 2 + (decodeBatch(b)[0] as Uint8Array).length).toBeGreaterThan(BLOCK_SIZE);
+				});
+			}),
+			{ numRuns: 50 }
+		);
+	});
+
+	it("an entry's corr_id is its first four bytes, or 0 when it is shorter", () => {
+		expect(contentCorrId(u32be(CORR))).toBe(CORR);
+		expect(contentCorrId(at(1, concatBytes(u32be(CORR), Uint8Array.of(9))))).toBe(CORR);
+		expect(contentCorrId(Uint8Array.of(1, 2, 3))).toBe(0);
 	});
 });

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { MAX_QUEUE_BODY_LENGTH } from '../../../src/lib/protocol/constants.js';
+import { MAX_QUEUE_BODY_LENGTH, RELAY_PROTOCOL_VERSION_UNBATCHED } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { ProtocolError } from '../../../src/lib/protocol/errors.js';
 import type { NoiseTransport } from '../../../src/lib/protocol/noise.js';
@@ -61,7 +61,7 @@ function relay(limits: Partial<RelayLimits> = {}) {
 		const relaySession = generateDhKeyPair(systemRandom);
 		const sessionHash = systemRandom(32);
 		const transport = { encrypt: (block: Uint8Array) => (delivered.push(decodeReply(block).body), block) } as unknown as NoiseTransport;
-		conn.state = { phase: 'open', transport, session: relaySession, sessionHash };
+		conn.state = { phase: 'open', transport, session: relaySession, sessionHash, version: RELAY_PROTOCOL_VERSION_UNBATCHED };
 		/** The reply to `c` signed with `signer`, or the RelayError code / error it throws. */
 		const run = async (c: Unsigned, signer?: DhKeyPair): Promise<RelayReply | string> => {
 			const id = corrId++;

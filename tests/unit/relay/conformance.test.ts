@@ -2,7 +2,7 @@ import { toBase64url } from '../../../src/lib/protocol/bytes.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { equalBytes } from '../../../src/lib/protocol/bytes.js';
-import { FRAME_SIZE, MAX_QUEUE_BODY_LENGTH, NOISE_PROLOGUE_SEALED } from '../../../src/lib/protocol/constants.js';
+import { FRAME_SIZE, MAX_QUEUE_BODY_LENGTH, NOISE_PROLOGUE_SEALED, RELAY_PROTOCOL_VERSION_UNBATCHED } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { isProtocolError } from '../../../src/lib/protocol/errors.js';
 import { nInitiate, NOISE_SUITE } from '../../../src/lib/protocol/noise.js';
@@ -176,8 +176,8 @@ describe('relay queue commands (PROTOCOL.md §7)', () => {
 		expect(sockets[1]!.sent).toBe(3);
 	});
 
-	it('echoes the corr_id in an ERR to a block it cannot parse whenever the length covers it; an unknown command code is SYNTAX', async () => {
-		const s = await rawSession(relay);
+	it('echoes the corr_id in an ERR to a block it cannot parse whenever the length covers it; an unknown command code is SYNTAX (version 2)', async () => {
+		const s = await rawSession(relay, RELAY_PROTOCOL_VERSION_UNBATCHED);
 		const unknown = new Uint8Array(BLOCK_SIZE);
 		unknown.set([0, 5, 0, 0, 0, 77, 0x09]);
 		const truncated = encodeCommand(78, { type: 'SUB', recipientId: systemRandom(24), authenticator: systemRandom(32) });

@@ -9,7 +9,7 @@ import { generateDhKeyPair, type DhKeyPair } from '../../../src/lib/protocol/cry
 import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
-import { decodeRelayHello, decodeReply, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
+import { commandContent, decodeBatch, decodeRelayHello, decodeReplyContent, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
 import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
 import { RelayClient, RelayClientError, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
@@ -130,34 +130,41 @@ export async function roundTrip(address: RelayAddress): Promise<void> {
 	}
 }
 
-/** A hand-driven session, so the test can send anything at all; `replies` in arrival order with their corr ids. */
-export async function rawSession(relay: { address: Pick<RelayAddress, 'port' | 'publicKey'> }) {
+/**
+ * A hand-driven session, so the test can send anything at all; `replies` in arrival order with
+ * their corr ids (every entry of every frame), `frames` the number of frames they came in.
+ */
+export async function rawSession(relay: { address: Pick<RelayAddress, 'port' | 'publicKey'> }, version = RELAY_PROTOCOL_VERSION) {
 	const ws = new WebSocket(`ws://127.0.0.1:${relay.address.port}/`);
 	ws.binaryType = 'arraybuffer';
 	const replies: RelayReply[] = [];
 	const corrIds: number[] = [];
+	const received = { frames: 0 };
 	const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
 	await new Promise((r) => ws.once('open', r));
-	const start = NkInitiator.start(NOISE_SUITE, relay.address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(RELAY_PROTOCOL_VERSION), systemRandom);
+	const start = NkInitiator.start(NOISE_SUITE, relay.address.publicKey, NOISE_PROLOGUE_RELAY, encodeHello(version), systemRandom);
 	ws.send(start.message);
 	const { transport, payload } = await new Promise<{ transport: NoiseTransport; payload: Uint8Array }>((resolve) =>
 		ws.once('message', (data: ArrayBuffer) => resolve(start.handshake.finish(new Uint8Array(data))))
 	);
 	ws.on('message', (data: ArrayBuffer) => {
-		const block = decodeReply(transport.decrypt(new Uint8Array(data)));
-		replies.push(block.body);
-		corrIds.push(block.corrId);
+		received.frames++;
+		for (const entry of decodeBatch(transport.decrypt(new Uint8Array(data)))) {
+			const block = decodeReplyContent(entry);
+			replies.push(block.body);
+			corrIds.push(block.corrId);
+		}
 	});
 	const sessionKey = decodeRelayHello(payload).sessionKey;
 	/** The frame of `command` with corr id `corrId`, authenticated (§7.3) with `key` when given. */
-	const frame = (corrId: number, command: ClientCommand, key?: DhKeyPair) => {
-		const authenticated =
-			key && command.type !== 'PING'
-				? { ...command, authenticator: authenticate(RELAY_CRYPTO_SUITE, relayAuthKey(RELAY_CRYPTO_SUITE, key.secretKey, sessionKey, transport.handshakeHash), transport.handshakeHash, corrId, command) }
-				: command;
-		return transport.encrypt(encodeCommand(corrId, authenticated));
-	};
-	return { ws, transport, sessionKey, replies, corrIds, closed, frame };
+	const authenticated = (corrId: number, command: ClientCommand, key?: DhKeyPair): ClientCommand =>
+		key && command.type !== 'PING'
+			? { ...command, authenticator: authenticate(RELAY_CRYPTO_SUITE, relayAuthKey(RELAY_CRYPTO_SUITE, key.secretKey, sessionKey, transport.handshakeHash), transport.handshakeHash, corrId, command) }
+			: command;
+	const frame = (corrId: number, command: ClientCommand, key?: DhKeyPair) => transport.encrypt(encodeCommand(corrId, authenticated(corrId, command, key)));
+	/** `command`'s entry content, authenticated as in `frame`, for a batch. */
+	const entry = (corrId: number, command: ClientCommand, key?: DhKeyPair) => commandContent(corrId, authenticated(corrId, command, key));
+	return { ws, transport, sessionKey, version: decodeRelayHello(payload).version, replies, corrIds, received, closed, frame, entry };
 }
 
 export async function freePort(): Promise<number> {

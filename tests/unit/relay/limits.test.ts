@@ -5,11 +5,11 @@
  * are still served.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket } from 'ws';
 import { RELAY_MAX_UNANSWERED_COMMANDS } from '../../../src/lib/protocol/constants.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
-import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
+import { NOISE_SUITE, type NoiseSuite } from '../../../src/lib/protocol/noise.js';
+import { BLOCK_SIZE, decodeBatch } from '../../../src/lib/protocol/relay-commands.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
 import type { RelayStore } from '../../../src/relay/store.js';
 import { client, rawSession, refusal, securedQueue, startRelay, until, type TestRelay } from './harness.js';
@@ -67,19 +67,22 @@ describe('relay memory per connection (§7.2)', () => {
 	it('the client keeps at most RELAY_MAX_UNANSWERED_COMMANDS commands unanswered: 160 sends at once all succeed', async () => {
 		const { store, release } = heldStore();
 		const relay = await relayWith({ store, limits: { queueQuota: 1000 } });
-		let framesSent = 0;
-		class CountingWebSocket extends WebSocket {
-			override send(data: Uint8Array): void {
-				framesSent++;
-				super.send(data);
+		// Counted in the client's Noise suite: the commands in every block it encrypts (§7.1 batches).
+		let commandsSent = 0;
+		const counting: NoiseSuite = {
+			...NOISE_SUITE,
+			encrypt(k, n, ad, plaintext) {
+				if (plaintext.length === BLOCK_SIZE) commandsSent += decodeBatch(plaintext).length;
+				return NOISE_SUITE.encrypt(k, n, ad, plaintext);
 			}
-		}
+		};
 		const bob = client(relay.address);
-		const alice = client(relay.address, { timeoutMs: 30_000, WebSocket: CountingWebSocket as unknown as WebSocketFactory });
+		const alice = client(relay.address, { timeoutMs: 30_000, noiseSuite: counting });
 		const q = await securedQueue(bob.client, alice.client);
 		const sends = Array.from({ length: 160 }, (_, i) => alice.client.send(q.senderId, q.senderKey, systemRandom(16), text(`m${i}`)));
-		// The handshake, SKEY, then as many SENDs as may be unanswered; the relay holds the first.
-		await until(() => framesSent >= 2 + RELAY_MAX_UNANSWERED_COMMANDS, 'the client to fill its window');
+		// SKEY, then as many SENDs as may be unanswered; the relay holds the first.
+		await until(() => commandsSent >= 1 + RELAY_MAX_UNANSWERED_COMMANDS, 'the client to fill its window');
+		expect(commandsSent).toBe(1 + RELAY_MAX_UNANSWERED_COMMANDS);
 		release();
 		expect((await Promise.allSettled(sends)).filter((r) => r.status === 'rejected')).toEqual([]);
 		expect(relay.logs).not.toContain(JSON.stringify({ event: 'connection_closed', reason: 'unanswered_limit' }));

@@ -6,6 +6,7 @@
 import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { RELAY_PROTOCOL_VERSION_UNBATCHED } from '../../../src/lib/protocol/constants.js';
 import type { NoiseTransport } from '../../../src/lib/protocol/noise.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { decodeReply } from '../../../src/lib/protocol/relay-commands.js';
@@ -52,7 +53,7 @@ describe('delivery pacing (§7.7)', () => {
 		const subscriptions = new Subscriptions(store, RELAY_CRYPTO_SUITE, systemRandom);
 		const socket = new FakeSocket();
 		const conn = new Connection(socket as unknown as WebSocket, '127.0.0.1', DEFAULT_LIMITS, () => {});
-		conn.state = { phase: 'open', transport: { encrypt: (b: Uint8Array) => b } as unknown as NoiseTransport, session: generateDhKeyPair(systemRandom), sessionHash: new Uint8Array(32) };
+		conn.state = { phase: 'open', transport: { encrypt: (b: Uint8Array) => b } as unknown as NoiseTransport, session: generateDhKeyPair(systemRandom), sessionHash: new Uint8Array(32), version: RELAY_PROTOCOL_VERSION_UNBATCHED };
 		conn.onDrained = (queues) => queues.forEach((key) => void subscriptions.deliverNext(key));
 		const queues = [queue(), queue(), queue()];
 		for (const q of queues) {
