@@ -19,7 +19,7 @@ import {
 import { errorKindOf } from './helpers/error-kind.js';
 import { groupMembers, type Member } from './helpers/group-members.js';
 import { seededRandom } from './helpers/seeded-random.js';
-import { specSenderKeyMessage } from './helpers/sender-key-spec.js';
+import { specMessageOf, specSenderKeyMessage } from './helpers/sender-key-spec.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -32,17 +32,7 @@ function refusal(state: ReceivedSenderKey, context: Member['context'], message: 
 	return kind;
 }
 
-/** An honest message of `m` at `iteration`, written from the spec (the sender's code refuses nothing here). */
-function specAt(m: Member, iteration: number, text: string): Uint8Array {
-	return specSenderKeyMessage({
-		chainKey: m.my.chainKey,
-		keyId: m.my.keyId,
-		iteration,
-		signingSecretKey: m.my.signingSecretKey,
-		plaintext: enc(text),
-		ad: m.context
-	});
-}
+const specAt = (m: Member, iteration: number, text: string) => specMessageOf(m, iteration, text);
 
 describe('sender-key messages (PROTOCOL.md §11.3, §11.4)', () => {
 	it('a message decrypts under the distributed key, and both chains move one step together', () => {
@@ -74,14 +64,7 @@ describe('sender-key messages (PROTOCOL.md §11.3, §11.4)', () => {
 
 	it('refuses a message forged by another member, who knows the chain but signs with its own key', () => {
 		const [alice, mallory] = groupMembers(seededRandom('sk forged'), 2) as [Member, Member];
-		const forged = specSenderKeyMessage({
-			chainKey: alice.received.chainKey,
-			keyId: alice.received.keyId,
-			iteration: 0,
-			signingSecretKey: mallory.my.signingSecretKey,
-			plaintext: enc('alice never said this'),
-			ad: alice.context
-		});
+		const forged = specMessageOf(alice, 0, 'alice never said this', { signingSecretKey: mallory.my.signingSecretKey });
 		expect(refusal(alice.received, alice.context, forged)).toBe('AuthenticationFailed');
 		// The same bytes signed with Alice's key are accepted: only the signature was wrong.
 		expect(dec(senderKeyDecrypt(alice.received, alice.context, specAt(alice, 0, 'alice never said this')).plaintext)).toBe(
@@ -131,15 +114,7 @@ describe('sender-key messages (PROTOCOL.md §11.3, §11.4)', () => {
 		expect(refusal(alice.received, otherSender, message)).toBe('AuthenticationFailed');
 		// Signed for the right group and sender, sealed for another: the AEAD's associated data refuses it.
 		for (const ad of [otherGroup, otherSender]) {
-			const sealedElsewhere = specSenderKeyMessage({
-				chainKey: alice.my.chainKey,
-				keyId: alice.my.keyId,
-				iteration: 0,
-				signingSecretKey: alice.my.signingSecretKey,
-				plaintext: enc('context'),
-				ad,
-				signed: alice.context
-			});
+			const sealedElsewhere = specMessageOf(alice, 0, 'context', { ad, signed: alice.context });
 			expect(refusal(alice.received, alice.context, sealedElsewhere)).toBe('AuthenticationFailed');
 		}
 		expect(dec(senderKeyDecrypt(alice.received, alice.context, message).plaintext)).toBe('context');
@@ -148,15 +123,7 @@ describe('sender-key messages (PROTOCOL.md §11.3, §11.4)', () => {
 	it('checks the signature before the iteration: a forged duplicate or far-ahead message is AuthenticationFailed', () => {
 		const [alice, mallory] = groupMembers(seededRandom('sk order'), 2) as [Member, Member];
 		const after = senderKeyDecrypt(alice.received, alice.context, specAt(alice, 0, 'first')).state;
-		const forgedAt = (iteration: number) =>
-			specSenderKeyMessage({
-				chainKey: alice.my.chainKey,
-				keyId: alice.my.keyId,
-				iteration,
-				signingSecretKey: mallory.my.signingSecretKey,
-				plaintext: enc('x'),
-				ad: alice.context
-			});
+		const forgedAt = (iteration: number) => specMessageOf(alice, iteration, 'x', { signingSecretKey: mallory.my.signingSecretKey });
 		expect(refusal(after, alice.context, specAt(alice, 0, 'first'))).toBe('DuplicateMessage');
 		expect(refusal(after, alice.context, forgedAt(0))).toBe('AuthenticationFailed');
 		expect(refusal(after, alice.context, specAt(alice, 2 + MAX_SKIP, 'far'))).toBe('TooManySkippedMessages');

@@ -48,3 +48,24 @@ export function specSenderKeyMessage(p: SpecMessageInput): Uint8Array {
 export function specWrap(wrapKey: Uint8Array, nonce: Uint8Array, skmsg: Uint8Array): Uint8Array {
 	return concatBytes(Uint8Array.of(1, 3), nonce, xchacha20poly1305(wrapKey, nonce, Uint8Array.of(1, 3)).encrypt(skmsg));
 }
+
+/**
+ * The message at `iteration` of `m`'s sender key, written from the spec: honest unless `change`
+ * swaps the signing key, the associated data's ids or the signed ids.
+ */
+export function specMessageOf(
+	m: { my: { chainKey: Uint8Array; keyId: number; signingSecretKey: Uint8Array }; context: { groupId: Uint8Array; senderId: Uint8Array } },
+	iteration: number,
+	plaintext: string,
+	change: Partial<Pick<SpecMessageInput, 'signingSecretKey' | 'ad' | 'signed'>> = {}
+): Uint8Array {
+	return specSenderKeyMessage({
+		chainKey: m.my.chainKey,
+		keyId: m.my.keyId,
+		iteration,
+		signingSecretKey: m.my.signingSecretKey,
+		plaintext: text(plaintext),
+		ad: m.context,
+		...change
+	});
+}
