@@ -83,6 +83,14 @@ describe('group envelope (PROTOCOL.md §4.4, §11.7)', () => {
 		expect(errorKindOf(() => openGroupEnvelope([], alice.context, underNew))).toBe('AuthenticationFailed');
 	});
 
+	it('a candidate with a malformed wrap key is reported (InvalidLength), not skipped as a key that does not fit', () => {
+		const random = seededRandom('wrap bad candidate');
+		const [alice] = groupMembers(random, 1) as [Member];
+		const envelope = wrapGroupMessage(alice.my.wrapKey, senderKeyEncrypt(alice.my, alice.context, enc('x')).message, random);
+		const broken = { ...alice.received, wrapKey: new Uint8Array(31) };
+		expect(errorKindOf(() => openGroupEnvelope([broken, alice.received], alice.context, envelope))).toBe('InvalidLength');
+	});
+
 	it('an envelope that opens under a wrap key still needs the sender signature and the right group and sender', () => {
 		const random = seededRandom('wrap then verify');
 		const [alice, bob] = groupMembers(random, 2) as [Member, Member];
