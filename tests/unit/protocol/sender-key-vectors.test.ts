@@ -1,5 +1,5 @@
 /**
- * The sender-key vectors (tests/vectors/sender-key, PROTOCOL.md §11.9): each file is re-derived
+ * The sender-key vectors (tests/vectors/sender-key, PROTOCOL.md §11.8): each file is re-derived
  * from its seed byte for byte, run through the code, and its derived values are checked again
  * with noble directly, so a vector cannot merely agree with the code that wrote it.
  */
@@ -38,7 +38,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const text = (s: string) => new TextEncoder().encode(s);
 const SUCCESS = Object.keys(MESSAGE_CASES).filter((f) => MESSAGE_CASES[f]!.expect === 'success');
 
-describe('sender-key vectors (tests/vectors/sender-key, PROTOCOL.md §11.9)', () => {
+describe('sender-key vectors (tests/vectors/sender-key, PROTOCOL.md §11.8)', () => {
 	it.each([...Object.keys(MESSAGE_CASES), ...Object.keys(STATE_CASES)])('%s is reproduced byte for byte from its seed', (file) => {
 		expect(file in MESSAGE_CASES ? messageVector(file) : stateVector(file)).toEqual(load(file));
 	});

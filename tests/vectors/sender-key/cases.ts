@@ -1,5 +1,5 @@
 /**
- * The sender-key vector cases (PROTOCOL.md §11.9), one file each; README.md beside them gives the
+ * The sender-key vector cases (PROTOCOL.md §11.8), one file each; README.md beside them gives the
  * JSON format. Every case starts from the seeded generator of
  * tests/unit/protocol/helpers/seeded-random.ts: one group, a sender Alice and another member
  * Mallory, each with a fresh sender key, drawn in that order. Used by generate.ts (writes the
