@@ -12,7 +12,7 @@
  * receiver's chain. Skipped keys are bounded by MAX_SKIP per message and MAX_SKIPPED_KEYS in all,
  * the oldest evicted first. Which state to use for a sender, and storing it, are the caller's concern.
  */
-import { concatBytes, u32be } from '../bytes.js';
+import { ByteReader, concatBytes, u32be } from '../bytes.js';
 import {
 	AEAD_KEY_LENGTH,
 	AEAD_TAG_LENGTH,
@@ -77,10 +77,6 @@ export function senderKeyEncrypt(
 	return { state: { ...state, chainKey, iteration: state.iteration + 1 }, message: concatBytes(header, ct, signature) };
 }
 
-function readU32(b: Uint8Array, at: number): number {
-	return (((b[at] as number) << 24) | ((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number)) >>> 0;
-}
-
 /**
  * The message key for `iteration` and the state once it is used: a skipped key is taken out;
  * a key ahead of the chain advances it, keeping the keys it passes (§11.4).
@@ -122,15 +118,16 @@ export function senderKeyDecrypt(
 	if (message[0] !== SENDER_KEY_MESSAGE_VERSION) {
 		throw new ProtocolError('UnsupportedVersion', `group message version ${message[0]} is not supported`);
 	}
-	if (readU32(message, 1) !== state.keyId) throw new ProtocolError('UnknownSenderKey', 'group message is under a sender key this state does not hold');
+	const header = new ByteReader(message.subarray(1, SENDER_KEY_HEADER_LENGTH));
+	if (header.u32('key id') !== state.keyId) throw new ProtocolError('UnknownSenderKey', 'group message is under a sender key this state does not hold');
 	const signed = message.subarray(0, message.length - ED25519_SIGNATURE_LENGTH);
 	const signature = message.subarray(message.length - ED25519_SIGNATURE_LENGTH);
 	if (!ed25519Verify(signature, concatBytes(context.groupId, context.senderId, signed), state.signingPublicKey)) {
 		throw new ProtocolError('AuthenticationFailed', 'group message signature does not verify');
 	}
-	const { messageKey, state: next } = takeMessageKey(state, readU32(message, 5));
+	const { messageKey, state: next } = takeMessageKey(state, header.u32('iteration'));
 	const { key, nonce } = senderMessageKeys(messageKey);
-	const header = signed.subarray(0, SENDER_KEY_HEADER_LENGTH);
-	const plaintext = unpad(xchachaOpen(key, nonce, signed.subarray(SENDER_KEY_HEADER_LENGTH), associatedData(context, header)));
+	const ad = associatedData(context, signed.subarray(0, SENDER_KEY_HEADER_LENGTH));
+	const plaintext = unpad(xchachaOpen(key, nonce, signed.subarray(SENDER_KEY_HEADER_LENGTH), ad));
 	return { state: next, plaintext };
 }

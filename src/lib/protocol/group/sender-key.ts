@@ -8,11 +8,8 @@
  * How the record travels (a chat event inside a pairwise ratchet, §8) and where states are
  * stored are not this module's concern.
  */
-import {
-	AEAD_KEY_LENGTH,
-	SENDER_KEY_STATE_VERSION,
-	SHA256_LENGTH
-} from '../constants.js';
+import { ByteReader } from '../bytes.js';
+import { AEAD_KEY_LENGTH, SENDER_KEY_STATE_VERSION, SHA256_LENGTH } from '../constants.js';
 import { ed25519PublicKey, generateEd25519SecretKey, isEd25519PublicKey } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
 import type { RandomSource } from '../random.js';
@@ -56,16 +53,11 @@ export interface ReceivedSenderKey extends SenderKeyDistribution {
 
 const MAX_U32 = 0xffffffff;
 
-function randomU32(random: RandomSource): number {
-	const b = random(4);
-	return (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>> 0;
-}
-
 /** A fresh sender key: keyId (4 random bytes, big-endian), chain key, signing key, wrap key, in that order of draws. */
 export function createSenderKey(random: RandomSource): MySenderKey {
 	return {
 		version: SENDER_KEY_STATE_VERSION,
-		keyId: randomU32(random),
+		keyId: new ByteReader(random(4)).u32('key id'),
 		iteration: 0,
 		chainKey: random(SHA256_LENGTH),
 		signingSecretKey: generateEd25519SecretKey(random),
