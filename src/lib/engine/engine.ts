@@ -860,6 +860,7 @@ export class Engine implements EngineApi {
 	async #process(contactId: string, contact: StoredContact, body: Uint8Array): Promise<ConversationWrites> {
 		const envelope = decodeEnvelope(body);
 		if (envelope.type === 'confirmation') return this.#onConfirmation(contact, body);
+		if (envelope.type === 'group') throw new EngineError('not-allowed', 'group message on a contact queue');
 		if (!contact.ratchet) throw new EngineError('not-allowed', 'message before the connection exists');
 		const { state, plaintext } = ratchetDecrypt(deserializeRatchetState(contact.ratchet), envelope.message, systemRandom);
 		const next = { ...contact, ratchet: serializeRatchetState(state) };

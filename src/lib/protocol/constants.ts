@@ -46,6 +46,10 @@ export const NOISE_PROLOGUE_SEALED = utf8('Parley v1 relay sealed command');
 export const LABEL_RELAY_AUTH = utf8('Parley v1 relay auth');
 export const LABEL_RELAY_AUTH_KEY = utf8('Parley v1 relay auth key');
 export const LABEL_RELAY_DELIVERY = utf8('Parley v1 relay delivery');
+/** PROTOCOL.md §11.2: a sender-key message's AEAD key and nonce (HKDF info). */
+export const LABEL_SENDER_KEY_MESSAGE = utf8('Parley v1 sender key message');
+/** PROTOCOL.md §11.3: the prefix of a sender-key message's associated data (not HKDF). */
+export const LABEL_GROUP_MESSAGE = utf8('Parley v1 group message');
 
 /** PROTOCOL.md §7.1: every WebSocket message is one frame of exactly this size. */
 export const FRAME_SIZE = 16384;
@@ -78,14 +82,21 @@ export const ENVELOPE_VERSION = 1;
 export const RATCHET_VERSION = 2;
 export const RATCHET_STATE_VERSION = 1;
 export const CHAT_EVENT_VERSION = 1;
+export const SENDER_KEY_MESSAGE_VERSION = 1;
+export const SENDER_KEY_STATE_VERSION = 1;
 
 /** PROTOCOL.md §4.4: envelope types (the outer layer of a queue message's body). */
 export const ENVELOPE_CONFIRMATION = 0x01;
 export const ENVELOPE_MESSAGE = 0x02;
+export const ENVELOPE_GROUP = 0x03;
 
 /** PROTOCOL.md §4.6: payload types (the first byte of every ratchet plaintext). */
 export const PAYLOAD_CONN_INFO = 0x01;
 export const PAYLOAD_CHAT_EVENT = 0x02;
+
+/** PROTOCOL.md §11: group ids and member ids are random and this long. */
+export const GROUP_ID_LENGTH = 16;
+export const MEMBER_ID_LENGTH = 16;
 
 /** PROTOCOL.md §4: queue sender ids are random and this long (as SMP's). */
 export const QUEUE_ID_LENGTH = 24;

@@ -2,8 +2,9 @@
  * Envelopes and payloads (PROTOCOL.md §4.4, §4.6): the two thin layers around a ratchet message.
  *
  * - An envelope is what a sender puts in a queue message: a confirmation (the joiner's handshake
- *   keys followed by the first ratchet message) or an ordinary ratchet message. The type byte keeps
- *   one kind from ever being processed as the other.
+ *   keys followed by the first ratchet message), an ordinary ratchet message, or a group message
+ *   (a sender-key message wrapped for one queue, §11.7). The type byte keeps one kind from ever
+ *   being processed as another; which types a queue accepts is the receiver's rule (§4.4).
  * - A payload is what a ratchet message decrypts to: connection info (the reply queue and the
  *   sender key for the queue the message arrived on) or a chat event (§8). Its type byte is inside
  *   the encryption, so it is authenticated.
@@ -15,20 +16,29 @@
 import { encodeQueueAddress, readQueueAddress, type QueueAddress } from './address.js';
 import { ByteReader, concatBytes } from './bytes.js';
 import {
+	AEAD_TAG_LENGTH,
 	ENVELOPE_CONFIRMATION,
+	ENVELOPE_GROUP,
 	ENVELOPE_MESSAGE,
 	ENVELOPE_VERSION,
 	MLKEM768_CIPHERTEXT_LENGTH,
 	PAYLOAD_CHAT_EVENT,
 	PAYLOAD_CONN_INFO,
-	X25519_KEY_LENGTH
+	X25519_KEY_LENGTH,
+	XCHACHA_NONCE_LENGTH
 } from './constants.js';
 import { ProtocolError } from './errors.js';
+import { MIN_SENDER_KEY_MESSAGE_LENGTH } from './group/message.js';
 import { MIN_MESSAGE_LENGTH } from './ratchet/index.js';
 
 export type Envelope =
 	| { readonly type: 'confirmation'; readonly dhPublicKey: Uint8Array; readonly kemCiphertext: Uint8Array; readonly message: Uint8Array }
-	| { readonly type: 'message'; readonly message: Uint8Array };
+	| { readonly type: 'message'; readonly message: Uint8Array }
+	/** `sealed` is the wrapped sender-key message (§11.7): ciphertext ‖ tag under the wrap key. */
+	| { readonly type: 'group'; readonly nonce: Uint8Array; readonly sealed: Uint8Array };
+
+/** §4.4: the smallest group envelope: version, type, nonce, and the smallest sender-key message sealed. */
+export const MIN_GROUP_ENVELOPE_LENGTH = 2 + XCHACHA_NONCE_LENGTH + MIN_SENDER_KEY_MESSAGE_LENGTH + AEAD_TAG_LENGTH;
 
 export type Payload =
 	| { readonly type: 'conn-info'; readonly senderKey: Uint8Array; readonly replyQueue?: QueueAddress }
@@ -36,6 +46,10 @@ export type Payload =
 
 export function encodeEnvelope(e: Envelope): Uint8Array {
 	if (e.type === 'message') return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_MESSAGE), e.message);
+	if (e.type === 'group') {
+		if (e.nonce.length !== XCHACHA_NONCE_LENGTH) throw new ProtocolError('InvalidLength', 'group envelope nonce must be 24 bytes');
+		return concatBytes(Uint8Array.of(ENVELOPE_VERSION, ENVELOPE_GROUP), e.nonce, e.sealed);
+	}
 	if (e.dhPublicKey.length !== X25519_KEY_LENGTH || e.kemCiphertext.length !== MLKEM768_CIPHERTEXT_LENGTH) {
 		throw new ProtocolError('InvalidLength', 'confirmation keys have the wrong length');
 	}
@@ -43,13 +57,15 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-	if (bytes.length < 2 + MIN_MESSAGE_LENGTH) throw new ProtocolError('InvalidLength', 'envelope is too short');
+	if (bytes.length < MIN_GROUP_ENVELOPE_LENGTH) throw new ProtocolError('InvalidLength', 'envelope is too short');
 	const r = new ByteReader(bytes);
 	const version = r.u8('envelope version');
 	if (version !== ENVELOPE_VERSION) throw new ProtocolError('UnsupportedVersion', `envelope version ${version} is not supported`);
 	const type = r.u8('envelope type');
+	if (type === ENVELOPE_GROUP) return { type: 'group', nonce: r.bytes(XCHACHA_NONCE_LENGTH, 'group envelope nonce'), sealed: r.rest() };
+	if (type !== ENVELOPE_MESSAGE && type !== ENVELOPE_CONFIRMATION) throw new ProtocolError('MalformedInput', `unknown envelope type ${type}`);
+	if (r.remaining < MIN_MESSAGE_LENGTH) throw new ProtocolError('InvalidLength', 'envelope is too short');
 	if (type === ENVELOPE_MESSAGE) return { type: 'message', message: r.rest() };
-	if (type !== ENVELOPE_CONFIRMATION) throw new ProtocolError('MalformedInput', `unknown envelope type ${type}`);
 	if (r.remaining < X25519_KEY_LENGTH + MLKEM768_CIPHERTEXT_LENGTH + MIN_MESSAGE_LENGTH) {
 		throw new ProtocolError('InvalidLength', 'confirmation is too short');
 	}

@@ -22,10 +22,12 @@ export type ProtocolErrorKind =
 	| 'InvalidPadding'
 	/** A plaintext is larger than the layer allows. */
 	| 'MessageTooLarge'
-	/** A ratchet message was already decrypted (or its key was deleted). */
+	/** A ratchet or sender-key message was already decrypted (or its key was deleted). */
 	| 'DuplicateMessage'
 	/** A ratchet message would need more skipped keys than the bound allows. */
 	| 'TooManySkippedMessages'
+	/** A group message names a sender key (key id) that the receiving state does not hold. */
+	| 'UnknownSenderKey'
 	/** A call was made in a state that does not allow it (e.g. a Noise step out of order). */
 	| 'InvalidState'
 	/** An invitation link is not a link, is corrupt, truncated, of another version or holds a bad key. */

@@ -30,7 +30,7 @@ const onlyChat = async (e: Engine) => (await e.chats())[0] as NonNullable<Awaite
  * would: it answers `link` (claiming the inviter's queue, with a reply queue of its own) and then
  * sends any payload, authenticated by the ratchet.
  */
-async function rawPeer(link: string): Promise<{ sendPayload: (payload: Uint8Array) => Promise<void> }> {
+async function rawPeer(link: string): Promise<{ sendPayload: (payload: Uint8Array) => Promise<void>; sendBody: (body: Uint8Array) => Promise<void> }> {
 	const invitation = parseInvitationLink(link);
 	const relayClient = client(relay.address).client;
 	const senderKey = generateDhKeyPair(systemRandom);
@@ -40,12 +40,14 @@ async function rawPeer(link: string): Promise<{ sendPayload: (payload: Uint8Arra
 	const accepted = acceptInvitation(invitation, hello, systemRandom);
 	await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), accepted.confirmation);
 	let ratchet: RatchetState = accepted.ratchet;
+	const sendBody = (body: Uint8Array) => relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), body);
 	return {
 		async sendPayload(payload) {
 			const { state, message } = ratchetEncrypt(ratchet, payload, systemRandom);
 			ratchet = state;
-			await relayClient.send(invitation.queue.senderId, senderKey, systemRandom(16), encodeEnvelope({ type: 'message', message }));
-		}
+			await sendBody(encodeEnvelope({ type: 'message', message }));
+		},
+		sendBody
 	};
 }
 
@@ -191,6 +193,18 @@ describe('engine', () => {
 		// Both message keys were consumed in order: none was set aside as skipped.
 		expect(state?.nr).toBe(3);
 		expect(state?.skipped).toEqual([]);
+	});
+
+	it('a group envelope (§4.4 type 0x03) on a contact queue is dropped alone; the conversation goes on', async () => {
+		const alice = await person('Alice');
+		const { contactId, longLink } = await alice.engine.createInvitation();
+		const peer = await rawPeer(longLink);
+		await peer.sendPayload(textPayload('before'));
+		await peer.sendBody(encodeEnvelope({ type: 'group', nonce: systemRandom(24), sealed: systemRandom(400) }));
+		await peer.sendPayload(textPayload('after'));
+		const page = await until(() => alice.engine.conversation(contactId), (p) => p.messages.length > 1);
+		expect(texts(page.messages, false)).toEqual(['before', 'after']);
+		await alice.engine.close();
 	});
 
 	it('a queue taken by another connection is taken back once; taken again, the person is told', async () => {

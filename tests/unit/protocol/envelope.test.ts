@@ -58,7 +58,7 @@ describe('envelope (PROTOCOL.md §4.4)', () => {
 		const ok = encodeEnvelope({ type: 'message', message });
 		expect(errorKindOf(() => decodeEnvelope(ok.subarray(0, 2 + MIN_RATCHET_MESSAGE_LENGTH - 1)))).toBe('InvalidLength');
 		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(2, 2), message)))).toBe('UnsupportedVersion');
-		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 3), message)))).toBe('MalformedInput');
+		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 4), message)))).toBe('MalformedInput');
 		expect(errorKindOf(() => decodeEnvelope(concatBytes(Uint8Array.of(1, 1), message)))).toBe('InvalidLength');
 	});
 });

@@ -6,7 +6,7 @@
  * (a map with short text keys, deterministic encoding) behind a version number; deserialization
  * checks the version, every field's presence, type and length, and the skipped-key bounds.
  */
-import { decode, encode } from 'cborg';
+import { encode } from 'cborg';
 import {
 	MAX_SKIPPED_CHAINS,
 	MAX_SKIPPED_KEYS,
@@ -18,7 +18,7 @@ import {
 	X25519_KEY_LENGTH
 } from '../constants.js';
 import type { DhKeyPair, KemKeyPair } from '../crypto/index.js';
-import { ProtocolError } from '../errors.js';
+import { readRecord } from '../stored-record.js';
 
 export interface SkippedKey {
 	/** The header key of the chain the skipped message belongs to. */
@@ -78,72 +78,43 @@ export function serializeRatchetState(s: RatchetState): Uint8Array {
 	});
 }
 
-function malformed(field: string): ProtocolError {
-	return new ProtocolError('MalformedInput', `ratchet state: ${field} is missing or malformed`);
-}
-
-function bytesField(o: Record<string, unknown>, field: string, length: number): Uint8Array {
-	const v = o[field];
-	if (!(v instanceof Uint8Array) || v.length !== length) throw malformed(field);
-	return v;
-}
-
-function optionalBytes(o: Record<string, unknown>, field: string, length: number): Uint8Array | null {
-	return o[field] === null ? null : bytesField(o, field, length);
-}
-
-function counter(v: unknown, field: string): number {
-	if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw malformed(field);
-	return v;
-}
-
 export function deserializeRatchetState(bytes: Uint8Array): RatchetState {
-	let o: unknown;
-	try {
-		o = decode(bytes, { strict: true, useMaps: false, rejectDuplicateMapKeys: true });
-	} catch {
-		throw new ProtocolError('MalformedInput', 'ratchet state is not valid CBOR');
-	}
-	if (typeof o !== 'object' || o === null || Array.isArray(o)) throw malformed('root');
-	const m = o as Record<string, unknown>;
-	if (m.v !== RATCHET_STATE_VERSION) {
-		throw new ProtocolError('UnsupportedVersion', `ratchet state version ${String(m.v)} is not supported`);
-	}
-	const sk = m.sk;
-	if (!Array.isArray(sk) || sk.length > MAX_SKIPPED_KEYS) throw malformed('sk');
+	const m = readRecord('ratchet state', bytes, RATCHET_STATE_VERSION);
+	const sk = m.get('sk');
+	if (!Array.isArray(sk) || sk.length > MAX_SKIPPED_KEYS) throw m.malformed('sk');
 	const skipped = sk.map((entry: unknown): SkippedKey => {
-		if (!Array.isArray(entry) || entry.length !== 3) throw malformed('sk entry');
+		if (!Array.isArray(entry) || entry.length !== 3) throw m.malformed('sk entry');
 		const [hk, n, mk] = entry as unknown[];
 		if (!(hk instanceof Uint8Array) || hk.length !== 32 || !(mk instanceof Uint8Array) || mk.length !== 32) {
-			throw malformed('sk entry');
+			throw m.malformed('sk entry');
 		}
-		return { hk, n: counter(n, 'sk entry n'), mk };
+		return { hk, n: m.u32('sk entry n', n), mk };
 	});
-	const old = m.old;
+	const old = m.get('old');
 	if (!Array.isArray(old) || old.length > MAX_SKIPPED_CHAINS || !old.every((k) => k instanceof Uint8Array && k.length === 32)) {
-		throw malformed('old');
+		throw m.malformed('old');
 	}
 	const K = X25519_KEY_LENGTH;
 	return {
 		version: RATCHET_STATE_VERSION,
-		ad: bytesField(m, 'ad', SHA256_LENGTH),
-		rk: bytesField(m, 'rk', 32),
-		dhs: { secretKey: bytesField(m, 'dhsS', K), publicKey: bytesField(m, 'dhsP', K) },
-		dhr: optionalBytes(m, 'dhr', K),
+		ad: m.bytes('ad', SHA256_LENGTH),
+		rk: m.bytes('rk', 32),
+		dhs: { secretKey: m.bytes('dhsS', K), publicKey: m.bytes('dhsP', K) },
+		dhr: m.optionalBytes('dhr', K),
 		kemOwn: {
-			secretKey: bytesField(m, 'kemS', MLKEM768_SECRET_KEY_LENGTH),
-			publicKey: bytesField(m, 'kemP', MLKEM768_PUBLIC_KEY_LENGTH)
+			secretKey: m.bytes('kemS', MLKEM768_SECRET_KEY_LENGTH),
+			publicKey: m.bytes('kemP', MLKEM768_PUBLIC_KEY_LENGTH)
 		},
-		kemCtOut: optionalBytes(m, 'kemCt', MLKEM768_CIPHERTEXT_LENGTH),
-		cks: optionalBytes(m, 'cks', 32),
-		ckr: optionalBytes(m, 'ckr', 32),
-		hks: optionalBytes(m, 'hks', 32),
-		hkr: optionalBytes(m, 'hkr', 32),
-		nhks: bytesField(m, 'nhks', 32),
-		nhkr: bytesField(m, 'nhkr', 32),
-		ns: counter(m.ns, 'ns'),
-		nr: counter(m.nr, 'nr'),
-		pn: counter(m.pn, 'pn'),
+		kemCtOut: m.optionalBytes('kemCt', MLKEM768_CIPHERTEXT_LENGTH),
+		cks: m.optionalBytes('cks', 32),
+		ckr: m.optionalBytes('ckr', 32),
+		hks: m.optionalBytes('hks', 32),
+		hkr: m.optionalBytes('hkr', 32),
+		nhks: m.bytes('nhks', 32),
+		nhkr: m.bytes('nhkr', 32),
+		ns: m.u32('ns'),
+		nr: m.u32('nr'),
+		pn: m.u32('pn'),
 		skipped,
 		oldHkr: old as Uint8Array[]
 	};
