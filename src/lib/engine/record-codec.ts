@@ -16,6 +16,7 @@ import { EVENT_ID_LENGTH } from '../protocol/events.js';
 import { MESSAGE_ID_LENGTH, MLKEM768_PUBLIC_KEY_LENGTH, MLKEM768_SECRET_KEY_LENGTH, QUEUE_ID_LENGTH, SHORT_LINK_KEY_LENGTH, X25519_KEY_LENGTH } from '../protocol/constants.js';
 import type { DhKeyPair, KemKeyPair } from '../protocol/crypto/index.js';
 import type { LockSettings } from './api.js';
+import { memberTag } from './groups/records.js';
 import { MAX_AUTO_LOCK_MINUTES } from './constants.js';
 import { EngineError } from './errors.js';
 import type { ContactStatus, OutboxEntry, OutgoingStatus, ReceiveQueue, SendQueue, StoredContact, StoredMessage, StoredProfile } from './records.js';
@@ -53,7 +54,7 @@ export interface RecordType<T> {
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 
 /** The fields of one map of a record, read with their checks; `path` names them in errors. */
-class Fields {
+export class Fields {
 	constructor(
 		readonly table: string,
 		readonly o: Record<string, unknown>,
@@ -90,6 +91,11 @@ class Fields {
 
 	oneOf<T extends string>(name: string, values: readonly T[]): T {
 		return this.#check(name, (v) => (values as readonly unknown[]).includes(v));
+	}
+
+	/** A list of byte strings, each returned as a copy of its own. */
+	byteStrings(name: string): Uint8Array[] {
+		return this.#check<Uint8Array[]>(name, (v) => Array.isArray(v) && v.every((b) => b instanceof Uint8Array)).map((b) => b.slice());
 	}
 
 	strings(name: string): string[] {
@@ -159,6 +165,9 @@ const receiveQueue = (f: Fields): ReceiveQueue => ({
 
 const sendQueue = (f: Fields): SendQueue => ({ relay: f.string('relay'), senderId: f.bytes('senderId', QUEUE_ID_LENGTH), senderKey: f.map('senderKey', dhKeyPair) });
 
+/** A conversation's last line for the chat list (a contact's or a group's `last`). */
+export const lastLine = (f: Fields, name: string) => f.map(name, (l) => ({ key: l.string('key'), text: l.string('text'), at: l.count('at'), mine: l.boolean('mine') }));
+
 const STATUSES: readonly ContactStatus[] = ['invited', 'joining', 'connected', 'expired'];
 const OUTGOING: readonly OutgoingStatus[] = ['queued', 'sent', 'delivered', 'read', 'failed'];
 
@@ -184,11 +193,12 @@ export const CONTACT: RecordType<StoredContact> = {
 		safetyCode: f.nullable('safetyCode', (g, n) => g.string(n)),
 		verified: f.boolean('verified'),
 		readReceipts: f.boolean('readReceipts'),
-		last: f.nullable('last', (g, n) => g.map(n, (l) => ({ key: l.string('key'), text: l.string('text'), at: l.count('at'), mine: l.boolean('mine') }))),
+		last: f.nullable('last', lastLine),
 		unreadCount: f.count('unreadCount'),
 		unread: f.strings('unread'),
 		toAcknowledge: f.strings('toAcknowledge'),
-		createdAt: f.count('createdAt')
+		createdAt: f.count('createdAt'),
+		...f.optional('group', memberTag)
 	})
 };
 
@@ -204,7 +214,10 @@ export const MESSAGE: RecordType<StoredMessage> = {
 		deleted: f.boolean('deleted'),
 		reactions: f.maps('reactions', (r) => ({ emoji: r.string('emoji'), mine: r.boolean('mine') })),
 		status: f.nullable('status', (g, n) => g.oneOf(n, OUTGOING)),
-		unsupported: f.boolean('unsupported')
+		unsupported: f.boolean('unsupported'),
+		...f.optional('sender', (g, n) => g.string(n)),
+		...f.optional('deliveredTo', (g, n) => g.strings(n)),
+		...f.optional('recipients', (g, n) => g.count(n))
 	})
 };
 

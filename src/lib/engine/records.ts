@@ -3,6 +3,7 @@
  * only the ids and indexes in store.ts are stored in the clear.
  */
 import type { DhKeyPair, KemKeyPair } from '../protocol/crypto/index.js';
+import type { MemberTag } from './groups/records.js';
 import type { StoredShortLink } from './short-links.js';
 
 /** One of my receive queues: what I need to subscribe to it and to open its deliveries. */
@@ -62,6 +63,8 @@ export interface StoredContact {
 	/** Event ids (hex) of received messages whose delivery receipt has not been queued yet. */
 	readonly toAcknowledge: readonly string[];
 	readonly createdAt: number;
+	/** Present on a member connection: the pairwise connection with one member of one group (never a chat). */
+	readonly group?: MemberTag;
 }
 
 /** A new contact on my receive queue `recv`: an invitation not answered yet, nothing sent or received. */
@@ -103,6 +106,11 @@ export interface StoredMessage {
 	readonly status: OutgoingStatus | null;
 	/** An event this version cannot show (a newer type, or a feature not built yet). */
 	readonly unsupported: boolean;
+	/** In a group conversation, a message of someone else's: hex(its sender's member id). */
+	readonly sender?: string;
+	/** My group message: hex member ids it was delivered to, of `recipients` it was sent to. */
+	readonly deliveredTo?: readonly string[];
+	readonly recipients?: number;
 }
 
 /** A ready-to-send relay command for one contact; sent in order, retried until the relay answers. */

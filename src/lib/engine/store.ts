@@ -28,6 +28,7 @@ import { toBase64url } from '../protocol/bytes.js';
 import { PAGE_SIZE } from './constants.js';
 import { EngineError } from './errors.js';
 import type { OutboxEntry, StoredContact, StoredMessage, StoredProfile } from './records.js';
+import { GROUP, type StoredGroup } from './groups/records.js';
 import { rewriteRecords, upgradeToVersion2 } from './migrations.js';
 import { CONTACT, LOCK_SETTINGS, MESSAGE, openRecord, OUTBOX_ENTRY, PROFILE, RecordError, sealRecord, type RecordType } from './record-codec.js';
 import type { LockSettings, PageRange } from './api.js';
@@ -61,7 +62,7 @@ export interface DatabaseFactory {
  * the keyring and this browser's counters, and the sealed outbox, whose rows only this browser's
  * service worker sends (the engine's outbox rows go with the export).
  */
-const EXPORTED = ['meta', 'contacts', 'messages', 'outbox', 'received'] as const;
+const EXPORTED = ['meta', 'contacts', 'messages', 'outbox', 'received', 'groups'] as const;
 /** Every table of a profile: every transaction spans them all. */
 const TABLES = [...EXPORTED, SEALED_OUTBOX_TABLE] as const;
 const LOCAL_META = new Set(['keys', 'moved', 'unlock']);
@@ -73,7 +74,8 @@ const KEY_FIELDS: Record<(typeof EXPORTED)[number], readonly [string, 'string' |
 	contacts: [['id', 'string']],
 	messages: [['seq', 'number'], ['contactId', 'string'], ['key', 'string']],
 	outbox: [['seq', 'number'], ['contactId', 'string'], ['key', 'string']],
-	received: [['mark', 'string'], ['at', 'number']]
+	received: [['mark', 'string'], ['at', 'number']],
+	groups: [['id', 'string']]
 };
 
 /** Raw rows of every table, as an export carries them (PROTOCOL.md §9.6). */
@@ -107,6 +109,7 @@ class ProfileDb extends Dexie {
 	outbox!: Table<OutboxRow, number>;
 	received!: Table<ReceivedRow, string>;
 	flush!: Table<SealedOutboxRow, number>;
+	groups!: Table<ContactRow, string>;
 
 	constructor(name: string, factory?: DatabaseFactory) {
 		// Strict: a commit is reported only once it is on disk. Every read-write transaction here
@@ -125,6 +128,8 @@ class ProfileDb extends Dexie {
 			.upgrade(upgradeToVersion2);
 		// Version 3 adds the sealed outbox (sealed-outbox.ts), empty: rows queued before it wait for the engine's session.
 		this.version(3).stores({ [SEALED_OUTBOX_TABLE]: SEALED_OUTBOX_SCHEMA });
+		// Version 4 adds the groups (groups/records.ts), empty: a profile before it had none.
+		this.version(4).stores({ groups: 'id' });
 	}
 }
 
@@ -313,6 +318,19 @@ export class Store {
 			if (c) out.set(row.id, c);
 		}
 		return out;
+	}
+
+	async groups(): Promise<Map<string, StoredGroup>> {
+		const out = new Map<string, StoredGroup>();
+		for (const row of await this.#db.groups.toArray()) {
+			const g = this.#tryOpen(GROUP, row.id, row.sealed);
+			if (g) out.set(row.id, g);
+		}
+		return out;
+	}
+
+	putGroup(id: string, g: StoredGroup): Promise<string> {
+		return this.#db.groups.put({ id, sealed: sealRecord(this.#unlocked(), GROUP, id, g) });
 	}
 
 	putContact(id: string, c: StoredContact): Promise<string> {

@@ -1,0 +1,127 @@
+/**
+ * The group records the engine keeps at rest (PROTOCOL.md §9.2, §11.8): a group, its members,
+ * and the tag that makes a contact a member connection.
+ *
+ * Guarantees: `GROUP` decodes a sealed group record field by field (record-codec.ts style): ids of
+ * their exact length, roles and statuses from their closed sets, at most MAX_GROUP_MEMBERS members
+ * with distinct ids, at most two received sender keys per member; anything else is a
+ * `RecordError`. Sender-key states stay serialized (§11.6) here; reading them is the caller's.
+ */
+import { GROUP_ID_LENGTH, GROUP_ROLES, MEMBER_ID_LENGTH, type GroupRole } from '../../protocol/events.js';
+import { lastLine, RecordError, type Fields, type RecordType } from '../record-codec.js';
+
+/** A group has at most this many members, me included. */
+export const MAX_GROUP_MEMBERS = 100;
+/** Received sender keys kept per member: the current one and the one before it (§11.7). */
+export const KEPT_SENDER_KEYS = 2;
+/** A group's conversation id (messages table, API): 'g' + hex(groupId). */
+export const GROUP_CHAT_PREFIX = 'g';
+
+export type MemberStatus =
+	/** Known (announced or introduced); no pairwise connection yet. */
+	| 'introduced'
+	/** Its pairwise connection is being made. */
+	| 'connecting'
+	| 'connected'
+	| 'removed'
+	| 'left';
+
+export interface StoredMember {
+	/** hex(memberId). */
+	readonly memberId: string;
+	readonly name: string;
+	readonly role: GroupRole;
+	/** Its member connection (a contact with `group`), or null. */
+	readonly contactId: string | null;
+	readonly status: MemberStatus;
+	/**
+	 * What I still have to do to connect to it, persisted so a restart resumes it: join the
+	 * invitation it made for me (§4.1 bytes), or make one for it (I am new; it was introduced).
+	 */
+	readonly todo: { readonly join: Uint8Array } | 'invite' | null;
+	/** I added this member: when it connects I introduce it to the others (§11.8). */
+	readonly addedByMe: boolean;
+	/** serializeReceivedSenderKey states, newest first, at most KEPT_SENDER_KEYS. */
+	readonly senderKeys: readonly Uint8Array[];
+}
+
+export type GroupState = 'active' | 'removed' | 'left';
+
+export interface StoredGroup {
+	readonly groupId: Uint8Array;
+	readonly name: string;
+	readonly description: string;
+	readonly myMemberId: Uint8Array;
+	readonly myRole: GroupRole;
+	/** hex(memberId) of the member who added me; null: I created the group. */
+	readonly invitedBy: string | null;
+	readonly createdAt: number;
+	/** serializeMySenderKey (§11.6). */
+	readonly senderKey: Uint8Array;
+	/** Everyone but me. */
+	readonly members: readonly StoredMember[];
+	readonly state: GroupState;
+	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
+	readonly unreadCount: number;
+	readonly unread: readonly string[];
+}
+
+/** What makes a contact a member connection: which group, which member (hex). */
+export interface MemberTag {
+	readonly groupId: string;
+	readonly memberId: string;
+}
+
+const STATUSES: readonly MemberStatus[] = ['introduced', 'connecting', 'connected', 'removed', 'left'];
+const STATES: readonly GroupState[] = ['active', 'removed', 'left'];
+const HEX_MEMBER_ID = new RegExp(`^[0-9a-f]{${2 * MEMBER_ID_LENGTH}}$`);
+
+const hexId = (f: Fields, name: string): string => {
+	const v = f.string(name);
+	if (!HEX_MEMBER_ID.test(v)) throw new RecordError(f.table, 'malformed', f.path + name);
+	return v;
+};
+
+/** Reads a member connection's tag (a contact's `group` field). */
+export const memberTag = (f: Fields, name: string): MemberTag =>
+	f.map(name, (t) => ({ groupId: hexId(t, 'groupId'), memberId: hexId(t, 'memberId') }));
+
+const member = (f: Fields): StoredMember => {
+	const senderKeys = f.byteStrings('senderKeys');
+	if (senderKeys.length > KEPT_SENDER_KEYS) throw new RecordError(f.table, 'malformed', `${f.path}senderKeys`);
+	return {
+		memberId: hexId(f, 'memberId'),
+		name: f.string('name'),
+		role: f.oneOf('role', GROUP_ROLES),
+		contactId: f.nullable('contactId', (g, n) => g.string(n)),
+		status: f.oneOf('status', STATUSES),
+		todo: f.nullable('todo', (g, n) => (g.o[n] === 'invite' ? 'invite' : g.map(n, (j) => ({ join: j.bytes('join') })))),
+		addedByMe: f.boolean('addedByMe'),
+		senderKeys
+	};
+};
+
+export const GROUP: RecordType<StoredGroup> = {
+	table: 'groups',
+	read: (f) => {
+		const members = f.maps('members', member);
+		if (members.length > MAX_GROUP_MEMBERS - 1 || new Set(members.map((m) => m.memberId)).size !== members.length) {
+			throw new RecordError(f.table, 'malformed', 'members');
+		}
+		return {
+			groupId: f.bytes('groupId', GROUP_ID_LENGTH),
+			name: f.string('name'),
+			description: f.string('description'),
+			myMemberId: f.bytes('myMemberId', MEMBER_ID_LENGTH),
+			myRole: f.oneOf('myRole', GROUP_ROLES),
+			invitedBy: f.nullable('invitedBy', hexId),
+			createdAt: f.count('createdAt'),
+			senderKey: f.bytes('senderKey'),
+			members,
+			state: f.oneOf('state', STATES),
+			last: f.nullable('last', lastLine),
+			unreadCount: f.count('unreadCount'),
+			unread: f.strings('unread')
+		};
+	}
+};
