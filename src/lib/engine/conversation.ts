@@ -6,7 +6,7 @@
  * receipt only moves an outgoing message forward (queued → sent → delivered → read), never back.
  * A function returns null when the event does not apply, so the caller stores nothing.
  */
-import type { OutgoingStatus, StoredMessage } from './records.js';
+import type { OutgoingStatus, StoredContact, StoredMessage } from './records.js';
 
 const STATUS_ORDER: Record<OutgoingStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };
 
@@ -63,4 +63,9 @@ export function preview(m: StoredMessage): string {
 	if (m.deleted) return 'Message deleted';
 	if (m.unsupported) return 'Unsupported message';
 	return m.body.length > 80 ? `${m.body.slice(0, 79)}…` : m.body;
+}
+
+/** Keeps the chat list's last line in step with an edit or delete of the message `key`, if it is the last one. */
+export function withLast(contact: StoredContact, key: string, m: StoredMessage): StoredContact {
+	return contact.last?.key === key ? { ...contact, last: { ...contact.last, text: preview(m) } } : contact;
 }

@@ -27,6 +27,7 @@ import { toEngineError } from './errors.js';
 import type { OutboxEntry, SendQueue } from './records.js';
 import type { RelayStatus } from './relay-pool.js';
 import { SEALED_OUTBOX_TTL_MS } from './sealed-outbox.js';
+import type { ConversationWrites, SealedCopy, Steps } from './steps.js';
 import type { Store } from './store.js';
 
 /** How sealed commands are made: the sealed outbox's sends and a keep-nothing page's farewells (§7.6). */
@@ -48,8 +49,8 @@ export interface OutboxHost {
 	store(): Store | null;
 	/** The open profile's store; throws when it is not open. */
 	requireStore(): Store;
-	/** Runs `fn` as a step (steps.ts). */
-	serial<T>(fn: () => Promise<T>): Promise<T>;
+	/** Runs `fn` as a step, and commits a step's writes (steps.ts). */
+	steps: Pick<Steps, 'serial' | 'commit'>;
 	emit(contactId: string): void;
 	now(): number;
 }
@@ -113,11 +114,14 @@ export class Outbox {
 		const sealed = await store.sealedCopies();
 		const copies = store.outbox().flatMap(({ seq, contactId, entry }) => (entry.kind === 'send' && !sealed.has(seq) ? [{ seq, contactId, copy: this.#sealedCopy(entry) }] : []));
 		if (copies.length === 0) return;
-		await this.#host.serial(() =>
-			store.transaction(async () => {
-				for (const { seq, contactId, copy } of copies) await store.addSealedCopy(seq, contactId, copy);
-			})
-		);
+		const writes = new Map<string, ConversationWrites & { sealed: { seq: number; copy: SealedCopy }[] }>();
+		for (const { seq, contactId, copy } of copies) {
+			const w = writes.get(contactId) ?? { messages: [], outbox: [], sealed: [] };
+			w.sealed.push({ seq, copy });
+			writes.set(contactId, w);
+		}
+		const { steps } = this.#host;
+		await steps.serial(() => steps.commit(async () => writes));
 	}
 
 	/** Sends every outbox entry in order; a contact whose entry fails waits for the next round. */
@@ -134,7 +138,7 @@ export class Outbox {
 			} catch (e) {
 				if (e instanceof RelayClientError && e.kind === 'refused' && e.code === 'AUTH') {
 					// The contact deleted its queue: this command can never succeed.
-					await this.#host.serial(() => this.#sent(seq, contactId, entry, 'failed'));
+					await this.#host.steps.serial(() => this.#sent(seq, contactId, entry, 'failed'));
 					continue;
 				}
 				blocked.add(contactId);
@@ -143,7 +147,7 @@ export class Outbox {
 				continue;
 			}
 			this.#setProblem(contactId, null);
-			await this.#host.serial(() => this.#sent(seq, contactId, entry, 'sent'));
+			await this.#host.steps.serial(() => this.#sent(seq, contactId, entry, 'sent'));
 		}
 		if (retry) this.#scheduleRetry();
 	}
@@ -185,20 +189,19 @@ export class Outbox {
 		}, OUTBOX_RETRY_MS);
 	}
 
+	/** Step: the entry leaves the outbox, and the message it carries becomes `status`. */
 	async #sent(seq: number, contactId: string, entry: OutboxEntry, status: 'sent' | 'failed'): Promise<void> {
 		const store = this.#host.requireStore();
-		const key = entry.kind === 'send' ? entry.eventKey : null;
-		const m = key ? await store.message(key) : null;
-		const updated = m && applyStatus(m, status);
-		await store.transaction(async () => {
-			await store.deleteOutbox(seq);
-			if (key && updated) await store.putMessage(contactId, key, updated);
+		await this.#host.steps.commit(async () => {
+			const key = entry.kind === 'send' ? entry.eventKey : null;
+			const m = key ? await store.message(key) : null;
+			const updated = m && applyStatus(m, status);
+			return new Map([[contactId, { messages: key && updated ? [{ key, message: updated }] : [], outbox: [], sent: [seq] }]]);
 		});
-		if (updated) this.#host.emit(contactId);
 	}
 
 	/** A queued SEND sealed for its relay's `POST /send` (§7.6), as the sealed outbox keeps it. */
-	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): { url: string; body: Uint8Array; expiresAt: number } {
+	#sealedCopy(entry: OutboxEntry & { kind: 'send' }): SealedCopy {
 		const relay = parseRelayAddress(entry.queue.relay);
 		const expiresAt = this.#host.now() + SEALED_OUTBOX_TTL_MS;
 		const command = { type: 'SEND', senderId: entry.queue.senderId, messageId: entry.messageId, body: entry.body } as const;
