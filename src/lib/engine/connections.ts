@@ -146,7 +146,7 @@ export class Connections {
 		if (!this.#ctx.live()) return;
 		if (this.#expiryTimer) clearTimeout(this.#expiryTimer);
 		this.#expiryTimer = null;
-		const due = [...this.#ctx.contacts.values()].filter((c) => c.status === 'invited').map((c) => invitationExpiresAt(c) as number);
+		const due = [...this.#ctx.contacts().values()].filter((c) => c.status === 'invited').map((c) => invitationExpiresAt(c) as number);
 		if (due.length === 0) return;
 		// Past due: at the outbox's retry pace (the relay may be unreachable). setTimeout holds at
 		// most 2^31 - 1 ms; a longer wait just checks again then.
@@ -179,7 +179,7 @@ export class Connections {
 
 	/** Step: deletes the contact here and its receive queue on the relay, so nothing more arrives. */
 	async remove(contactId: string): Promise<void> {
-		const c = this.#ctx.contacts.require(contactId);
+		const c = this.#ctx.contacts().require(contactId);
 		await this.deleteQueue(c.recv);
 		this.#deleteShortLink(c);
 		await this.#ctx.steps.write(contactId, { messages: [], outbox: [], deleted: true });
@@ -208,8 +208,9 @@ export class Connections {
 	 * else reads this inbox (a copy of the profile): say so, and stop fighting over it.
 	 */
 	ended(relay: string, recipientId: Uint8Array): void {
-		const found = this.#ctx.contacts.byQueue(recipientId);
-		if (!found || !this.#ctx.live()) return;
+		if (!this.#ctx.live()) return;
+		const found = this.#ctx.contacts().byQueue(recipientId);
+		if (!found) return;
 		const id = toBase64url(recipientId);
 		const times = (this.#ended.get(id) ?? 0) + 1;
 		this.#ended.set(id, times);
@@ -227,7 +228,7 @@ export class Connections {
 	 * invitation as it is until the next check; an answer that arrives meanwhile still connects.
 	 */
 	async #expireInvitations(): Promise<void> {
-		for (const [id, c] of this.#ctx.contacts.entries()) {
+		for (const [id, c] of this.#ctx.contacts().entries()) {
 			const status = transition(c.status, 'expiry');
 			if (!status || (invitationExpiresAt(c) as number) > this.#ctx.now()) continue;
 			try {

@@ -9,7 +9,8 @@ import type { Steps } from './steps.js';
 import type { Store } from './store.js';
 
 export interface EngineContext {
-	readonly contacts: Contacts;
+	/** The open profile's contacts; throws when it is not open. */
+	contacts(): Contacts;
 	readonly steps: Steps;
 	readonly relays: RelayPool;
 	/** The open profile's store; throws when it is not open. */

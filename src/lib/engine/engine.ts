@@ -15,16 +15,14 @@
  *   ratchet moves after; then everything decrypted is dropped.
  * Rendering, routing and the page's state are the UI's concern.
  */
-import { bytesToHex as hex } from '@noble/hashes/utils.js';
-import { parseRelayAddress, relayHttpUrl } from '../protocol/address.js';
+import { parseRelayAddress } from '../protocol/address.js';
 import { wipe } from '../protocol/bytes.js';
 import { displayNameProblem, MAX_NAME_CODE_POINTS } from '../protocol/display-name.js';
-import { sealCommand } from '../protocol/sealed-command.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, PageRange, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 import { Changes } from './changes.js';
 import { Connections } from './connections.js';
-import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, FAREWELL_TTL_MS, PRUNE_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
-import { Contacts } from './contacts.js';
+import { DELETE_QUEUES_DEADLINE_MS, DEFAULT_PROFILE, PRUNE_DELAY_MS, RECEIVED_MARK_TTL_MS } from './constants.js';
+import type { Contacts } from './contacts.js';
 import type { EngineContext } from './context.js';
 import { EngineError, toEngineError } from './errors.js';
 import { decodeExportFile, encodeExportFile } from './export-file.js';
@@ -33,21 +31,15 @@ import { wrapWithPassphrase, wrapWithPrf } from './key-wrap.js';
 import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } from './keyring.js';
 import { memoryDatabase } from './memory-database.js';
 import { cleanText, Messaging } from './messaging.js';
-import { Outbox, SEALED_OPTIONS } from './outbox.js';
+import { Outbox } from './outbox.js';
 import { Receipts } from './receipts.js';
-import type { ReceiveQueue, StoredContact } from './records.js';
+import type { StoredContact } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
+import { Session } from './session.js';
 import { Steps } from './steps.js';
 import { Store } from './store.js';
 import { newDataKey, Vault } from './vault.js';
 import { chatList, contactView, conversationPage } from './views.js';
-
-/** A one-shot sealed DEL of my queue `recv`, to POST to its relay (PROTOCOL.md §7.6). */
-function sealedDelete(recv: ReceiveQueue, expiresAt: number): FarewellRequest {
-	const relay = parseRelayAddress(recv.relay);
-	const body = sealCommand(SEALED_OPTIONS, relay.publicKey, recv.recipientKey.secretKey, { type: 'DEL', recipientId: recv.recipientId }, expiresAt);
-	return { url: relayHttpUrl(relay, '/send'), body };
-}
 
 /** `promise`, or nothing once `ms` have passed (what it does goes on, unawaited). */
 const withDeadline = <T>(promise: Promise<T>, ms: number): Promise<T | void> =>
@@ -76,14 +68,14 @@ export class Engine implements EngineApi {
 	readonly #options: EngineOptions;
 	#store: Store | null = null;
 	#config: EngineConfig | null = null;
-	#profile: ProfileView | null = null;
-	readonly #contacts = new Contacts();
+	/** The open profile; null while there is none, it is locked or it moved. */
+	#session: Session | null = null;
 	readonly #relays: RelayPool;
-	readonly #changes = new Changes({ has: (id) => this.#contacts.has(id), page: (id) => this.conversation(id) });
+	readonly #changes = new Changes({ has: (id) => this.#session?.contacts.has(id) ?? false, page: (id) => this.conversation(id) });
 	readonly #steps = new Steps({
 		store: () => this.#requireStore(),
-		remember: (id, c) => this.#contacts.remember(id, c),
-		forget: (id) => this.#contacts.forget(id),
+		remember: (id, c) => this.#contacts().remember(id, c),
+		forget: (id) => this.#contacts().forget(id),
 		emit: (id) => this.#changes.emit(id)
 	});
 	readonly #outbox: Outbox;
@@ -95,8 +87,6 @@ export class Engine implements EngineApi {
 	/** The profile is open and working; false: every call but the lifecycle ones is refused. */
 	#live = false;
 	#keyring: Keyring | null = null;
-	/** hex(recipient id) → the farewell of that queue of a keep-nothing profile, and when it expires (ms). */
-	#farewells = new Map<string, { expiresAt: number; request: FarewellRequest }>();
 	#keepNothing = false;
 
 	constructor(options: EngineOptions = {}) {
@@ -130,7 +120,7 @@ export class Engine implements EngineApi {
 			}
 		);
 		const ctx: EngineContext = {
-			contacts: this.#contacts,
+			contacts: () => this.#contacts(),
 			steps: this.#steps,
 			relays: this.#relays,
 			store: () => this.#requireStore(),
@@ -264,8 +254,9 @@ export class Engine implements EngineApi {
 	async #rewrap(keyring: Keyring): Promise<ProfileView> {
 		await this.#requireStore().putKeyring(keyring);
 		this.#keyring = keyring;
-		this.#profile = this.#profileView(this.#requireProfile().name);
-		return this.#profile;
+		const session = this.#requireSession();
+		session.profile = this.#profileView(session.profile.name);
+		return session.profile;
 	}
 
 	/** Runs `fn` on a copy of the open profile's data key, and wipes the copy after. */
@@ -296,9 +287,10 @@ export class Engine implements EngineApi {
 	 */
 	async deleteProfile(): Promise<EngineState> {
 		return this.#lifecycle(async () => {
-			if (this.#profile) {
+			const session = this.#session;
+			if (session) {
 				await this.#steps.serial(async () => {
-					const deletes = [...this.#contacts.values()].filter((c) => c.status !== 'expired').map((c) => this.#connections.deleteQueue(c.recv));
+					const deletes = [...session.contacts.values()].filter((c) => c.status !== 'expired').map((c) => this.#connections.deleteQueue(c.recv));
 					await withDeadline(Promise.allSettled(deletes), DELETE_QUEUES_DEADLINE_MS);
 				});
 			}
@@ -357,24 +349,8 @@ export class Engine implements EngineApi {
 		});
 	}
 
-	/**
-	 * Each queue's sealed DEL is made once and reused until half its lifetime is gone: the page asks
-	 * again whenever its chat list changes, and sealing is a Noise N handshake per queue.
-	 */
 	async farewell(): Promise<readonly FarewellRequest[]> {
-		return this.#guard(async () => {
-			if (!this.#requireProfile().keepNothing) return [];
-			const now = this.#now();
-			const fresh = new Map<string, { expiresAt: number; request: FarewellRequest }>();
-			for (const { recv, status } of this.#contacts.values()) {
-				if (status === 'expired') continue;
-				const id = hex(recv.recipientId);
-				const kept = this.#farewells.get(id);
-				fresh.set(id, kept && kept.expiresAt - now > FAREWELL_TTL_MS / 2 ? kept : { expiresAt: now + FAREWELL_TTL_MS, request: sealedDelete(recv, now + FAREWELL_TTL_MS) });
-			}
-			this.#farewells = fresh;
-			return [...fresh.values()].map((f) => f.request);
-		});
+		return this.#guard(async () => this.#requireSession().farewells(this.#now()));
 	}
 
 	/** A store for a new profile: in this browser's IndexedDB, or, keeping nothing, in memory. */
@@ -389,18 +365,18 @@ export class Engine implements EngineApi {
 
 	async #load(name: string): Promise<void> {
 		const store = this.#requireStore();
-		this.#profile = this.#profileView(name);
-		this.#contacts.clear();
+		const session = new Session(this.#profileView(name));
 		// Housekeeping waits until the first screen is up.
 		setTimeout(() => void store.pruneReceived(Date.now() - RECEIVED_MARK_TTL_MS).catch(() => {}), PRUNE_DELAY_MS);
-		for (const [id, c] of await store.contacts()) this.#contacts.remember(id, c);
+		for (const [id, c] of await store.contacts()) session.contacts.remember(id, c);
+		this.#session = session;
 		this.#resume();
 	}
 
 	/** Starts the open profile's work: its subscriptions, the outbox, receipts and expiries. */
 	#resume(): void {
 		this.#live = true;
-		for (const c of this.#contacts.values()) if (c.status !== 'expired') this.#connections.subscribe(c.recv);
+		for (const c of this.#contacts().values()) if (c.status !== 'expired') this.#connections.subscribe(c.recv);
 		this.#outbox.kick();
 		this.#receipts.schedule();
 		this.#connections.scheduleExpiry();
@@ -424,7 +400,7 @@ export class Engine implements EngineApi {
 	async #state(): Promise<EngineState> {
 		const store = this.#store;
 		if (!store) return { state: 'new' };
-		if (this.#profile) return { state: 'open', profile: this.#profile };
+		if (this.#session) return { state: 'open', profile: this.#session.profile };
 		const moved = await store.movedAt();
 		if (moved) return { state: 'moved', at: moved };
 		const k = this.#requireKeyring();
@@ -440,11 +416,9 @@ export class Engine implements EngineApi {
 		// Locking: what waits to be sent can still go once every tab is closed (§9.8).
 		if (opts.sealWaiting) await this.#outbox.sealWaiting().catch(() => {});
 		this.#store?.lock();
-		this.#profile = null;
-		this.#contacts.clear();
+		this.#session = null;
 		this.#outbox.forget();
 		this.#connections.forget();
-		this.#farewells.clear();
 		this.#changes.unwatch();
 	}
 
@@ -472,7 +446,7 @@ export class Engine implements EngineApi {
 // ---- reading ---------------------------------------------------------------------------
 
 	async chats(): Promise<ChatSummary[]> {
-		return this.#guard(async () => chatList(this.#contacts.entries()));
+		return this.#guard(async () => chatList(this.#contacts().entries()));
 	}
 
 	async contact(contactId: string): Promise<ContactView> {
@@ -490,7 +464,7 @@ export class Engine implements EngineApi {
 	async reconnect(): Promise<void> {
 		await this.#guard(async () => {
 			// connect() opens a closed connection at once (re-subscribing its queues) and is a no-op on an open one.
-			for (const relay of new Set([...this.#contacts.values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
+			for (const relay of new Set([...this.#contacts().values()].map((c) => c.recv.relay))) this.#relays.get(relay).connect().catch(() => {});
 			this.#outbox.kick();
 		});
 	}
@@ -571,13 +545,13 @@ export class Engine implements EngineApi {
 	}
 
 	async #updateContact(contactId: string, change: (c: StoredContact) => StoredContact): Promise<void> {
-		await this.#step(() => this.#steps.write(contactId, { contact: change(this.#contacts.require(contactId)), messages: [], outbox: [] }));
+		await this.#step(() => this.#steps.write(contactId, { contact: change(this.#contacts().require(contactId)), messages: [], outbox: [] }));
 	}
 
 	// ---- guards ----------------------------------------------------------------------------
 
 	#view(contactId: string): ContactView {
-		return contactView(contactId, this.#contacts.require(contactId), this.#outbox.problem(contactId));
+		return contactView(contactId, this.#contacts().require(contactId), this.#outbox.problem(contactId));
 	}
 
 	#requireStore(): Store {
@@ -585,9 +559,17 @@ export class Engine implements EngineApi {
 		return this.#store;
 	}
 
+	#requireSession(): Session {
+		if (!this.#session) throw this.#refusal();
+		return this.#session;
+	}
+
 	#requireProfile(): ProfileView {
-		if (!this.#profile) throw this.#refusal();
-		return this.#profile;
+		return this.#requireSession().profile;
+	}
+
+	#contacts(): Contacts {
+		return this.#requireSession().contacts;
 	}
 
 	/** The keyring of the profile in this engine (open or locked); absent only when there is none or it moved. */

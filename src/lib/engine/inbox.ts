@@ -55,7 +55,7 @@ export class Inbox {
 	/** Step: one delivery. */
 	async receive(m: QueueMessage): Promise<Delivery> {
 		const store = this.#ctx.store();
-		const found = this.#ctx.contacts.byQueue(m.recipientId);
+		const found = this.#ctx.contacts().byQueue(m.recipientId);
 		if (!found) return { stored: false, drop: 'unknown-queue' };
 		const { id: contactId, contact } = found;
 		const mark = concatBytes(m.recipientId, m.deliveryId);

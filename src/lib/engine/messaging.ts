@@ -70,7 +70,7 @@ export class Messaging {
 	async deleteForMe(contactId: string, key: string): Promise<void> {
 		const message = await this.message(contactId, key);
 		const store = this.#ctx.store();
-		const contact = this.#ctx.contacts.require(contactId);
+		const contact = this.#ctx.contacts().require(contactId);
 		const newest = (await store.messages(contactId)).messages.filter((e) => e.key !== key).at(-1);
 		const eventHex = hex(message.eventId);
 		const wasUnread = contact.unread.includes(eventHex);
@@ -88,7 +88,7 @@ export class Messaging {
 
 	/** A message of this conversation, by key, or a `not-found` error. */
 	async message(contactId: string, key: string): Promise<StoredMessage> {
-		this.#ctx.contacts.require(contactId);
+		this.#ctx.contacts().require(contactId);
 		const message = key.startsWith(`${contactId}/`) ? await this.#ctx.store().message(key) : null;
 		if (!message) throw new EngineError('not-found', 'That message no longer exists.');
 		return message;
@@ -104,7 +104,7 @@ export class Messaging {
 
 	/** Encrypts `event` for the contact, stores it with `local` and queues it. */
 	async #send(contactId: string, event: ChatEvent, local: ConversationWrites['messages'][number]): Promise<void> {
-		const { contact: next, entry } = sealEvent(this.#ctx.contacts.require(contactId), event);
+		const { contact: next, entry } = sealEvent(this.#ctx.contacts().require(contactId), event);
 		const eventKey = event.type === 'text' ? local.key : null;
 		const last: StoredContact = event.type === 'text' ? { ...next, last: { key: local.key, text: preview(local.message), at: event.sentAt, mine: true } } : withLast(next, local.key, local.message);
 		await this.#ctx.steps.write(contactId, { contact: last, messages: [local], outbox: [{ ...entry, eventKey }] });

@@ -38,7 +38,7 @@ export class Receipts {
 
 	/** Step: the conversation is on screen; clear its unread count and send read receipts if allowed. */
 	async markRead(contactId: string): Promise<void> {
-		const contact = this.#ctx.contacts.require(contactId);
+		const contact = this.#ctx.contacts().require(contactId);
 		if (contact.unreadCount === 0) return;
 		const read = new Set(contact.unread);
 		const cleared: StoredContact = { ...contact, unread: [], unreadCount: 0 };
@@ -50,7 +50,7 @@ export class Receipts {
 	}
 
 	async #sendDelivered(): Promise<void> {
-		for (const [id, c] of this.#ctx.contacts.entries()) {
+		for (const [id, c] of this.#ctx.contacts().entries()) {
 			if (c.toAcknowledge.length === 0 || c.status !== 'connected') continue;
 			await this.#ctx.steps.write(id, { ...this.#receipts({ ...c, toAcknowledge: [] }, 'delivered', c.toAcknowledge), messages: [] });
 		}

@@ -23,7 +23,7 @@ async function setUp(profile: string) {
 	const acked: Uint8Array[] = [];
 	const relays = { get: () => ({ ack: async (_r: Uint8Array, _k: unknown, deliveryId: Uint8Array) => void acked.push(deliveryId) }) } as unknown as RelayPool;
 	const ctx: EngineContext = {
-		contacts,
+		contacts: () => contacts,
 		steps,
 		relays,
 		store: () => store,
