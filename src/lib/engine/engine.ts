@@ -16,7 +16,6 @@
  * Rendering, routing and the page's state are the UI's concern.
  */
 import { parseRelayAddress } from '../protocol/address.js';
-import { wipe } from '../protocol/bytes.js';
 import { displayNameProblem, MAX_NAME_CODE_POINTS } from '../protocol/display-name.js';
 import type { ChatSummary, ContactView, ConversationPage, CreateOptions, EngineApi, EngineChange, EngineConfig, EngineState, FarewellRequest, InvitationOptions, LockSettings, PageRange, PasskeyInfo, ProfileView, RelayView, UnlockSecret } from './api.js';
 import { Changes } from './changes.js';
@@ -27,11 +26,11 @@ import type { EngineContext } from './context.js';
 import { EngineError, toEngineError } from './errors.js';
 import { decodeExportFile, encodeExportFile } from './export-file.js';
 import { Inbox } from './inbox.js';
-import { wrapWithPassphrase, wrapWithPrf } from './key-wrap.js';
-import { needsSecret, newKeyring, openKeyring, unlockDelayMs, type Keyring } from './keyring.js';
+import { needsSecret, newKeyring, openKeyring, type Keyring } from './keyring.js';
 import { memoryDatabase } from './memory-database.js';
 import { cleanText, Messaging } from './messaging.js';
 import { Outbox } from './outbox.js';
+import { openThrottled, withDataKey, withNewPassphrase, withPasskey } from './profile-keys.js';
 import { Receipts } from './receipts.js';
 import type { StoredContact } from './records.js';
 import { RelayPool, type RelayPoolClientOptions } from './relay-pool.js';
@@ -189,33 +188,13 @@ export class Engine implements EngineApi {
 		return this.#lifecycle(async () => {
 			const store = this.#requireStore();
 			if ((await this.#state()).state !== 'locked') throw new EngineError('not-allowed', 'The profile is not locked.');
-			const dataKey = await this.#tryKeyring(store, secret);
+			const dataKey = await openThrottled(store, this.#requireKeyring(), secret, this.#now());
 			await store.unlock(new Vault(dataKey));
 			const profile = await store.profile();
 			if (!profile) throw new EngineError('storage', 'The profile record is damaged; the profile cannot be opened.');
 			await this.#load(profile.name);
 			return this.#requireProfile();
 		});
-	}
-
-	/**
-	 * Opens the keyring with `secret`, enforcing the growing wait between wrong attempts (counted in
-	 * the database, so a reload does not reset it).
-	 */
-	async #tryKeyring(store: Store, secret: UnlockSecret): Promise<Uint8Array> {
-		const { failures, at } = await store.unlockFailures();
-		const wait = at + unlockDelayMs(failures) - this.#now();
-		if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`, wait);
-		try {
-			const dataKey = await openKeyring(this.#requireKeyring(), secret);
-			if (failures > 0) await store.setUnlockFailures(0, 0);
-			return dataKey;
-		} catch (e) {
-			if (!(e instanceof EngineError && e.kind === 'wrong-secret')) throw e;
-			await store.setUnlockFailures(failures + 1, this.#now());
-			const delay = unlockDelayMs(failures + 1);
-			throw new EngineError('wrong-secret', `${e.message} You can try again in ${Math.ceil(delay / 1000)} s.`, delay);
-		}
 	}
 
 	async lock(): Promise<EngineState> {
@@ -228,22 +207,13 @@ export class Engine implements EngineApi {
 
 	async changePassphrase(current: string, next: string): Promise<void> {
 		await this.#guard(async () => {
-			const keyring = this.#requireKeyring();
-			if (!keyring.passphrase) throw new EngineError('not-allowed', 'This profile has no passphrase to change.');
-			if (!next) throw new EngineError('not-allowed', 'Please enter the new passphrase.');
-			wipe(await this.#tryKeyring(this.#requireStore(), { passphrase: current }));
-			const passphrase = await this.#withDataKey((dataKey) => wrapWithPassphrase(dataKey, next));
-			await this.#rewrap({ ...keyring, passphrase });
+			const store = this.#requireStore();
+			await this.#rewrap(await withNewPassphrase(store, this.#requireKeyring(), current, next, this.#now()));
 		});
 	}
 
 	async addPasskey(info: PasskeyInfo, prf: Uint8Array): Promise<ProfileView> {
-		return this.#guard(async () => {
-			const keyring = this.#requireKeyring();
-			if (!keyring.passphrase) throw new EngineError('not-allowed', 'Add a passkey to a profile that has a passphrase.');
-			const passkey = await this.#withDataKey(async (dataKey) => wrapWithPrf(dataKey, info, prf));
-			return this.#rewrap({ ...keyring, passkey });
-		});
+		return this.#guard(async () => this.#rewrap(await withPasskey(this.#requireStore(), this.#requireKeyring(), info, prf)));
 	}
 
 	async removePasskey(): Promise<ProfileView> {
@@ -257,16 +227,6 @@ export class Engine implements EngineApi {
 		const session = this.#requireSession();
 		session.profile = this.#profileView(session.profile.name);
 		return session.profile;
-	}
-
-	/** Runs `fn` on a copy of the open profile's data key, and wipes the copy after. */
-	async #withDataKey<T>(fn: (dataKey: Uint8Array) => Promise<T>): Promise<T> {
-		const dataKey = this.#requireStore().dataKey();
-		try {
-			return await fn(dataKey);
-		} finally {
-			wipe(dataKey);
-		}
 	}
 
 	async lockSettings(): Promise<LockSettings> {
@@ -314,7 +274,7 @@ export class Engine implements EngineApi {
 			let file: Uint8Array;
 			try {
 				const tables = await store.dump();
-				file = await this.#withDataKey((dataKey) => encodeExportFile({ exportedAt: this.#now(), dataKey, tables }, passphrase));
+				file = await withDataKey(store, (dataKey) => encodeExportFile({ exportedAt: this.#now(), dataKey, tables }, passphrase));
 			} catch (e) {
 				this.#resume();
 				throw e;
