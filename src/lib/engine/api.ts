@@ -4,7 +4,10 @@
  * Everything that crosses it is what the page renders: names, message texts, statuses, the
  * safety code. Keys, ratchet states and relay frames never do.
  */
+import type { GroupRole } from '../protocol/events.js';
 import type { ContactStatus, OutgoingStatus } from './records.js';
+
+export type { GroupRole };
 import type { RelayStatus } from './relay-pool.js';
 
 export interface EngineConfig {
@@ -80,6 +83,8 @@ export interface LockSettings {
 
 export interface ChatSummary {
 	readonly id: string;
+	/** A 1:1 contact, or a group (its id is the group's chat id). */
+	readonly kind: 'contact' | 'group';
 	/** The contact's display name (my alias if I set one). */
 	readonly name: string;
 	readonly status: ContactStatus;
@@ -129,6 +134,34 @@ export interface MessageView {
 	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean }[];
 	readonly status: OutgoingStatus | null;
 	readonly unsupported: boolean;
+	/** In a group: who sent it (null: I did). */
+	readonly sender: { readonly memberId: string; readonly name: string } | null;
+	/** My group message: to how many of the members it went to it was delivered ("delivered to 3 of 5"). */
+	readonly delivery: { readonly delivered: number; readonly of: number } | null;
+}
+
+
+/** One member of a group as I see it (me excluded). */
+export interface GroupMemberView {
+	/** hex(member id). */
+	readonly memberId: string;
+	readonly name: string;
+	readonly role: GroupRole;
+	readonly status: 'introduced' | 'connecting' | 'connected' | 'removed' | 'left';
+	/** The safety code of our pairwise connection, once connected (compare it as for contacts). */
+	readonly safetyCode: string | null;
+	readonly verified: boolean;
+}
+
+export interface GroupView {
+	/** The group's chat id. */
+	readonly id: string;
+	readonly name: string;
+	readonly description: string;
+	readonly myRole: GroupRole;
+	/** `removed`: I was removed from this group; `left`: I left it. Nothing more arrives either way. */
+	readonly state: 'active' | 'removed' | 'left';
+	readonly members: readonly GroupMemberView[];
 }
 
 /** Which messages `conversation` reads: the newest page (`{}`), the page before seq `before`, or every message from seq `from` on. */
@@ -219,6 +252,22 @@ export interface EngineApi {
 	relays(): Promise<RelayView[]>;
 	/** The network is back: reconnect now instead of at the next back-off, and send what waits. */
 	reconnect(): Promise<void>;
+	/**
+	 * A group with me as its owner, and the given 1:1 contacts (connected) added to it. A group
+	 * has at most 100 members: more is `EngineError('group-full')`. The group's id is its chat id:
+	 * sendText, editMessage, deleteMessage, react, markRead and conversation take it as a contact id.
+	 */
+	createGroup(name: string, description: string, contactIds: readonly string[]): Promise<{ groupId: string }>;
+	/** Adds 1:1 contacts to a group (admins and the owner). */
+	addMembers(groupId: string, contactIds: readonly string[]): Promise<void>;
+	/** Removes a member of a lower role (admins and the owner); the others stop sending to it. */
+	removeMember(groupId: string, memberId: string): Promise<void>;
+	leaveGroup(groupId: string): Promise<void>;
+	/** Gives a member a role below my own (so only the owner makes admins). */
+	setRole(groupId: string, memberId: string, role: GroupRole): Promise<void>;
+	/** Changes the group's name and description (admins and the owner). */
+	setGroupProfile(groupId: string, name: string, description: string): Promise<void>;
+	group(groupId: string): Promise<GroupView>;
 	onChange(listener: (change: EngineChange) => void): void;
 	/** The conversation on screen (null: none): its changes come with its newest page. */
 	watch(contactId: string | null): Promise<void>;

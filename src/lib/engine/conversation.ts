@@ -6,7 +6,7 @@
  * receipt only moves an outgoing message forward (queued → sent → delivered → read), never back.
  * A function returns null when the event does not apply, so the caller stores nothing.
  */
-import type { OutgoingStatus, StoredMessage } from './records.js';
+import type { OutgoingStatus, StoredContact, StoredMessage } from './records.js';
 
 const STATUS_ORDER: Record<OutgoingStatus, number> = { failed: -1, queued: 0, sent: 1, delivered: 2, read: 3 };
 
@@ -39,10 +39,11 @@ export function applyDelete(m: StoredMessage, byMe: boolean): StoredMessage | nu
 	return { ...m, body: '', deleted: true, reactions: [] };
 }
 
-export function applyReaction(m: StoredMessage, byMe: boolean, emoji: string, remove: boolean): StoredMessage | null {
+export function applyReaction(m: StoredMessage, byMe: boolean, emoji: string, remove: boolean, by?: string): StoredMessage | null {
 	if (m.deleted) return null;
-	const others = m.reactions.filter((r) => r.mine !== byMe);
-	return { ...m, reactions: remove ? others : [...others, { emoji, mine: byMe }] };
+	// In a group, each member has its own reaction: `by` names it (hex member id).
+	const others = m.reactions.filter((r) => r.mine !== byMe || r.by !== by);
+	return { ...m, reactions: remove ? others : [...others, { emoji, mine: byMe, ...(by ? { by } : {}) }] };
 }
 
 /** The reaction a toggle by me produces: the same emoji again removes it. */
@@ -63,4 +64,9 @@ export function preview(m: StoredMessage): string {
 	if (m.deleted) return 'Message deleted';
 	if (m.unsupported) return 'Unsupported message';
 	return m.body.length > 80 ? `${m.body.slice(0, 79)}…` : m.body;
+}
+
+/** Keeps the chat list's last line in step with an edit or delete of the message `key`, if it is the last one. */
+export function withLast<T extends Pick<StoredContact, 'last'>>(chat: T, key: string, m: StoredMessage): T {
+	return chat.last?.key === key && chat.last ? { ...chat, last: { ...chat.last, text: preview(m) } } : chat;
 }

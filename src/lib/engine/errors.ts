@@ -35,6 +35,8 @@ export type EngineErrorKind =
 	| 'moved'
 	/** Stored data is damaged or the browser refused to store it (e.g. the disk is full). */
 	| 'storage'
+	/** A group has as many members as it can (MAX_GROUP_MEMBERS). */
+	| 'group-full'
 	/** This profile is already open in another tab. */
 	| 'open-elsewhere';
 

@@ -212,7 +212,7 @@ export const MESSAGE: RecordType<StoredMessage> = {
 		replyTo: f.nullable('replyTo', (g, n) => g.string(n)),
 		edited: f.boolean('edited'),
 		deleted: f.boolean('deleted'),
-		reactions: f.maps('reactions', (r) => ({ emoji: r.string('emoji'), mine: r.boolean('mine') })),
+		reactions: f.maps('reactions', (r) => ({ emoji: r.string('emoji'), mine: r.boolean('mine'), ...r.optional('by', (g, n) => g.string(n)) })),
 		status: f.nullable('status', (g, n) => g.oneOf(n, OUTGOING)),
 		unsupported: f.boolean('unsupported'),
 		...f.optional('sender', (g, n) => g.string(n)),

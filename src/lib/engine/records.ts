@@ -101,7 +101,8 @@ export interface StoredMessage {
 	readonly replyTo: string | null;
 	readonly edited: boolean;
 	readonly deleted: boolean;
-	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean }[];
+	/** `by`: in a group, hex(member id) of whoever reacted (not mine). */
+	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean; readonly by?: string }[];
 	/** Outgoing messages only. */
 	readonly status: OutgoingStatus | null;
 	/** An event this version cannot show (a newer type, or a feature not built yet). */

@@ -134,6 +134,9 @@ class ProfileDb extends Dexie {
 }
 
 
+/** The conversation a message key belongs to: keys are `conversation id '/' keyed name`. */
+export const conversationOf = (key: string): string => key.slice(0, key.indexOf('/'));
+
 export interface MessagePage {
 	readonly messages: { readonly seq: number; readonly key: string; readonly message: StoredMessage }[];
 	readonly hasMore: boolean;
@@ -355,7 +358,7 @@ export class Store {
 	}
 
 	async message(key: string): Promise<StoredMessage | null> {
-		const cached = this.#recent.get(key.slice(0, key.indexOf('/')))?.find((e) => e.key === key);
+		const cached = this.#recent.get(conversationOf(key))?.find((e) => e.key === key);
 		if (cached) return cached.message;
 		const row = await this.#db.messages.where('key').equals(key).first();
 		return row ? this.#tryOpen(MESSAGE, key, row.sealed) : null;
@@ -372,7 +375,7 @@ export class Store {
 		if (existing) {
 			await this.#db.messages.update(existing.seq as number, { sealed });
 			this.#afterCommit.push(() => {
-				const recent = this.#recent.get(contactId);
+				const recent = this.#recent.get(conversationOf(key));
 				const at = recent?.findIndex((e) => e.key === key) ?? -1;
 				if (recent && at >= 0) recent[at] = { seq: existing.seq as number, key, message: m };
 			});

@@ -147,7 +147,7 @@ describe('the sealed outbox', () => {
 		const [row] = await sealedRows(profile);
 		const file = await alice.exportProfile('export passphrase');
 		const contents = await decodeExportFile(file, 'export passphrase');
-		expect(Object.keys(contents.tables).sort()).toEqual(['contacts', 'messages', 'meta', 'outbox', 'received']);
+		expect(Object.keys(contents.tables).sort()).toEqual(['contacts', 'groups', 'messages', 'meta', 'outbox', 'received']);
 		expect(contents.tables.outbox).toHaveLength(1);
 
 		const { engine: elsewhere } = await person(null);

@@ -32,8 +32,8 @@ function writes(store: Store, contactId: string, name: string, body: string, eve
 async function setUp(profile: string) {
 	const store = await openStore(profile);
 	const remembered = new Map<string, StoredContact>();
-	const emitted: string[] = [];
-	const steps = new Steps({ store: () => store, remember: (id, c) => remembered.set(id, c), emit: (id) => emitted.push(id) });
+	const emitted: (string | null)[] = [];
+	const steps = new Steps({ store: () => store, remember: (id, c) => remembered.set(id, c), forget: (id) => remembered.delete(id), emit: (id) => emitted.push(id) });
 	return { store, steps, remembered, emitted };
 }
 
@@ -86,6 +86,49 @@ describe('steps', () => {
 		// The queue goes on after a failed step.
 		await steps.serial(() => steps.commit(async () => new Map([['a', writes(store, 'a', 'Ann', 'to Ann')]])));
 		expect((await store.contacts()).get('a')?.name).toBe('Ann');
+		store.close();
+	});
+
+	it('takes sent rows out of the outbox with their message status, and deletes a conversation whole, in one step', async () => {
+		const { store, steps, remembered, emitted } = await setUp('steps-sent-deleted');
+		const a = writes(store, 'a', 'Ann', 'to Ann');
+		const b = writes(store, 'b', 'Bob', 'to Bob');
+		await steps.serial(() => steps.commit(async () => new Map([['a', a], ['b', b]])));
+		emitted.length = 0;
+		const [aRow] = store.outbox().filter((o) => o.contactId === 'a');
+		const sentMessage = { ...a.messages[0]!.message, status: 'sent' as const };
+
+		await steps.serial(() =>
+			steps.commit(async () =>
+				new Map<string, ConversationWrites>([
+					['a', { messages: [{ key: a.messages[0]!.key, message: sentMessage }], outbox: [], sent: [aRow!.seq] }],
+					['b', { messages: [], outbox: [], deleted: true }]
+				])
+			)
+		);
+
+		expect(store.outbox()).toEqual([]);
+		expect((await store.message(a.messages[0]!.key))?.status).toBe('sent');
+		expect([...(await store.contacts()).keys()]).toEqual(['a']);
+		expect(await store.message(b.messages[0]!.key)).toBeNull();
+		expect(remembered.has('b')).toBe(false);
+		// A deleted conversation is a change of the chat list.
+		expect(emitted).toEqual(['a', null]);
+		store.close();
+	});
+
+	it('emits nothing for outbox bookkeeping alone', async () => {
+		const { store, steps, emitted } = await setUp('steps-quiet');
+		await steps.serial(() => steps.commit(async () => new Map([['a', writes(store, 'a', 'Ann', 'to Ann')]])));
+		emitted.length = 0;
+		const [row] = store.outbox();
+		const copy = { url: 'http://relay/send', body: systemRandom(8), expiresAt: 10 };
+		await steps.serial(() => steps.commit(async () => new Map([['a', { messages: [], outbox: [], sealed: [{ seq: row!.seq, copy }] }]])));
+		expect(await store.sealedCopies()).toEqual(new Set([row!.seq]));
+		await steps.serial(() => steps.commit(async () => new Map([['a', { messages: [], outbox: [], sent: [row!.seq] }]])));
+		expect(store.outbox()).toEqual([]);
+		expect(await store.sealedCopies()).toEqual(new Set());
+		expect(emitted).toEqual([]);
 		store.close();
 	});
 
