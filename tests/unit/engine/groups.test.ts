@@ -8,8 +8,21 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatSummary, MessageView } from '../../../src/lib/engine/api.js';
 import type { Engine } from '../../../src/lib/engine/engine.js';
+import { EngineError } from '../../../src/lib/engine/errors.js';
+import { sendToGroup } from '../../../src/lib/engine/groups/fanout.js';
+import type { StoredGroup } from '../../../src/lib/engine/groups/records.js';
+import type { StoredContact } from '../../../src/lib/engine/records.js';
+import { Contacts } from '../../../src/lib/engine/contacts.js';
 import { formatRelayAddress } from '../../../src/lib/protocol/address.js';
-import { startRelay, type TestRelay } from '../relay/harness.js';
+import { decodeChatEvent, type ChatEvent } from '../../../src/lib/protocol/events.js';
+import { ProtocolError } from '../../../src/lib/protocol/errors.js';
+import type { StepWrites } from '../../../src/lib/engine/groups/fanout.js';
+import type { OutboxEntry } from '../../../src/lib/engine/records.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
+import { deserializeReceivedSenderKey, openGroupEnvelope } from '../../../src/lib/protocol/group/index.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { client, startRelay, type TestRelay } from '../relay/harness.js';
+import { openStore } from './open-store.js';
 import { connect, person as makePerson, until } from './people.js';
 
 let relay: TestRelay;
@@ -35,10 +48,50 @@ async function joined(e: Engine, others: readonly string[]): Promise<string> {
 	return id;
 }
 
+/** Alice connects to each of the others 1:1, creates the group with them, and everyone waits until all are connected. */
+async function formGroup(names: readonly string[]): Promise<{ engines: Engine[]; profiles: string[]; ids: string[]; contactIds: string[] }> {
+	const people = await Promise.all(names.map((n) => person(n)));
+	const engines = people.map((p) => p.engine);
+	const alice = engines[0] as Engine;
+	const contactIds = [];
+	for (const other of engines.slice(1)) contactIds.push((await connect(alice, other)).aId);
+	const { groupId } = await alice.createGroup('Hikers', 'Weekend walks', contactIds);
+	const ids = [groupId];
+	for (const [i, e] of engines.slice(1).entries()) ids.push(await joined(e, names.filter((_, j) => j !== i + 1)));
+	await joined(alice, names.slice(1));
+	return { engines, profiles: people.map((p) => p.profile), ids, contactIds };
+}
+
+const memberId = async (e: Engine, groupId: string, name: string): Promise<string> => ((await e.group(groupId)).members.find((m) => m.name === name) as { memberId: string }).memberId;
+
+/** The group and member connections stored in a closed profile. */
+async function stored(profile: string): Promise<{ group: StoredGroup; contacts: Map<string, StoredContact> }> {
+	const store = await openStore(profile);
+	try {
+		return { group: [...(await store.groups()).values()][0] as StoredGroup, contacts: await store.contacts() };
+	} finally {
+		store.close();
+	}
+}
+
+/** What a closed profile's engine would queue for `event` in its group, as the outbox entries (one per member connection). */
+function queuedGroupMessages(at: Awaited<ReturnType<typeof stored>>, events: readonly ChatEvent[]): (OutboxEntry & { kind: 'send' })[] {
+	const contacts = new Contacts();
+	for (const [id, c] of at.contacts) contacts.remember(id, c);
+	const w: StepWrites = new Map();
+	let g = at.group;
+	for (const event of events) g = sendToGroup(w, contacts, g, event, null).group;
+	return [...w.values()].flatMap((c) => c.outbox).filter((e): e is OutboxEntry & { kind: 'send' } => e.kind === 'send');
+}
+
+/** The body of one envelope of the next text a closed profile would send to its group. */
+const nextGroupMessage = (at: Awaited<ReturnType<typeof stored>>, body: string): Uint8Array =>
+	(queuedGroupMessages(at, [{ type: 'text', id: systemRandom(16), sentAt: Date.now(), body }])[0] as { body: Uint8Array }).body;
+
 const bodies = (ms: readonly MessageView[], sender: string) => ms.filter((m) => m.sender?.name === sender).map((m) => m.body);
 
 describe('groups', () => {
-	it('five members form a group, every message reaches every member once and in order, and a removal locks the removed member out', async () => {
+	it("five members form a group; every message reaches every member once, in its sender's order, and is delivered to 4 of 4", async () => {
 		const names = ['Alice', 'Bob', 'Carol', 'Dave', 'Eve'];
 		const people = await Promise.all(names.map((n) => person(n)));
 		const [alice, ...rest] = people.map((p) => p.engine) as [Engine, ...Engine[]];
@@ -68,4 +121,111 @@ describe('groups', () => {
 		// "Delivered to 4 of 4" reaches Alice.
 		await until(() => alice.conversation(groupId), (p) => p.messages.filter((m) => m.mine).every((m) => m.delivery?.delivered === 4 && m.delivery.of === 4));
 	}, 120_000);
+
+	it('replies, edits, deletes (own; an admin any) and reactions reach every member', async () => {
+		const names = ['Alice', 'Bob', 'Carol'];
+		const { engines, ids } = await formGroup(names);
+		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+		const [aId, bId, cId] = ids as [string, string, string];
+		await alice.sendText(aId, 'Where to?');
+		const inBob = await until(() => bob.conversation(bId), (p) => p.messages.length === 1);
+		await bob.sendText(bId, 'The lake', (inBob.messages[0] as MessageView).key);
+		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'The lake' && m.replyTo?.body === 'Where to?' && m.sender?.name === 'Bob'));
+		await carol.sendText(cId, 'Hill');
+		const carolsOwn = (await carol.conversation(cId)).messages.find((m) => m.body === 'Hill') as MessageView;
+		await carol.editMessage(cId, carolsOwn.key, 'The hill');
+		await carol.react(cId, (await carol.conversation(cId)).messages[0]?.key as string, '👍');
+		await bob.react(bId, (inBob.messages[0] as MessageView).key, '🎉');
+		for (const [e, id] of [[alice, aId], [bob, bId]] as const) {
+			await until(() => e.conversation(id), (p) => p.messages.some((m) => m.body === 'The hill' && m.edited && m.sender?.name === 'Carol'));
+		}
+		await until(() => alice.conversation(aId), (p) => p.messages[0]?.reactions.map((r) => r.emoji).sort().join() === '🎉,👍');
+
+		// A member may not delete another's message; the owner may.
+		const hillInBob = (await bob.conversation(bId)).messages.find((m) => m.body === 'The hill') as MessageView;
+		await expect(bob.deleteMessage(bId, hillInBob.key)).rejects.toMatchObject({ kind: 'not-allowed' });
+		const lakeInAlice = (await alice.conversation(aId)).messages.find((m) => m.body === 'The lake') as MessageView;
+		await alice.deleteMessage(aId, lakeInAlice.key);
+		for (const [e, id] of [[bob, bId], [carol, cId]] as const) {
+			await until(() => e.conversation(id), (p) => p.messages.some((m) => m.deleted && m.sender === null === (e === bob)));
+		}
+	}, 60_000);
+
+	it('a removed member is told, gets nothing after, and its own sender-key states cannot open what follows; an offline member catches up', async () => {
+		const names = ['Alice', 'Bob', 'Carol', 'Dave'];
+		const { engines, profiles, ids } = await formGroup(names);
+		const [alice, bob, carol, dave] = engines as [Engine, Engine, Engine, Engine];
+		const [aId, bId, , dId] = ids as [string, string, string, string];
+		const bobId = await memberId(alice, aId, 'Bob');
+		// Carol is offline during the removal.
+		await carol.close();
+		await alice.removeMember(aId, await memberId(alice, aId, 'Dave'));
+		await until(() => dave.group(dId), (g) => g.state === 'removed');
+		await until(() => bob.group(bId), (g) => g.members.some((m) => m.name === 'Dave' && m.status === 'removed'));
+		await bob.sendText(bId, 'After Dave');
+		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'After Dave'));
+		expect((await dave.conversation(dId)).messages.map((m) => m.body)).not.toContain('After Dave');
+		await expect(dave.sendText(dId, 'Still here?')).rejects.toBeInstanceOf(EngineError);
+
+		// Carol comes back: she applies the removal, reads Bob's message under his new key, and what she sends reaches the others.
+		const back = (await person('Carol', profiles[2])).engine;
+		const cId = (await groupChat(back))?.id as string;
+		await until(() => back.conversation(cId), (p) => p.messages.some((m) => m.body === 'After Dave'));
+		await until(() => back.group(cId), (g) => g.members.some((m) => m.name === 'Dave' && m.status === 'removed'));
+		await back.sendText(cId, 'Back');
+		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'Back' && m.sender?.name === 'Carol'));
+		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'Back'));
+		// Everyone's member connection with Dave goes once the removal was sent.
+		await until(() => alice.group(aId), (g) => g.members.find((m) => m.name === 'Dave')?.safetyCode === null);
+
+		// Bob's next group message, made from his stored state as his engine makes it: Alice's
+		// states for Bob open it; Dave's, kept from before his removal, do not.
+		await Promise.all([alice.close(), bob.close(), dave.close(), back.close()]);
+		const atAlice = await stored(profiles[0] as string);
+		const atBob = await stored(profiles[1] as string);
+		const atDave = await stored(profiles[3] as string);
+		const next = nextGroupMessage(atBob, 'Not for Dave');
+		const opensWith = (at: Awaited<ReturnType<typeof stored>>) => () =>
+			openGroupEnvelope((at.group.members.find((m) => m.memberId === bobId)?.senderKeys ?? []).map(deserializeReceivedSenderKey), { groupId: at.group.groupId, senderId: hexToBytes(bobId) }, next);
+		expect(decodeChatEvent(opensWith(atAlice)().plaintext)).toMatchObject({ type: 'text', body: 'Not for Dave' });
+		expect(atDave.group.members.find((m) => m.memberId === bobId)?.senderKeys.length).toBeGreaterThan(0);
+		expect(opensWith(atDave)).toThrow(ProtocolError);
+	}, 60_000);
+
+	it('a member added later sees nothing sent before it joined', async () => {
+		const { engines, ids } = await formGroup(['Alice', 'Bob']);
+		const [alice, bob] = engines as [Engine, Engine];
+		const [aId, bId] = ids as [string, string];
+		await alice.sendText(aId, 'Before Carol');
+		await until(() => bob.conversation(bId), (p) => p.messages.length === 1);
+		const carol = (await person('Carol')).engine;
+		const { aId: toCarol } = await connect(alice, carol);
+		await alice.addMembers(aId, [toCarol]);
+		const cId = await joined(carol, ['Alice', 'Bob']);
+		await until(() => bob.group(bId), (g) => g.members.some((m) => m.name === 'Carol' && m.status === 'connected'));
+		await bob.sendText(bId, 'Welcome');
+		const page = await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'Welcome'));
+		expect(page.messages.map((m) => m.body)).toEqual(['Welcome']);
+	}, 60_000);
+
+	it("a member's removal announcement is dropped, and later messages still arrive", async () => {
+		const names = ['Alice', 'Bob', 'Carol', 'Dave'];
+		const { engines, profiles, ids } = await formGroup(names);
+		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+		const cId = ids[2] as string;
+		const daveId = await memberId(alice, ids[0] as string, 'Dave');
+		await expect(bob.removeMember(ids[1] as string, daveId)).rejects.toMatchObject({ kind: 'not-allowed' });
+		// Bob (a member) sends one anyway, then a text, with his stored sender key, straight to the relay.
+		await bob.close();
+		const atBob = await stored(profiles[1] as string);
+		const forged = queuedGroupMessages(atBob, [
+			{ type: 'memberRemoved', id: systemRandom(16), sentAt: Date.now(), memberId: hexToBytes(daveId) },
+			{ type: 'text', id: systemRandom(16), sentAt: Date.now(), body: 'Marker' }
+		]);
+		const sender = client(relay.address).client;
+		for (const e of forged) await sender.send(e.queue.senderId, e.queue.senderKey, e.messageId, e.body);
+		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'Marker' && m.sender?.name === 'Bob'));
+		expect((await carol.group(cId)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
+		expect((await alice.group(ids[0] as string)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
+	}, 60_000);
 });
