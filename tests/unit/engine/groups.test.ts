@@ -192,7 +192,7 @@ describe('groups', () => {
 		expect(opensWith(atDave)).toThrow(ProtocolError);
 	}, 60_000);
 
-	it('a member added later sees nothing sent before it joined', async () => {
+	it('a member added later sees nothing sent before it joined; a 101st member is refused', async () => {
 		const { engines, ids } = await formGroup(['Alice', 'Bob']);
 		const [alice, bob] = engines as [Engine, Engine];
 		const [aId, bId] = ids as [string, string];
@@ -200,6 +200,7 @@ describe('groups', () => {
 		await until(() => bob.conversation(bId), (p) => p.messages.length === 1);
 		const carol = (await person('Carol')).engine;
 		const { aId: toCarol } = await connect(alice, carol);
+		await expect(alice.addMembers(aId, Array.from({ length: 99 }, () => toCarol))).rejects.toMatchObject({ kind: 'group-full' });
 		await alice.addMembers(aId, [toCarol]);
 		const cId = await joined(carol, ['Alice', 'Bob']);
 		await until(() => bob.group(bId), (g) => g.members.some((m) => m.name === 'Carol' && m.status === 'connected'));

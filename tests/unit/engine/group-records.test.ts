@@ -1,0 +1,102 @@
+/**
+ * Group records and rules without a relay: the sealed group record's validating decoder, the
+ * Dexie upgrade that adds the groups table, and who may announce what (PROTOCOL.md §11.8).
+ */
+import 'fake-indexeddb/auto';
+import { bytesToHex as hex } from '@noble/hashes/utils.js';
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { decodeRecord, encodeRecord, RecordError } from '../../../src/lib/engine/record-codec.js';
+import { GROUP, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from '../../../src/lib/engine/groups/records.js';
+import { applyAnnouncement, newMember, type Announcement } from '../../../src/lib/engine/groups/rules.js';
+import { Store } from '../../../src/lib/engine/store.js';
+import { newDataKey, Vault } from '../../../src/lib/engine/vault.js';
+import type { GroupRole } from '../../../src/lib/protocol/events.js';
+import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { rawRows } from './people.js';
+
+const id = () => hex(systemRandom(16));
+const member = (role: GroupRole, status: StoredMember['status'] = 'connected'): StoredMember => ({ ...newMember(id(), `M ${role}`, role), status });
+
+function group(myRole: GroupRole, members: StoredMember[]): StoredGroup {
+	return {
+		groupId: systemRandom(16),
+		name: 'G',
+		description: '',
+		myMemberId: systemRandom(16),
+		myRole,
+		invitedBy: null,
+		createdAt: 1,
+		senderKey: systemRandom(90),
+		members,
+		state: 'active',
+		last: null,
+		unreadCount: 0,
+		unread: []
+	};
+}
+
+const base = () => ({ id: systemRandom(16), sentAt: 1 });
+const removed = (target: string): Announcement => ({ type: 'memberRemoved', ...base(), memberId: Buffer.from(target, 'hex') });
+
+describe('the group record', () => {
+	it('decodes what it encodes, and refuses a bad member id, a third sender key and a 101st member', () => {
+		const g = group('owner', [{ ...member('admin'), senderKeys: [systemRandom(100), systemRandom(100)], todo: { join: systemRandom(50) } }, { ...member('member'), todo: 'invite' }]);
+		expect(decodeRecord(GROUP, encodeRecord(g))).toEqual(g);
+		const bad = (members: unknown[]) => () => decodeRecord(GROUP, encodeRecord({ ...g, members }));
+		expect(bad([{ ...member('member'), memberId: 'ab' }])).toThrow(new RecordError('groups', 'malformed', 'members[0].memberId'));
+		expect(bad([{ ...member('member'), senderKeys: [1, 2, 3].map(() => systemRandom(10)) }])).toThrow(new RecordError('groups', 'malformed', 'members[0].senderKeys'));
+		expect(bad(Array.from({ length: MAX_GROUP_MEMBERS }, () => member('member')))).toThrow(new RecordError('groups', 'malformed', 'members'));
+	});
+
+	it('a profile database of Dexie version 3 opens at version 4 with an empty groups table, and a group is stored sealed', async () => {
+		const db = new Dexie('parley-before-groups');
+		db.version(3).stores({ meta: 'k', contacts: 'id', messages: '++seq, [contactId+seq], &key', outbox: '++seq, contactId', received: 'mark, at', flush: '++seq, outboxSeq, lane' });
+		await db.open();
+		db.close();
+		const store = await Store.connect('before-groups');
+		await store.unlock(new Vault(newDataKey()));
+		expect(await store.groups()).toEqual(new Map());
+		const g = group('owner', [member('member')]);
+		await store.transaction(() => store.putGroup('g1', g));
+		expect(await store.groups()).toEqual(new Map([['g1', g]]));
+		store.close();
+		const [row] = await rawRows<{ id: string; sealed: Uint8Array }>('before-groups', 'groups');
+		expect(row?.id).toBe('g1');
+		expect(Buffer.from(row?.sealed as Uint8Array).includes(Buffer.from('M member'))).toBe(false);
+	});
+});
+
+describe('group rules', () => {
+	it('lets admins remove members but not admins or the owner, and members remove nobody', () => {
+		const [owner, admin, admin2, plain] = [member('owner'), member('admin'), member('admin'), member('member')];
+		const g = group('member', [owner, admin, admin2, plain]);
+		expect(applyAnnouncement(g, admin.memberId, removed(plain.memberId))).toMatchObject({ members: expect.arrayContaining([{ ...plain, status: 'removed' }]) });
+		expect(applyAnnouncement(g, admin.memberId, removed(admin2.memberId))).toBe('not-allowed');
+		expect(applyAnnouncement(g, admin.memberId, removed(owner.memberId))).toBe('not-allowed');
+		expect(applyAnnouncement(g, plain.memberId, removed(admin.memberId))).toBe('not-allowed');
+		expect(applyAnnouncement(g, owner.memberId, removed(hex(g.myMemberId)))).toMatchObject({ state: 'removed' });
+		expect(applyAnnouncement(g, id(), removed(plain.memberId))).toBe('not-a-member');
+		expect(applyAnnouncement(g, admin.memberId, removed(id()))).toBe('unknown-member');
+	});
+
+	it('only the owner makes admins; admins change the profile and add members; anyone leaves', () => {
+		const [owner, admin, plain] = [member('owner'), member('admin'), member('member')];
+		const g = group('member', [owner, admin, plain]);
+		const role = (role: GroupRole): Announcement => ({ type: 'roleChanged', ...base(), memberId: Buffer.from(plain.memberId, 'hex'), role });
+		expect(applyAnnouncement(g, admin.memberId, role('admin'))).toBe('not-allowed');
+		expect(applyAnnouncement(g, owner.memberId, role('admin'))).toMatchObject({ members: expect.arrayContaining([{ ...plain, role: 'admin' }]) });
+		expect(applyAnnouncement(g, plain.memberId, { type: 'groupProfile', ...base(), groupName: 'X', description: '' })).toBe('not-allowed');
+		expect(applyAnnouncement(g, admin.memberId, { type: 'groupProfile', ...base(), groupName: 'X', description: 'd' })).toMatchObject({ name: 'X', description: 'd' });
+		const added: Announcement = { type: 'memberAdded', ...base(), memberId: systemRandom(16), name: 'New', role: 'member' };
+		expect(applyAnnouncement(g, plain.memberId, added)).toBe('not-allowed');
+		expect(applyAnnouncement(g, admin.memberId, added)).toMatchObject({ members: expect.arrayContaining([expect.objectContaining({ name: 'New', status: 'introduced' })]) });
+		expect(applyAnnouncement(g, plain.memberId, { type: 'left', ...base() })).toMatchObject({ members: expect.arrayContaining([{ ...plain, status: 'left' }]) });
+	});
+
+	it('refuses a member added to a full group', () => {
+		const admin = member('admin');
+		const full = group('member', [admin, ...Array.from({ length: MAX_GROUP_MEMBERS - 2 }, () => member('member'))]);
+		expect(applyAnnouncement(full, admin.memberId, { type: 'memberAdded', ...base(), memberId: systemRandom(16), name: 'One more', role: 'member' })).toBe('group-full');
+	});
+});
