@@ -314,20 +314,20 @@ export class Store {
 		return this.#db.meta.put({ k: 'profile', sealed: sealRecord(this.#unlocked(), PROFILE, 'profile', p) });
 	}
 
-	async contacts(): Promise<Map<string, StoredContact>> {
-		const out = new Map<string, StoredContact>();
-		for (const row of await this.#db.contacts.toArray()) {
-			const c = this.#tryOpen(CONTACT, row.id, row.sealed);
-			if (c) out.set(row.id, c);
-		}
-		return out;
+	contacts(): Promise<Map<string, StoredContact>> {
+		return this.#openTable(this.#db.contacts, CONTACT);
 	}
 
-	async groups(): Promise<Map<string, StoredGroup>> {
-		const out = new Map<string, StoredGroup>();
-		for (const row of await this.#db.groups.toArray()) {
-			const g = this.#tryOpen(GROUP, row.id, row.sealed);
-			if (g) out.set(row.id, g);
+	groups(): Promise<Map<string, StoredGroup>> {
+		return this.#openTable(this.#db.groups, GROUP);
+	}
+
+	/** Every record of a table keyed by `id` that reads (the others are skipped). */
+	async #openTable<T>(table: Table<ContactRow, string>, type: RecordType<T>): Promise<Map<string, T>> {
+		const out = new Map<string, T>();
+		for (const row of await table.toArray()) {
+			const value = this.#tryOpen(type, row.id, row.sealed);
+			if (value) out.set(row.id, value);
 		}
 		return out;
 	}
