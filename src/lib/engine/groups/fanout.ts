@@ -1,5 +1,5 @@
 /**
- * Group traffic as one step writes it (PROTOCOL.md §11.7, §11.8): a group message encrypted once
+ * Group traffic as one step writes it (PROTOCOL.md §11.7, §11.9): a group message encrypted once
  * under my sender key and wrapped per member connection; pairwise events on a member connection;
  * a fresh sender key sent to the members that remain.
  *

@@ -1,5 +1,5 @@
 /**
- * Groups in the engine (PROTOCOL.md §11.8): create, add with introductions, send and receive
+ * Groups in the engine (PROTOCOL.md §11.9): create, add with introductions, send and receive
  * under sender keys, remove, leave, roles and profile. The engine delegates here for every chat
  * id that is a group's, and the inbox for every member connection and every group event.
  *
@@ -138,7 +138,7 @@ export class Groups {
 	}
 
 	/**
-	 * Step, §11.8 "add": for each contact a member connection invitation on my relay, a `group
+	 * Step, §11.9 "add": for each contact a member connection invitation on my relay, a `group
 	 * invite` over our 1:1 chat, and a `member added` announcement to the members, in one step.
 	 */
 	async add(chatId: string, contactIds: readonly string[]): Promise<void> {
@@ -173,7 +173,7 @@ export class Groups {
 		for (const { contact } of made) this.#connections.subscribe(contact.recv);
 	}
 
-	/** Step, §11.8 "remove": the announcement to all (the removed member too), then a fresh sender key to the others. */
+	/** Step, §11.9 "remove": the announcement to all (the removed member too), then a fresh sender key to the others. */
 	async remove(chatId: string, memberId: string): Promise<void> {
 		const g = this.#requireActive(chatId);
 		const target = current(g).find((m) => m.memberId === memberId);

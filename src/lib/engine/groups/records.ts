@@ -1,5 +1,5 @@
 /**
- * The group records the engine keeps at rest (PROTOCOL.md §9.2, §11.8): a group, its members,
+ * The group records the engine keeps at rest (PROTOCOL.md §9.2, §11.9): a group, its members,
  * and the tag that makes a contact a member connection.
  *
  * Guarantees: `GROUP` decodes a sealed group record field by field (record-codec.ts style): ids of

@@ -1,5 +1,5 @@
 /**
- * The rules of a group (PROTOCOL.md §11.8), as pure functions over a group record: who may
+ * The rules of a group (PROTOCOL.md §11.9), as pure functions over a group record: who may
  * announce what, and what an announcement does to the member list.
  *
  * Roles rank member < admin < owner. Admins and the owner add members and remove members of a
