@@ -71,7 +71,7 @@ export class Engine implements EngineApi {
 	/** The open profile; null while there is none, it is locked or it moved. */
 	#session: Session | null = null;
 	readonly #relays: RelayPool;
-	readonly #changes = new Changes({ has: (id) => this.#session?.contacts.has(id) ?? false, page: (id) => this.conversation(id) });
+	readonly #changes = new Changes({ has: (id) => (this.#session?.contacts.has(id) || this.#session?.groups.has(id)) ?? false, page: (id) => this.conversation(id) });
 	readonly #steps = new Steps({
 		store: () => this.#requireStore(),
 		remember: (id, c) => this.#contacts().remember(id, c),

@@ -229,4 +229,31 @@ describe('groups', () => {
 		expect((await carol.group(cId)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
 		expect((await alice.group(ids[0] as string)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
 	}, 60_000);
+
+	it('roles and the group profile reach every member; a member who leaves is gone for the others, who stop sending to it', async () => {
+		const { engines, ids } = await formGroup(['Alice', 'Bob', 'Carol']);
+		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+		const [aId, bId, cId] = ids as [string, string, string];
+		const pushed: string[] = [];
+		carol.onChange((c) => c.page && pushed.push(c.page.contact.id));
+		await carol.watch(cId);
+		await alice.setRole(aId, await memberId(alice, aId, 'Carol'), 'admin');
+		await until(() => carol.group(cId), (g) => g.myRole === 'admin');
+		await until(() => bob.group(bId), (g) => g.members.some((m) => m.name === 'Carol' && m.role === 'admin'));
+		// The group on screen gets its pages pushed, as a contact's conversation does.
+		expect(pushed).toContain(cId);
+		// Carol, now an admin, renames the group; a member may not.
+		await expect(bob.setGroupProfile(bId, 'Mine', '')).rejects.toMatchObject({ kind: 'not-allowed' });
+		await carol.setGroupProfile(cId, 'Hill walkers', 'Sundays');
+		for (const [e, id] of [[alice, aId], [bob, bId]] as const) await until(() => e.group(id), (g) => g.name === 'Hill walkers' && g.description === 'Sundays');
+		expect((await alice.chats()).find((c) => c.id === aId)?.name).toBe('Hill walkers');
+
+		await bob.leaveGroup(bId);
+		expect((await bob.group(bId)).state).toBe('left');
+		for (const [e, id] of [[alice, aId], [carol, cId]] as const) await until(() => e.group(id), (g) => g.members.some((m) => m.name === 'Bob' && m.status === 'left' && m.safetyCode === null));
+		await alice.sendText(aId, 'Without Bob');
+		const atCarol = await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'Without Bob'));
+		expect(atCarol.messages.find((m) => m.body === 'Without Bob')?.sender?.name).toBe('Alice');
+		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'Without Bob' && m.delivery?.of === 1 && m.delivery.delivered === 1));
+	}, 60_000);
 });

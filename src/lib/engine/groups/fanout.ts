@@ -65,7 +65,7 @@ export function senderKeyEvent(g: StoredGroup): ChatEvent {
 }
 
 /**
- * §11.8 after a removal or a leave: a fresh sender key, sent pairwise to each member still
+ * §11.9 after a removal or a leave: a fresh sender key, sent pairwise to each member still
  * connected, so whoever went cannot read what comes next.
  */
 export function rotateSenderKey(w: StepWrites, contacts: Contacts, g: StoredGroup): StoredGroup {

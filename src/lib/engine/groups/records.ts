@@ -39,7 +39,7 @@ export interface StoredMember {
 	 * invitation it made for me (§4.1 bytes), or make one for it (I am new; it was introduced).
 	 */
 	readonly todo: { readonly join: Uint8Array } | 'invite' | null;
-	/** I added this member: when it connects I introduce it to the others (§11.8). */
+	/** I added this member: when it connects I introduce it to the others (§11.9). */
 	readonly addedByMe: boolean;
 	/** serializeReceivedSenderKey states, newest first, at most KEPT_SENDER_KEYS. */
 	readonly senderKeys: readonly Uint8Array[];
