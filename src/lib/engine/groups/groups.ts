@@ -28,7 +28,7 @@ import { newContactId, type Connections } from '../connections.js';
 import { OUTBOX_RETRY_MS, RECEIPT_BATCH } from '../constants.js';
 import type { EngineContext } from '../context.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, myReactionToggle, newMessage, preview, withLast } from '../conversation.js';
-import { EngineError } from '../errors.js';
+import { EngineError, toEngineError } from '../errors.js';
 import type { StoredContact, StoredMessage } from '../records.js';
 import { contactIn, groupChatId, put, rotateSenderKey, senderKeyEvent, sendPairwise, sendToGroup, type StepWrites } from './fanout.js';
 import { KEPT_SENDER_KEYS, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from './records.js';
@@ -551,8 +551,9 @@ export class Groups {
 			let answered;
 			try {
 				answered = await this.#connections.answer(decodeInvitation(m.todo.join));
-			} catch (e) {
-				if (!(e instanceof EngineError && (e.kind === 'link-used' || e.kind === 'invalid-link'))) throw e;
+			} catch (error) {
+				const e = toEngineError(error);
+				if (e.kind !== 'link-used' && e.kind !== 'invalid-link') throw e;
 				put(w, chatId, { group: withMember(g, m.memberId, (x) => ({ ...x, todo: null })) });
 				await this.#commit(w);
 				return;
