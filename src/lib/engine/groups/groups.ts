@@ -32,7 +32,7 @@ import { EngineError, toEngineError } from '../errors.js';
 import type { StoredContact, StoredMessage } from '../records.js';
 import { contactIn, groupChatId, put, rotateSenderKey, senderKeyEvent, sendPairwise, sendToGroup, type StepWrites } from './fanout.js';
 import { KEPT_SENDER_KEYS, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from './records.js';
-import { applyAnnouncement, current, hasRoom, mayAdd, mayChangeProfile, mayDelete, mayRemove, maySetRole, newMember, type Announcement, type GroupDrop } from './rules.js';
+import { applyAnnouncement, current, hasRoom, mayAdd, mayChangeProfile, mayDelete, mayRemove, maySetRole, newMember, withMember, type Announcement, type GroupDrop } from './rules.js';
 
 /** A group's chat id is 'g' + 32 hex digits; a contact's id never looks like one. */
 export const isGroupChat = (id: string): boolean => /^g[0-9a-f]{32}$/.test(id);
@@ -49,11 +49,6 @@ const isAnnouncement = (e: DecodedChatEvent): e is Announcement => ANNOUNCEMENTS
 const GROUP_EVENTS = new Set(['groupInvite', 'groupIntro', 'introInvitation', 'memberIntroduced', 'senderKey', ...ANNOUNCEMENTS]);
 /** Whether a decoded event belongs to the group layer (§8.2 types 9–18). */
 export const isGroupEvent = (e: DecodedChatEvent): boolean => GROUP_EVENTS.has(e.type);
-
-const withMember = (g: StoredGroup, memberId: string, change: (m: StoredMember) => StoredMember): StoredGroup => ({
-	...g,
-	members: g.members.map((m) => (m.memberId === memberId ? change(m) : m))
-});
 
 function cleanGroupName(name: string): string {
 	const n = name.replace(/\s+/g, ' ').trim();

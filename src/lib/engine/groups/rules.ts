@@ -43,7 +43,8 @@ export const mayDelete = (actor: GroupRole, own: boolean): boolean => own || ran
 /** Whether one more member fits. */
 export const hasRoom = (g: StoredGroup): boolean => current(g).length + 1 < MAX_GROUP_MEMBERS;
 
-const withMember = (g: StoredGroup, memberId: string, change: (m: StoredMember) => StoredMember): StoredGroup => ({
+/** The group with member `memberId` changed by `change`. */
+export const withMember = (g: StoredGroup, memberId: string, change: (m: StoredMember) => StoredMember): StoredGroup => ({
 	...g,
 	members: g.members.map((m) => (m.memberId === memberId ? change(m) : m))
 });
