@@ -136,7 +136,7 @@ export class Engine implements EngineApi {
 		this.#receipts = new Receipts(ctx);
 		this.#connections = new Connections(ctx);
 		this.#groups = new Groups(ctx, this.#connections, () => this.#requireSession().groups, () => this.#receipts.schedule());
-		this.#inbox = new Inbox(ctx, this.#connections, () => this.#receipts.schedule(), this.#groups);
+		this.#inbox = new Inbox(ctx, this.#connections, () => this.#receipts.schedule(), this.#groups.receiver);
 		this.#messaging = new Messaging(ctx);
 	}
 
@@ -345,7 +345,7 @@ export class Engine implements EngineApi {
 		this.#outbox.kick();
 		this.#receipts.schedule();
 		this.#connections.scheduleExpiry();
-		this.#groups.scheduleWork();
+		this.#groups.work.schedule();
 	}
 
 	/** Stops the open profile's work at once: every call is refused, relays closed (their messages wait there), timers cleared. */
@@ -355,7 +355,7 @@ export class Engine implements EngineApi {
 		this.#outbox.halt();
 		this.#receipts.halt();
 		this.#connections.halt();
-		this.#groups.halt();
+		this.#groups.work.halt();
 	}
 
 	#profileView(name: string): ProfileView {

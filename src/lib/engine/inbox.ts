@@ -25,7 +25,7 @@ import { applyDelete, applyEdit, applyReaction, applyStatus, newMessage, preview
 import { EngineError } from './errors.js';
 import type { StoredContact } from './records.js';
 import type { ConversationWrites, Writes } from './steps.js';
-import { isGroupEvent, type Groups } from './groups/groups.js';
+import { isGroupEvent, type GroupReceiver } from './groups/receive.js';
 
 /** Why a delivery was dropped rather than stored. */
 export type Drop =
@@ -46,9 +46,9 @@ export class Inbox {
 	readonly #ctx: EngineContext;
 	readonly #connections: Connections;
 	readonly #receiptsDue: () => void;
-	readonly #groups: Groups;
+	readonly #groups: GroupReceiver;
 
-	constructor(ctx: EngineContext, connections: Connections, receiptsDue: () => void, groups: Groups) {
+	constructor(ctx: EngineContext, connections: Connections, receiptsDue: () => void, groups: GroupReceiver) {
 		this.#ctx = ctx;
 		this.#connections = connections;
 		this.#receiptsDue = receiptsDue;

@@ -36,7 +36,7 @@ async function setUp(profile: string) {
 		emit: () => {}
 	};
 	const connections = new Connections(ctx);
-	const inbox = new Inbox(ctx, connections, () => {}, new Groups(ctx, connections, () => new Map(), () => {}));
+	const inbox = new Inbox(ctx, connections, () => {}, new Groups(ctx, connections, () => new Map(), () => {}).receiver);
 	const key = () => generateDhKeyPair(systemRandom);
 	const recv = { relay: 'ws://relay/#k', recipientId: systemRandom(24), senderId: systemRandom(24), recipientKey: key(), dh: key(), relayDhKey: systemRandom(32) };
 	await steps.serial(() => steps.write('c', { contact: blankContact('inviter', recv, 1), messages: [], outbox: [] }));

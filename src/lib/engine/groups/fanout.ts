@@ -13,6 +13,7 @@ import { createSenderKey, deserializeMySenderKey, senderKeyDistribution, senderK
 import { systemRandom } from '../../protocol/random.js';
 import { eventBase, sealEvent, sendEntry } from '../channel.js';
 import type { Contacts } from '../contacts.js';
+import type { EngineContext } from '../context.js';
 import type { StoredContact } from '../records.js';
 import type { ConversationWrites } from '../steps.js';
 import { current } from './rules.js';
@@ -20,6 +21,12 @@ import { GROUP_CHAT_PREFIX, type StoredGroup } from './records.js';
 
 /** What one step writes, by conversation id; built up, then committed whole. */
 export type StepWrites = Map<string, ConversationWrites>;
+
+/** Commits a step's writes (steps.ts), then starts sending what they queued. */
+export async function commitWrites(ctx: EngineContext, w: StepWrites): Promise<void> {
+	await ctx.steps.commit(async () => w);
+	if ([...w.values()].some((c) => c.outbox.length > 0)) ctx.kick();
+}
 
 /** A group's chat id. */
 export const groupChatId = (groupId: Uint8Array | string): string => GROUP_CHAT_PREFIX + (typeof groupId === 'string' ? groupId : hex(groupId));
