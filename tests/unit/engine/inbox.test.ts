@@ -14,6 +14,7 @@ import type { RelayPool } from '../../../src/lib/engine/relay-pool.js';
 import { Steps } from '../../../src/lib/engine/steps.js';
 import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
+import { MIN_SENDER_KEY_MESSAGE_LENGTH, wrapGroupMessage } from '../../../src/lib/protocol/group/index.js';
 import { openStore } from './open-store.js';
 import { Groups } from '../../../src/lib/engine/groups/groups.js';
 
@@ -55,6 +56,17 @@ describe('the inbox', () => {
 		expect(await receive(garbage)).toEqual({ stored: false, drop: 'refused' });
 		expect(await receive(garbage)).toEqual({ stored: false, drop: 'redelivered' });
 		expect(acked).toEqual([garbage.deliveryId, garbage.deliveryId]);
+		store.close();
+	});
+});
+
+describe('group deliveries', () => {
+	it('drops a group envelope on a queue that is not a member connection, alone and acknowledged', async () => {
+		const { store, inbox, steps, acked, recipientId } = await setUp('inbox-group-stranger');
+		const envelope = wrapGroupMessage(systemRandom(32), systemRandom(MIN_SENDER_KEY_MESSAGE_LENGTH), systemRandom);
+		const m = { recipientId, deliveryId: systemRandom(8), receivedAt: 1, body: envelope };
+		expect(await steps.serial(() => inbox.receive(m))).toEqual({ stored: false, drop: 'refused' });
+		expect(acked).toEqual([m.deliveryId]);
 		store.close();
 	});
 });
