@@ -230,8 +230,8 @@ describe('groups', () => {
 		expect((await alice.group(ids[0] as string)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
 	}, 60_000);
 
-	it('roles and the group profile reach every member; a member who leaves is gone for the others, who stop sending to it', async () => {
-		const { engines, ids } = await formGroup(['Alice', 'Bob', 'Carol']);
+	it('roles and the group profile reach every member; a member who leaves is gone for the others, who stop sending to it, and can be added again', async () => {
+		const { engines, ids, contactIds } = await formGroup(['Alice', 'Bob', 'Carol']);
 		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
 		const [aId, bId, cId] = ids as [string, string, string];
 		const pushed: string[] = [];
@@ -255,5 +255,11 @@ describe('groups', () => {
 		const atCarol = await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'Without Bob'));
 		expect(atCarol.messages.find((m) => m.body === 'Without Bob')?.sender?.name).toBe('Alice');
 		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'Without Bob' && m.delivery?.of === 1 && m.delivery.delivered === 1));
+
+		// Bob can be added again: he is in afresh, and reads what is sent from then on.
+		await alice.addMembers(aId, [contactIds[0] as string]);
+		await until(() => bob.group(bId), (g) => g.state === 'active' && g.members.filter((m) => m.status === 'connected').length === 2);
+		await carol.sendText(cId, 'Welcome back');
+		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'Welcome back' && m.sender?.name === 'Carol'));
 	}, 60_000);
 });

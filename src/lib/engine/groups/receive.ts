@@ -128,7 +128,8 @@ export class GroupReceiver {
 		const w: StepWrites = new Map([[contactId, { contact, messages: [], outbox: [] }]]);
 		const chatId = groupChatId(e.groupId);
 		if (contact.group) throw new GroupRefusal('out-of-place');
-		if (this.#groups().has(chatId)) return w;
+		// A group I am in already; one I was removed from or left takes me in afresh.
+		if (this.#groups().get(chatId)?.state === 'active') return w;
 		// The inviter's role arrives with its `group intro`; until then it is known to be able to add.
 		const inviter = newMember(hex(e.inviterMemberId), contact.name || 'Member', 'admin', { join: e.invitation });
 		const group: StoredGroup = {
