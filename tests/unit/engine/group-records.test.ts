@@ -14,6 +14,17 @@ import { newDataKey, Vault } from '../../../src/lib/engine/vault.js';
 import type { GroupRole } from '../../../src/lib/protocol/events.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { rawRows } from './people.js';
+import { Contacts } from '../../../src/lib/engine/contacts.js';
+import type { EngineContext } from '../../../src/lib/engine/context.js';
+import { groupChatId } from '../../../src/lib/engine/groups/fanout.js';
+import { GroupReceiver } from '../../../src/lib/engine/groups/receive.js';
+import { blankContact, type StoredContact } from '../../../src/lib/engine/records.js';
+import { generateDhKeyPair } from '../../../src/lib/protocol/crypto/index.js';
+import { encodePayload } from '../../../src/lib/protocol/envelope.js';
+import { MAX_GROUP_INTRO_MEMBERS } from '../../../src/lib/protocol/events.js';
+import { createSenderKey, serializeMySenderKey } from '../../../src/lib/protocol/group/index.js';
+import { acceptInvitation, createInvitation } from '../../../src/lib/protocol/handshake.js';
+import { serializeRatchetState } from '../../../src/lib/protocol/ratchet/index.js';
 
 const id = () => hex(systemRandom(16));
 const member = (role: GroupRole, status: StoredMember['status'] = 'connected'): StoredMember => ({ ...newMember(id(), `M ${role}`, role), status });
@@ -98,5 +109,29 @@ describe('group rules', () => {
 		const admin = member('admin');
 		const full = group('member', [admin, ...Array.from({ length: MAX_GROUP_MEMBERS - 2 }, () => member('member'))]);
 		expect(applyAnnouncement(full, admin.memberId, { type: 'memberAdded', ...base(), memberId: systemRandom(16), name: 'One more', role: 'member' })).toBe('group-full');
+	});
+});
+
+describe('introductions', () => {
+	it('a member I added gets my sender key, then the others in group intros of at most MAX_GROUP_INTRO_MEMBERS entries', () => {
+		const { invitation } = createInvitation({ relay: { host: 'r', port: 1, path: '', tls: false, publicKey: systemRandom(32) }, senderId: systemRandom(24) }, systemRandom);
+		const accepted = acceptInvitation(invitation, encodePayload({ type: 'conn-info', senderKey: systemRandom(32) }), systemRandom);
+		const key = () => generateDhKeyPair(systemRandom);
+		const newcomer = { ...member('member', 'connecting'), contactId: 'n', addedByMe: true };
+		const others = Array.from({ length: MAX_GROUP_INTRO_MEMBERS + 5 }, () => member('member'));
+		const g = { ...group('owner', [newcomer, ...others]), senderKey: serializeMySenderKey(createSenderKey(systemRandom)) };
+		const joining: StoredContact = {
+			...blankContact('joiner', { relay: 'ws://r/#k', recipientId: systemRandom(24), senderId: systemRandom(24), recipientKey: key(), dh: key(), relayDhKey: systemRandom(32) }, 1),
+			status: 'joining',
+			send: { relay: 'ws://r/#k', senderId: systemRandom(24), senderKey: key() },
+			ratchet: serializeRatchetState(accepted.ratchet),
+			group: { groupId: hex(g.groupId), memberId: newcomer.memberId }
+		};
+		const ctx = { contacts: () => new Contacts(), profileName: () => 'Me' } as unknown as EngineContext;
+		const receiver = new GroupReceiver(ctx, () => new Map([[groupChatId(g.groupId), g]]), () => {}, () => {});
+		const w = receiver.connected('n', joining, new Map([['n', { contact: { ...joining, status: 'connected' }, messages: [], outbox: [] }]]));
+		// The sender key, then 46 entries (me and the 45 others) in two intros.
+		expect(w.get('n')?.outbox).toHaveLength(1 + Math.ceil((others.length + 1) / MAX_GROUP_INTRO_MEMBERS));
+		expect(w.get(groupChatId(g.groupId))?.group?.members.find((m) => m.memberId === newcomer.memberId)?.status).toBe('connected');
 	});
 });
