@@ -6,9 +6,9 @@
  */
 import type { GroupRole } from '../protocol/events.js';
 import type { ContactStatus, OutgoingStatus } from './records.js';
+import type { RelayStatus } from './relay-pool.js';
 
 export type { GroupRole };
-import type { RelayStatus } from './relay-pool.js';
 
 export interface EngineConfig {
 	/** Relay addresses (text form); the first is where new queues are created. */
@@ -139,7 +139,6 @@ export interface MessageView {
 	/** My group message: to how many of the members it went to it was delivered ("delivered to 3 of 5"). */
 	readonly delivery: { readonly delivered: number; readonly of: number } | null;
 }
-
 
 /** One member of a group as I see it (me excluded). */
 export interface GroupMemberView {
