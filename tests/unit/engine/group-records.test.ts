@@ -7,7 +7,7 @@ import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord, RecordError } from '../../../src/lib/engine/record-codec.js';
-import { GROUP, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from '../../../src/lib/engine/groups/records.js';
+import { GROUP, MAX_GROUP_MEMBERS, MAX_HELD_MESSAGES, type StoredGroup, type StoredMember } from '../../../src/lib/engine/groups/records.js';
 import { applyAnnouncement, newMember, type Announcement } from '../../../src/lib/engine/groups/rules.js';
 import { Store } from '../../../src/lib/engine/store.js';
 import { newDataKey, Vault } from '../../../src/lib/engine/vault.js';
@@ -58,6 +58,17 @@ describe('the group record', () => {
 		expect(bad([{ ...member('member'), memberId: 'ab' }])).toThrow(new RecordError('groups', 'malformed', 'members[0].memberId'));
 		expect(bad([{ ...member('member'), senderKeys: [1, 2, 3].map(() => systemRandom(10)) }])).toThrow(new RecordError('groups', 'malformed', 'members[0].senderKeys'));
 		expect(bad(Array.from({ length: MAX_GROUP_MEMBERS }, () => member('member')))).toThrow(new RecordError('groups', 'malformed', 'members'));
+	});
+
+	it('decodes held messages, and refuses one held for nobody, for a bad member id, or past MAX_HELD_MESSAGES', () => {
+		const m = member('member', 'connecting');
+		const h = { from: systemRandom(90), message: systemRandom(300), eventKey: null, to: [m.memberId] };
+		const g = { ...group('owner', [m]), held: [h, { ...h, eventKey: 'g1/ab' }] };
+		expect(decodeRecord(GROUP, encodeRecord(g))).toEqual(g);
+		const bad = (held: unknown[]) => () => decodeRecord(GROUP, encodeRecord({ ...g, held }));
+		expect(bad([{ ...h, to: [] }])).toThrow(new RecordError('groups', 'malformed', 'held[0].to'));
+		expect(bad([h, { ...h, to: ['xy'] }])).toThrow(new RecordError('groups', 'malformed', 'held[1].to'));
+		expect(bad(Array.from({ length: MAX_HELD_MESSAGES + 1 }, () => h))).toThrow(new RecordError('groups', 'malformed', 'held'));
 	});
 
 	it('a profile database of Dexie version 3 opens at version 4 with an empty groups table, and a group is stored sealed', async () => {

@@ -18,7 +18,7 @@ import { decodeChatEvent, type ChatEvent } from '../../../src/lib/protocol/event
 import { ProtocolError } from '../../../src/lib/protocol/errors.js';
 import type { StepWrites } from '../../../src/lib/engine/groups/fanout.js';
 import type { OutboxEntry } from '../../../src/lib/engine/records.js';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex as hex, hexToBytes } from '@noble/hashes/utils.js';
 import { deserializeReceivedSenderKey, openGroupEnvelope } from '../../../src/lib/protocol/group/index.js';
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { client, startRelay, type TestRelay } from '../relay/harness.js';
@@ -151,7 +151,7 @@ describe('groups', () => {
 		}
 	}, 60_000);
 
-	it('a removed member is told, gets nothing after, and its own sender-key states cannot open what follows; an offline member catches up', async () => {
+	it('a removed member is told, gets nothing after, and its own sender-key states cannot open what follows; an offline member catches up; member connections have queues of their own', async () => {
 		const names = ['Alice', 'Bob', 'Carol', 'Dave'];
 		const { engines, profiles, ids } = await formGroup(names);
 		const [alice, bob, carol, dave] = engines as [Engine, Engine, Engine, Engine];
@@ -190,6 +190,44 @@ describe('groups', () => {
 		expect(decodeChatEvent(opensWith(atAlice)().plaintext)).toMatchObject({ type: 'text', body: 'Not for Dave' });
 		expect(atDave.group.members.find((m) => m.memberId === bobId)?.senderKeys.length).toBeGreaterThan(0);
 		expect(opensWith(atDave)).toThrow(ProtocolError);
+
+		// Every member connection has queues of its own, never those of a 1:1 chat (§11.9).
+		const alicesContacts = [...atAlice.contacts.values()];
+		const queueIds = alicesContacts.flatMap((c) => [hex(c.recv.recipientId), ...(c.send ? [hex(c.send.senderId)] : [])]);
+		expect(alicesContacts.filter((c) => c.group).length).toBe(2);
+		expect(new Set(queueIds).size).toBe(queueIds.length);
+	}, 60_000);
+
+	it('what is sent before a member is connected reaches it once it is, in order, each message once, across a key rotation', async () => {
+		const people = await Promise.all(['Alice', 'Bob', 'Carol', 'Dave'].map((n) => person(n)));
+		const [alice, bob, carol, dave] = people.map((p) => p.engine) as [Engine, Engine, Engine, Engine];
+		const contactIds = [];
+		for (const other of [bob, carol, dave]) contactIds.push((await connect(alice, other)).aId);
+		// Dave is offline: his member connections cannot be made until he is back.
+		await dave.close();
+		const { groupId: aId } = await alice.createGroup('Hikers', '', contactIds);
+		await alice.sendText(aId, 'First');
+		const bId = await joined(bob, ['Alice', 'Carol']);
+		await joined(carol, ['Alice', 'Bob']);
+		// Alice removes Carol: her sender key rotates while 'First' still waits for Dave under the old one.
+		await alice.removeMember(aId, await memberId(alice, aId, 'Carol'));
+		await until(() => bob.group(bId), (g) => g.members.some((m) => m.name === 'Carol' && m.status === 'removed'));
+		await alice.sendText(aId, 'Second');
+		await bob.sendText(bId, 'From Bob');
+		expect((await alice.group(aId)).members.find((m) => m.name === 'Dave')?.status).toBe('connecting');
+		expect((await bob.group(bId)).members.find((m) => m.name === 'Dave')?.status).toBe('introduced');
+
+		const back = (await person('Dave', people[3]?.profile)).engine;
+		const dId = await joined(back, ['Alice', 'Bob']);
+		const atDave = await until(() => back.conversation(dId), (p) => p.messages.length >= 3);
+		expect(bodies(atDave.messages, 'Alice')).toEqual(['First', 'Second']);
+		expect(bodies(atDave.messages, 'Bob')).toEqual(['From Bob']);
+		// Held messages count toward delivery: 'Second' was for Bob and Dave, and both have it.
+		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'Second' && m.delivery?.of === 2 && m.delivery.delivered === 2));
+		await back.sendText(dId, 'Hello all');
+		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'Hello all'));
+		expect((await back.conversation(dId)).messages.map((m) => m.body)).toEqual(['First', 'Second', 'From Bob', 'Hello all']);
+		await Promise.all([alice.close(), bob.close(), carol.close(), back.close()]);
 	}, 60_000);
 
 	it('a member added later sees nothing sent before it joined; a 101st member is refused', async () => {

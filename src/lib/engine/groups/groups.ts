@@ -24,7 +24,7 @@ import type { EngineContext } from '../context.js';
 import { applyDelete, applyEdit, applyReaction, myReactionToggle, newMessage, preview, withLast } from '../conversation.js';
 import { EngineError } from '../errors.js';
 import type { StoredMessage } from '../records.js';
-import { commitWrites, groupChatId, put, rotateSenderKey, sendPairwise, sendToGroup, type StepWrites } from './fanout.js';
+import { commitWrites, groupChatId, owed, put, rotateSenderKey, sendPairwise, sendToGroup, type StepWrites } from './fanout.js';
 import { GroupReceiver } from './receive.js';
 import { MAX_GROUP_MEMBERS, type StoredGroup } from './records.js';
 import { current, mayAdd, mayChangeProfile, mayDelete, mayRemove, maySetRole, newMember, withMember } from './rules.js';
@@ -173,7 +173,7 @@ export class Groups {
 		const g = this.#requireActive(chatId);
 		const w: StepWrites = new Map();
 		const sent = sendToGroup(w, this.#ctx.contacts(), g, { type: 'left', ...eventBase() }, null).group;
-		put(w, chatId, { group: { ...sent, state: 'left' } });
+		put(w, chatId, { group: owed({ ...sent, state: 'left' }) });
 		await this.#commit(w);
 		this.work.schedule();
 	}

@@ -19,7 +19,7 @@ import type { EngineContext } from '../context.js';
 import { applyDelete, applyEdit, applyReaction, applyStatus, newMessage, preview, withLast } from '../conversation.js';
 import { EngineError } from '../errors.js';
 import type { StoredContact, StoredMessage } from '../records.js';
-import { contactIn, groupChatId, put, rotateSenderKey, senderKeyEvent, sendPairwise, type StepWrites } from './fanout.js';
+import { contactIn, groupChatId, owed, put, releaseHeld, rotateSenderKey, sendPairwise, type StepWrites } from './fanout.js';
 import { KEPT_SENDER_KEYS, type StoredGroup, type StoredMember } from './records.js';
 import { applyAnnouncement, current, hasRoom, mayAdd, mayDelete, newMember, withMember, type Announcement, type GroupDrop } from './rules.js';
 
@@ -116,9 +116,11 @@ export class GroupReceiver {
 	#announced(w: StepWrites, g: StoredGroup, sender: StoredMember, event: Announcement): StoredGroup {
 		const next = applyAnnouncement(g, sender.memberId, event);
 		if (typeof next === 'string') throw new GroupRefusal(next);
-		const gone = event.type === 'left' || (event.type === 'memberRemoved' && next.state === 'active');
-		if (next.state !== 'active') this.#workDue();
-		if (!gone) return next;
+		if (next.state !== 'active') {
+			this.#workDue();
+			return owed(next);
+		}
+		if (event.type !== 'left' && event.type !== 'memberRemoved') return next;
 		this.#workDue();
 		return rotateSenderKey(w, this.#ctx.contacts(), next);
 	}
@@ -223,8 +225,8 @@ export class GroupReceiver {
 	}
 
 	/**
-	 * A member connection just connected (either side): the member is connected, my sender key
-	 * goes to it, and, if I added it, the `group intro` of the others (me first, for my role).
+	 * A member connection just connected (either side): the member is connected, my messages held
+	 * for it and my sender key go to it, and, if I added it, the `group intro` of the others (me first, for my role).
 	 */
 	connected(contactId: string, before: StoredContact, w1: StepWrites): StepWrites {
 		const after = w1.get(contactId)?.contact;
@@ -233,9 +235,8 @@ export class GroupReceiver {
 		const g = this.#groups().get(chatId);
 		const member = g?.members.find((m) => m.memberId === after.group?.memberId && m.contactId === contactId);
 		if (!g || g.state !== 'active' || !member || member.status !== 'connecting') return w1;
-		const next = withMember(g, member.memberId, (m) => ({ ...m, status: 'connected' }));
 		const contacts = this.#ctx.contacts();
-		sendPairwise(w1, contacts, contactId, senderKeyEvent(next));
+		const next = releaseHeld(w1, contacts, withMember(g, member.memberId, (m) => ({ ...m, status: 'connected' })), member.memberId, contactId);
 		if (member.addedByMe) {
 			const others = current(next).filter((m) => m.status === 'connected' && m.memberId !== member.memberId);
 			const entries: GroupMember[] = [{ memberId: next.myMemberId, name: this.#ctx.profileName(), role: next.myRole }, ...others.map((m) => ({ memberId: hexToBytes(m.memberId), name: m.name, role: m.role }))];

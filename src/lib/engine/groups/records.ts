@@ -14,6 +14,8 @@ import { lastLine, RecordError, type Fields, type RecordType } from '../record-c
 export const MAX_GROUP_MEMBERS = 100;
 /** Received sender keys kept per member: the current one and the one before it (§11.7). */
 export const KEPT_SENDER_KEYS = 2;
+/** At most this many of my group messages are held for members not connected yet (§11.9); the oldest goes first. */
+export const MAX_HELD_MESSAGES = 64;
 /** A group's conversation id (messages table, API): 'g' + hex(groupId). */
 export const GROUP_CHAT_PREFIX = 'g';
 
@@ -47,6 +49,21 @@ export interface StoredMember {
 
 export type GroupState = 'active' | 'removed' | 'left';
 
+/**
+ * A group message of mine held for members whose connection is not made yet (§11.9 "held"):
+ * each gets it, after the sender key it needs, once its connection is.
+ */
+export interface HeldMessage {
+	/** serializeMySenderKey as it was just before this message: the key a late member reads it with. */
+	readonly from: Uint8Array;
+	/** The sender-key message (§11.2), not wrapped. */
+	readonly message: Uint8Array;
+	/** The outbox entries' `eventKey`: my stored message, whose status they move. */
+	readonly eventKey: string | null;
+	/** hex(memberId)s that still have to get it. */
+	readonly to: readonly string[];
+}
+
 export interface StoredGroup {
 	readonly groupId: Uint8Array;
 	readonly name: string;
@@ -60,6 +77,8 @@ export interface StoredGroup {
 	readonly senderKey: Uint8Array;
 	/** Everyone but me. */
 	readonly members: readonly StoredMember[];
+	/** My messages held for members not connected yet, oldest first, at most MAX_HELD_MESSAGES; absent: none. */
+	readonly held?: readonly HeldMessage[];
 	readonly state: GroupState;
 	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
 	readonly unreadCount: number;
@@ -101,6 +120,18 @@ const member = (f: Fields): StoredMember => {
 	};
 };
 
+const held = (f: Fields): HeldMessage => {
+	const to = f.strings('to');
+	if (to.length === 0 || !to.every((id) => HEX_MEMBER_ID.test(id))) throw new RecordError(f.table, 'malformed', `${f.path}to`);
+	return { from: f.bytes('from'), message: f.bytes('message'), eventKey: f.nullable('eventKey', (g, n) => g.string(n)), to };
+};
+
+const heldMessages = (f: Fields, name: string): HeldMessage[] => {
+	const list = f.maps(name, held);
+	if (list.length > MAX_HELD_MESSAGES) throw new RecordError(f.table, 'malformed', name);
+	return list;
+};
+
 export const GROUP: RecordType<StoredGroup> = {
 	table: 'groups',
 	read: (f) => {
@@ -118,6 +149,7 @@ export const GROUP: RecordType<StoredGroup> = {
 			createdAt: f.count('createdAt'),
 			senderKey: f.bytes('senderKey'),
 			members,
+			...f.optional('held', heldMessages),
 			state: f.oneOf('state', STATES),
 			last: f.nullable('last', lastLine),
 			unreadCount: f.count('unreadCount'),
