@@ -82,7 +82,7 @@ export const ENVELOPE_VERSION = 1;
 export const RATCHET_VERSION = 2;
 export const RATCHET_STATE_VERSION = 1;
 export const CHAT_EVENT_VERSION = 1;
-export const SENDER_KEY_MESSAGE_VERSION = 1;
+export const SENDER_KEY_MESSAGE_VERSION = 2;
 export const SENDER_KEY_STATE_VERSION = 1;
 
 /** PROTOCOL.md §4.4: envelope types (the outer layer of a queue message's body). */

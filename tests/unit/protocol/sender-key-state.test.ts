@@ -18,6 +18,8 @@ import { groupMembers, type Member } from './helpers/group-members.js';
 import { seededRandom } from './helpers/seeded-random.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
+/** The header nonces of the messages sent here (§11.3). */
+const nonces = seededRandom('sk state nonces');
 
 /** Alice's own state after 3 messages, and Bob's state for her after receiving only the third. */
 function states() {
@@ -25,7 +27,7 @@ function states() {
 	let my = alice.my;
 	const messages: Uint8Array[] = [];
 	for (const t of ['a', 'b', 'c']) {
-		const out = senderKeyEncrypt(my, alice.context, enc(t));
+		const out = senderKeyEncrypt(my, alice.context, enc(t), nonces);
 		my = out.state;
 		messages.push(out.message);
 	}

@@ -16,12 +16,14 @@ import { seededRandom } from './helpers/seeded-random.js';
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const SETTINGS = { numRuns: 25, seed: 20261201 };
+/** The header nonces of the messages sent here (§11.3). */
+const nonces = seededRandom('sk property nonces');
 
 /** `count` messages from one sender, in the order sent. */
 function sent(alice: Member, count: number): Uint8Array[] {
 	let my = alice.my;
 	return Array.from({ length: count }, (_, i) => {
-		const out = senderKeyEncrypt(my, alice.context, enc(`m${i}`));
+		const out = senderKeyEncrypt(my, alice.context, enc(`m${i}`), nonces);
 		my = out.state;
 		return out.message;
 	});

@@ -8,6 +8,7 @@
  */
 import { formatRelayAddress, parseRelayAddress } from '../../../src/lib/protocol/address.js';
 import { toBase64url } from '../../../src/lib/protocol/bytes.js';
+import { LABEL_MESSAGE_KEYS } from '../../../src/lib/protocol/constants.js';
 import { encodeEnvelope, encodePayload } from '../../../src/lib/protocol/envelope.js';
 import { acceptInvitation, createInvitation, receiveConfirmation } from '../../../src/lib/protocol/handshake.js';
 import { formatInvitationLink } from '../../../src/lib/protocol/invitation.js';
@@ -71,7 +72,7 @@ function header(s: RatchetState, n: number): string {
 function messageKeys(before: RatchetState, message: Uint8Array): MessageKeys {
 	if (before.cks === null || before.hks === null) throw new Error('the sender has no sending chain');
 	const { messageKey } = kdfChain(before.cks);
-	const { key, nonce } = bodyKeys(messageKey, message.subarray(1, 25));
+	const { key, nonce } = bodyKeys(LABEL_MESSAGE_KEYS, messageKey, message.subarray(1, 25));
 	return {
 		rootKey: hex(before.rk),
 		headerKey: hex(before.hks),

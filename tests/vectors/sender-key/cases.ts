@@ -39,8 +39,8 @@ export interface MessageVector {
 	receiverState: string;
 	/** The skmsg (§11.3). */
 	message: string;
-	/** Success only: the values §11.2–§11.3 derive for this message. */
-	derived?: { iteration: number; messageKey: string; key: string; nonce: string; associatedData: string; signedBytes: string };
+	/** Success only: the values §11.2–§11.3 derive for this message (`nonce` is the header's, `aeadNonce` the derived one). */
+	derived?: { iteration: number; nonce: string; messageKey: string; key: string; aeadNonce: string; associatedData: string; signedBytes: string };
 	plaintext?: string;
 	/** Success only: the §11.6 CBOR of the receiver's state afterwards. */
 	receiverStateAfter?: string;
@@ -72,10 +72,11 @@ function distributionHex(my: MySenderKey): MessageVector['distribution'] {
 	return { keyId: d.keyId, iteration: d.iteration, chainKey: hex(d.chainKey), signingPublicKey: hex(d.signingPublicKey), wrapKey: hex(d.wrapKey) };
 }
 
-function sendAll(m: Member, texts: string[]): { state: MySenderKey; messages: Uint8Array[] } {
-	let state = m.my;
+/** Alice's messages, in order, each header nonce drawn from the case's generator as it is sent. */
+function sendAll(s: Setup, texts: string[]): { state: MySenderKey; messages: Uint8Array[] } {
+	let state = s.alice.my;
 	const messages = texts.map((t) => {
-		const out = senderKeyEncrypt(state, m.context, text(t));
+		const out = senderKeyEncrypt(state, s.alice.context, text(t), s.random);
 		state = out.state;
 		return out.message;
 	});
@@ -87,13 +88,15 @@ function derived(m: Member, iteration: number, message: Uint8Array): NonNullable
 	let ck = m.my.chainKey;
 	for (let i = 0; i < iteration; i++) ck = kdfChain(ck).chainKey;
 	const messageKey = kdfChain(ck).messageKey;
-	const okm = hkdfSha256(messageKey, new Uint8Array(32), text('Parley v1 sender key message'), 56);
-	const header = message.subarray(0, 9);
+	const header = message.subarray(0, 33);
+	const nonce = header.subarray(9);
+	const okm = hkdfSha256(messageKey, new Uint8Array(32), concatBytes(text('Parley v1 sender key message'), nonce), 56);
 	return {
 		iteration,
+		nonce: hex(nonce),
 		messageKey: hex(messageKey),
 		key: hex(okm.subarray(0, 32)),
-		nonce: hex(okm.subarray(32)),
+		aeadNonce: hex(okm.subarray(32)),
 		associatedData: hex(concatBytes(text('Parley v1 group message'), m.context.groupId, m.context.senderId, header)),
 		signedBytes: hex(concatBytes(m.context.groupId, m.context.senderId, message.subarray(0, message.length - 64)))
 	};
@@ -130,6 +133,13 @@ function resigned(s: Setup, message: Uint8Array, signer: Uint8Array): Uint8Array
 	return concatBytes(body, ed25519Sign(signer, concatBytes(s.alice.context.groupId, s.alice.context.senderId, body)));
 }
 
+/** Alice's first message, of `t`, with the lowest bit of byte `at` flipped. */
+function flipped(s: Setup, t: string, at: number): Uint8Array {
+	const m = sendAll(s, [t]).messages[0]!.slice();
+	m[at]! ^= 0x01;
+	return m;
+}
+
 type MessageCase = { comment: string; expect: Expect; build: (s: Setup) => Built };
 
 export const MESSAGE_CASES: Record<string, MessageCase> = {
@@ -137,7 +147,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'success',
 		comment: 'the first message of a sender key (iteration 0), and its group envelope for one queue',
 		build: (s) => {
-			const message = sendAll(s.alice, ['Hello, group!']).messages[0]!;
+			const message = sendAll(s, ['Hello, group!']).messages[0]!;
 			const wrapNonce = s.random(24);
 			const bytes = wrapGroupMessage(s.alice.my.wrapKey, message, () => wrapNonce);
 			return { receiver: s.alice.received, message, envelope: { wrapNonce: hex(wrapNonce), bytes: hex(bytes) } };
@@ -146,13 +156,13 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 	'skipped-keys.json': {
 		expect: 'success',
 		comment: 'iteration 2 arrives first: the keys of iterations 0 and 1 are kept as skipped',
-		build: (s) => ({ receiver: s.alice.received, message: sendAll(s.alice, ['0', '1', '2']).messages[2]! })
+		build: (s) => ({ receiver: s.alice.received, message: sendAll(s, ['0', '1', '2']).messages[2]! })
 	},
 	'late-message.json': {
 		expect: 'success',
 		comment: 'iteration 0 after iteration 2: opened with its skipped key, which is then deleted',
 		build: (s) => {
-			const { messages } = sendAll(s.alice, ['0', '1', '2']);
+			const { messages } = sendAll(s, ['0', '1', '2']);
 			const after = senderKeyDecrypt(s.alice.received, s.alice.context, messages[2]!).state;
 			return { receiver: after, message: messages[0]! };
 		}
@@ -161,7 +171,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'DuplicateMessage',
 		comment: 'iteration 0 again after it was opened: its key is gone',
 		build: (s) => {
-			const [m] = sendAll(s.alice, ['once']).messages as [Uint8Array];
+			const [m] = sendAll(s, ['once']).messages as [Uint8Array];
 			const after = senderKeyDecrypt(s.alice.received, s.alice.context, m).state;
 			return { receiver: after, message: m };
 		}
@@ -170,7 +180,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'TooManySkippedMessages',
 		comment: 'iteration 1001 under a state at 0: it would skip 1001 keys, one more than MAX_SKIP',
 		build: (s) => {
-			const m = specMessageOf(s.alice, 1001, 'far');
+			const m = specMessageOf(s.alice, 1001, 'far', { nonce: s.random(24) });
 			return { receiver: s.alice.received, message: m };
 		}
 	},
@@ -178,7 +188,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'UnknownSenderKey',
 		comment: "a message under Mallory's sender key presented to a state for Alice's: the key ids differ",
 		build: (s) => {
-			const m = senderKeyEncrypt(s.mallory.my, s.alice.context, text('other key')).message;
+			const m = senderKeyEncrypt(s.mallory.my, s.alice.context, text('other key'), s.random).message;
 			return { receiver: s.alice.received, message: m };
 		}
 	},
@@ -186,7 +196,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'AuthenticationFailed',
 		comment: "Mallory, who holds Alice's chain key, encrypts as Alice and signs with her own key",
 		build: (s) => {
-			const m = specMessageOf(s.alice, 0, 'forged', { signingSecretKey: s.mallory.my.signingSecretKey });
+			const m = specMessageOf(s.alice, 0, 'forged', { nonce: s.random(24), signingSecretKey: s.mallory.my.signingSecretKey });
 			return { receiver: s.alice.received, message: m };
 		}
 	},
@@ -194,24 +204,25 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'AuthenticationFailed',
 		comment: "Alice's message with its ciphertext untouched and a valid signature by Mallory over the same bytes",
 		build: (s) => {
-			const m = resigned(s, sendAll(s.alice, ['mine']).messages[0]!, s.mallory.my.signingSecretKey);
+			const m = resigned(s, sendAll(s, ['mine']).messages[0]!, s.mallory.my.signingSecretKey);
 			return { receiver: s.alice.received, message: m };
 		}
 	},
 	'tampered-ciphertext.json': {
 		expect: 'AuthenticationFailed',
 		comment: 'the first ciphertext byte flipped: the signature no longer verifies',
-		build: (s) => {
-			const m = sendAll(s.alice, ['intact']).messages[0]!.slice();
-			m[9]! ^= 0x01;
-			return { receiver: s.alice.received, message: m };
-		}
+		build: (s) => ({ receiver: s.alice.received, message: flipped(s, 'intact', 33) })
+	},
+	'tampered-nonce.json': {
+		expect: 'AuthenticationFailed',
+		comment: "the header nonce's first byte flipped and the message signed again by Alice: the signature verifies, the AEAD refuses it",
+		build: (s) => ({ receiver: s.alice.received, message: resigned(s, flipped(s, 'nonce', 9), s.alice.my.signingSecretKey) })
 	},
 	'wrong-group-in-ad.json': {
 		expect: 'AuthenticationFailed',
 		comment: "signed by Alice for this group, but sealed with another group id in the associated data: the AEAD refuses it",
 		build: (s) => {
-			const m = specMessageOf(s.alice, 0, 'elsewhere', { ad: { ...s.alice.context, groupId: s.random(16) }, signed: s.alice.context });
+			const m = specMessageOf(s.alice, 0, 'elsewhere', { nonce: s.random(24), ad: { ...s.alice.context, groupId: s.random(16) }, signed: s.alice.context });
 			return { receiver: s.alice.received, message: m };
 		}
 	},
@@ -219,7 +230,7 @@ export const MESSAGE_CASES: Record<string, MessageCase> = {
 		expect: 'AuthenticationFailed',
 		comment: "signed by Alice as herself, but sealed with Mallory's member id in the associated data: the AEAD refuses it",
 		build: (s) => {
-			const m = specMessageOf(s.alice, 0, 'as mallory', { ad: { ...s.alice.context, senderId: s.mallory.context.senderId }, signed: s.alice.context });
+			const m = specMessageOf(s.alice, 0, 'as mallory', { nonce: s.random(24), ad: { ...s.alice.context, senderId: s.mallory.context.senderId }, signed: s.alice.context });
 			return { receiver: s.alice.received, message: m };
 		}
 	}
@@ -258,7 +269,7 @@ export const STATE_CASES: Record<string, string> = {
 export function stateVector(file: string): StateVector {
 	const seed = `parley sender key: ${file.replace(/\.json$/, '')}`;
 	const s = setup(seed);
-	const { state, messages } = sendAll(s.alice, ['0', '1', '2']);
+	const { state, messages } = sendAll(s, ['0', '1', '2']);
 	const comment = STATE_CASES[file]!;
 	if (file === 'my-state.json') return { comment, seed, cbor: hex(serializeMySenderKey(state)), fields: myStateFields(state) };
 	const received = senderKeyDecrypt(s.alice.received, s.alice.context, messages[2]!).state;

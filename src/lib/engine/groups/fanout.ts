@@ -65,7 +65,7 @@ function queueWrapped(w: StepWrites, contacts: Contacts, contactId: string, my: 
  */
 export function sendToGroup(w: StepWrites, contacts: Contacts, g: StoredGroup, event: ChatEvent, eventKey: string | null): { group: StoredGroup; recipients: string[] } {
 	const my = deserializeMySenderKey(g.senderKey);
-	const { state, message } = senderKeyEncrypt(my, { groupId: g.groupId, senderId: g.myMemberId }, encodeChatEvent(event));
+	const { state, message } = senderKeyEncrypt(my, { groupId: g.groupId, senderId: g.myMemberId }, encodeChatEvent(event), systemRandom);
 	const recipients = current(g).map((m) => m.memberId);
 	const later = current(g).filter((m) => !(m.status === 'connected' && m.contactId && queueWrapped(w, contacts, m.contactId, my, message, eventKey)));
 	const held = later.length === 0 ? g.held : [...(g.held ?? []), { from: g.senderKey, message, eventKey, to: later.map((m) => m.memberId) }].slice(-MAX_HELD_MESSAGES);

@@ -2,9 +2,12 @@
  * Sender-key messages (PROTOCOL.md §11.2–§11.4): encrypt once under my sender key, sign once;
  * verify, then decrypt, under a received sender key.
  *
- *   skmsg = version (1) ‖ keyId (u32) ‖ iteration (u32) ‖ ct (≥ 272) ‖ signature (64)
- *   ct    = XChaCha20-Poly1305(key, nonce, pad(plaintext), LABEL_GROUP_MESSAGE ‖ groupId ‖ senderId ‖ header)
- *   sig   = Ed25519(signing key, groupId ‖ senderId ‖ header ‖ ct)            header = the first 9 bytes
+ *   skmsg = version (1) ‖ keyId (u32) ‖ iteration (u32) ‖ nonce (24) ‖ ct (≥ 272) ‖ signature (64)
+ *   ct    = XChaCha20-Poly1305(key, aeadNonce, pad(plaintext), LABEL_GROUP_MESSAGE ‖ groupId ‖ senderId ‖ header)
+ *   sig   = Ed25519(signing key, groupId ‖ senderId ‖ header ‖ ct)            header = the first 33 bytes
+ *
+ * (key, aeadNonce) come from the message key and the header's fresh random nonce, so a sender
+ * whose stored chain went back in time never repeats a (key, nonce) pair.
  *
  * Guarantees: pure functions; the input state is never mutated. Decryption checks length →
  * version → key id → signature (strict Ed25519) before it looks at the iteration or derives any
@@ -14,7 +17,6 @@
  */
 import { ByteReader, concatBytes, u32be } from '../bytes.js';
 import {
-	AEAD_KEY_LENGTH,
 	AEAD_TAG_LENGTH,
 	GROUP_ID_LENGTH,
 	LABEL_GROUP_MESSAGE,
@@ -24,12 +26,12 @@ import {
 	MEMBER_ID_LENGTH,
 	PAD_MIN_SIZE,
 	SENDER_KEY_MESSAGE_VERSION,
-	SHA256_LENGTH,
 	XCHACHA_NONCE_LENGTH
 } from '../constants.js';
-import { ED25519_SIGNATURE_LENGTH, ed25519Sign, ed25519Verify, hkdfSha256, pad, unpad, xchachaOpen, xchachaSeal } from '../crypto/index.js';
+import { ED25519_SIGNATURE_LENGTH, ed25519Sign, ed25519Verify, pad, unpad, xchachaOpen, xchachaSeal } from '../crypto/index.js';
 import { ProtocolError } from '../errors.js';
-import { kdfChain } from '../ratchet/kdf.js';
+import type { RandomSource } from '../random.js';
+import { bodyKeys, kdfChain } from '../ratchet/kdf.js';
 import type { MySenderKey, ReceivedSenderKey, SkippedSenderKey } from './sender-key.js';
 
 /** Whose message in which group: bound into the associated data and the signature. */
@@ -38,19 +40,18 @@ export interface GroupMessageContext {
 	readonly senderId: Uint8Array;
 }
 
-/** version ‖ keyId ‖ iteration. */
-export const SENDER_KEY_HEADER_LENGTH = 1 + 4 + 4;
+/** Where the header's random nonce starts: after version ‖ keyId ‖ iteration. */
+const NONCE_OFFSET = 1 + 4 + 4;
+/** version ‖ keyId ‖ iteration ‖ nonce. */
+export const SENDER_KEY_HEADER_LENGTH = NONCE_OFFSET + XCHACHA_NONCE_LENGTH;
 /** The smallest skmsg: an empty plaintext pads to 256 bytes. */
 export const MIN_SENDER_KEY_MESSAGE_LENGTH = SENDER_KEY_HEADER_LENGTH + PAD_MIN_SIZE + AEAD_TAG_LENGTH + ED25519_SIGNATURE_LENGTH;
 
 const MAX_ITERATION = 0xffffffff;
-const ZERO_SALT = new Uint8Array(SHA256_LENGTH);
 
-/** §11.2: (key, nonce) = HKDF-SHA256(ikm = mk, salt = 0^32, info = LABEL_SENDER_KEY_MESSAGE, 56). */
-export function senderMessageKeys(messageKey: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-	const okm = hkdfSha256(messageKey, ZERO_SALT, LABEL_SENDER_KEY_MESSAGE, AEAD_KEY_LENGTH + XCHACHA_NONCE_LENGTH);
-	return { key: okm.subarray(0, AEAD_KEY_LENGTH), nonce: okm.subarray(AEAD_KEY_LENGTH) };
-}
+/** §11.2: (key, aeadNonce) = HKDF-SHA256(ikm = mk, salt = 0^32, info = LABEL_SENDER_KEY_MESSAGE ‖ nonce, 56). */
+const senderMessageKeys = (messageKey: Uint8Array, header: Uint8Array) =>
+	bodyKeys(LABEL_SENDER_KEY_MESSAGE, messageKey, header.subarray(NONCE_OFFSET, SENDER_KEY_HEADER_LENGTH));
 
 function checkContext(c: GroupMessageContext): void {
 	if (c.groupId.length !== GROUP_ID_LENGTH) throw new ProtocolError('InvalidLength', `group id must be ${GROUP_ID_LENGTH} bytes`);
@@ -61,17 +62,18 @@ function associatedData(c: GroupMessageContext, header: Uint8Array): Uint8Array 
 	return concatBytes(LABEL_GROUP_MESSAGE, c.groupId, c.senderId, header);
 }
 
-/** §11.3: encrypt and sign one message under my sender key. */
+/** §11.3: encrypt and sign one message under my sender key, with a fresh nonce from `random`. */
 export function senderKeyEncrypt(
 	state: MySenderKey,
 	context: GroupMessageContext,
-	plaintext: Uint8Array
+	plaintext: Uint8Array,
+	random: RandomSource
 ): { state: MySenderKey; message: Uint8Array } {
 	checkContext(context);
 	if (state.iteration >= MAX_ITERATION) throw new ProtocolError('InvalidState', 'sender key chain exhausted');
 	const { messageKey, chainKey } = kdfChain(state.chainKey);
-	const { key, nonce } = senderMessageKeys(messageKey);
-	const header = concatBytes(Uint8Array.of(SENDER_KEY_MESSAGE_VERSION), u32be(state.keyId), u32be(state.iteration));
+	const header = concatBytes(Uint8Array.of(SENDER_KEY_MESSAGE_VERSION), u32be(state.keyId), u32be(state.iteration), random(XCHACHA_NONCE_LENGTH));
+	const { key, nonce } = senderMessageKeys(messageKey, header);
 	const ct = xchachaSeal(key, nonce, pad(plaintext), associatedData(context, header));
 	const signature = ed25519Sign(state.signingSecretKey, concatBytes(context.groupId, context.senderId, header, ct));
 	return { state: { ...state, chainKey, iteration: state.iteration + 1 }, message: concatBytes(header, ct, signature) };
@@ -118,7 +120,7 @@ export function senderKeyDecrypt(
 	if (message[0] !== SENDER_KEY_MESSAGE_VERSION) {
 		throw new ProtocolError('UnsupportedVersion', `group message version ${message[0]} is not supported`);
 	}
-	const header = new ByteReader(message.subarray(1, SENDER_KEY_HEADER_LENGTH));
+	const header = new ByteReader(message.subarray(1, NONCE_OFFSET));
 	if (header.u32('key id') !== state.keyId) throw new ProtocolError('UnknownSenderKey', 'group message is under a sender key this state does not hold');
 	const signed = message.subarray(0, message.length - ED25519_SIGNATURE_LENGTH);
 	const signature = message.subarray(message.length - ED25519_SIGNATURE_LENGTH);
@@ -126,8 +128,9 @@ export function senderKeyDecrypt(
 		throw new ProtocolError('AuthenticationFailed', 'group message signature does not verify');
 	}
 	const { messageKey, state: next } = takeMessageKey(state, header.u32('iteration'));
-	const { key, nonce } = senderMessageKeys(messageKey);
-	const ad = associatedData(context, signed.subarray(0, SENDER_KEY_HEADER_LENGTH));
+	const headerBytes = signed.subarray(0, SENDER_KEY_HEADER_LENGTH);
+	const { key, nonce } = senderMessageKeys(messageKey, headerBytes);
+	const ad = associatedData(context, headerBytes);
 	const plaintext = unpad(xchachaOpen(key, nonce, signed.subarray(SENDER_KEY_HEADER_LENGTH), ad));
 	return { state: next, plaintext };
 }

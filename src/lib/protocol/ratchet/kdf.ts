@@ -3,17 +3,17 @@
  *
  * - root:   (rk, dh_out, kem_ss) → (rk', ck, nhk)      Double Ratchet §5.2 KDF_RK_HE, plus the KEM secret
  * - chain:  ck → (mk, ck')                             Double Ratchet §5.2 KDF_CK (HMAC-SHA256, bytes 0x01 / 0x02)
- * - body:   (mk, header_nonce) → (key, nonce)          one AEAD key and nonce per message
+ * - body:   (label, mk, header_nonce) → (key, nonce)   one AEAD key and nonce per message
  *
  * The body key and nonce depend on the header's random nonce as well as the message key, so a
  * message key used twice (a sender whose stored state went back in time) never repeats a
- * (key, nonce) pair.
+ * (key, nonce) pair. The body KDF is shared with sender-key messages (§11.2), which differ only
+ * in their label.
  */
 import {
 	AEAD_KEY_LENGTH,
 	CHAIN_MESSAGE_KEY_BYTE,
 	CHAIN_NEXT_KEY_BYTE,
-	LABEL_MESSAGE_KEYS,
 	LABEL_RATCHET_ROOT,
 	SHA256_LENGTH,
 	XCHACHA_NONCE_LENGTH
@@ -43,9 +43,12 @@ export function kdfChain(chainKey: Uint8Array): { messageKey: Uint8Array; chainK
 
 const ZERO_SALT = new Uint8Array(SHA256_LENGTH);
 
-/** key ‖ nonce = HKDF-SHA256(ikm = mk, salt = 0^32, info = LABEL_MESSAGE_KEYS ‖ header_nonce, 56). */
-export function bodyKeys(messageKey: Uint8Array, headerNonce: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
-	const info = concatBytes(LABEL_MESSAGE_KEYS, headerNonce);
+/**
+ * key ‖ nonce = HKDF-SHA256(ikm = mk, salt = 0^32, info = label ‖ header_nonce, 56); the label is
+ * LABEL_MESSAGE_KEYS for a ratchet message (§5.3), LABEL_SENDER_KEY_MESSAGE for a sender-key message (§11.2).
+ */
+export function bodyKeys(label: Uint8Array, messageKey: Uint8Array, headerNonce: Uint8Array): { key: Uint8Array; nonce: Uint8Array } {
+	const info = concatBytes(label, headerNonce);
 	const okm = hkdfSha256(messageKey, ZERO_SALT, info, AEAD_KEY_LENGTH + XCHACHA_NONCE_LENGTH);
 	return { key: okm.subarray(0, AEAD_KEY_LENGTH), nonce: okm.subarray(AEAD_KEY_LENGTH) };
 }

@@ -16,6 +16,7 @@ import { concatBytes, equalBytes } from '../bytes.js';
 import {
 	AD_DOMAIN_BODY,
 	AD_DOMAIN_HEADER,
+	LABEL_MESSAGE_KEYS,
 	MAX_SKIP,
 	MAX_SKIPPED_CHAINS,
 	MAX_SKIPPED_KEYS,
@@ -136,7 +137,7 @@ export function ratchetEncrypt(
 	});
 	const headerNonce = random(XCHACHA_NONCE_LENGTH);
 	const prefix = concatBytes(Uint8Array.of(RATCHET_VERSION), headerNonce, xchachaSeal(state.hks, headerNonce, header, headerAd(state)));
-	const { key, nonce } = bodyKeys(messageKey, headerNonce);
+	const { key, nonce } = bodyKeys(LABEL_MESSAGE_KEYS, messageKey, headerNonce);
 	const body = xchachaSeal(key, nonce, pad(plaintext), bodyAd(state, prefix));
 	return { state: { ...state, cks: chainKey, ns: state.ns + 1 }, message: concatBytes(prefix, body) };
 }
@@ -151,7 +152,7 @@ function openHeader(s: RatchetState, hk: Uint8Array, message: Uint8Array): Heade
 }
 
 function openBody(s: RatchetState, messageKey: Uint8Array, message: Uint8Array): Uint8Array {
-	const { key, nonce } = bodyKeys(messageKey, message.subarray(1, 1 + XCHACHA_NONCE_LENGTH));
+	const { key, nonce } = bodyKeys(LABEL_MESSAGE_KEYS, messageKey, message.subarray(1, 1 + XCHACHA_NONCE_LENGTH));
 	return unpad(xchachaOpen(key, nonce, message.subarray(BODY_OFFSET), bodyAd(s, message)));
 }
 

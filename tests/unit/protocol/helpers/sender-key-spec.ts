@@ -20,6 +20,8 @@ export interface SpecMessageInput {
 	chainIteration?: number;
 	keyId: number;
 	iteration: number;
+	/** The header's random nonce (24 bytes). */
+	nonce: Uint8Array;
 	signingSecretKey: Uint8Array;
 	plaintext: Uint8Array;
 	/** Group and sender in the AEAD's associated data. */
@@ -36,8 +38,9 @@ export function specMessageKey(chainKey: Uint8Array, iteration: number, from = 0
 }
 
 export function specSenderKeyMessage(p: SpecMessageInput): Uint8Array {
-	const okm = hkdf(sha256, specMessageKey(p.chainKey, p.iteration, p.chainIteration), new Uint8Array(32), text('Parley v1 sender key message'), 56);
-	const header = concatBytes(Uint8Array.of(1), u32be(p.keyId), u32be(p.iteration));
+	const info = concatBytes(text('Parley v1 sender key message'), p.nonce);
+	const okm = hkdf(sha256, specMessageKey(p.chainKey, p.iteration, p.chainIteration), new Uint8Array(32), info, 56);
+	const header = concatBytes(Uint8Array.of(2), u32be(p.keyId), u32be(p.iteration), p.nonce);
 	const ad = concatBytes(text('Parley v1 group message'), p.ad.groupId, p.ad.senderId, header);
 	const ct = xchacha20poly1305(okm.subarray(0, 32), okm.subarray(32), ad).encrypt(pad(p.plaintext));
 	const signed = p.signed ?? p.ad;
@@ -49,20 +52,25 @@ export function specWrap(wrapKey: Uint8Array, nonce: Uint8Array, skmsg: Uint8Arr
 	return concatBytes(Uint8Array.of(1, 3), nonce, xchacha20poly1305(wrapKey, nonce, Uint8Array.of(1, 3)).encrypt(skmsg));
 }
 
+/** The header nonce specMessageOf uses unless told another: a fixed test value, all zero. */
+export const SPEC_NONCE = new Uint8Array(24);
+
 /**
  * The message at `iteration` of `m`'s sender key, written from the spec: honest unless `change`
- * swaps the signing key, the associated data's ids or the signed ids.
+ * swaps the signing key, the associated data's ids or the signed ids; its header nonce is
+ * `change.nonce`, else SPEC_NONCE.
  */
 export function specMessageOf(
 	m: { my: { chainKey: Uint8Array; keyId: number; signingSecretKey: Uint8Array }; context: { groupId: Uint8Array; senderId: Uint8Array } },
 	iteration: number,
 	plaintext: string,
-	change: Partial<Pick<SpecMessageInput, 'signingSecretKey' | 'ad' | 'signed'>> = {}
+	change: Partial<Pick<SpecMessageInput, 'nonce' | 'signingSecretKey' | 'ad' | 'signed'>> = {}
 ): Uint8Array {
 	return specSenderKeyMessage({
 		chainKey: m.my.chainKey,
 		keyId: m.my.keyId,
 		iteration,
+		nonce: SPEC_NONCE,
 		signingSecretKey: m.my.signingSecretKey,
 		plaintext: text(plaintext),
 		ad: m.context,
