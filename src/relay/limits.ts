@@ -22,7 +22,11 @@ export interface RelayLimits {
 	 * take space).
 	 */
 	readonly unsecuredQueueTtlMs: number;
-	/** Token bucket per connection: sustained commands per second and burst. */
+	/**
+	 * Token bucket per connection: sustained commands per second and burst. One text to a group of
+	 * 100 costs its sender's session about 200 commands (99 SENDs, and an ACK for each member's
+	 * delivery receipt): the burst lets five of them go back to back, the rate one a second.
+	 */
 	readonly commandsPerSecond: number;
 	readonly commandBurst: number;
 	/**
@@ -89,8 +93,8 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	queueQuota: 128,
 	messageTtlMs: 21 * 24 * 3600 * 1000,
 	unsecuredQueueTtlMs: 72 * 3600 * 1000,
-	commandsPerSecond: 100,
-	commandBurst: 400,
+	commandsPerSecond: 200,
+	commandBurst: 1000,
 	rateStrikes: 100,
 	maxUnansweredCommands: RELAY_MAX_UNANSWERED_COMMANDS,
 	// The replies to a full window, the deliveries below the high-water mark, and a margin: 2.75 MiB.

@@ -106,6 +106,17 @@ describe('relay memory per connection (§7.2)', () => {
 		await stillServes(relay);
 	});
 
+	it('lets one session send five texts to a group of 100 back to back at the default rate (about 200 commands each)', async () => {
+		const relay = await relayWith({});
+		const s = await rawSession(relay);
+		// Within the §7.2 window, as a client keeps it: 100 commands, then their answers, ten times.
+		for (let round = 1; round <= 10; round++) {
+			for (let i = 1; i <= 100; i++) s.ws.send(s.frame(round * 1000 + i, { type: 'PING' }));
+			await until(() => s.replies.length === round * 100, `the answers to round ${round}`);
+		}
+		expect(s.replies.filter((r) => r.type !== 'PONG')).toEqual([]);
+	});
+
 	it('stops answering a client that keeps exceeding its rate and closes it (1008)', async () => {
 		const relay = await relayWith({ limits: { commandBurst: 5, commandsPerSecond: 0.001, rateStrikes: 3 } });
 		const s = await rawSession(relay);
