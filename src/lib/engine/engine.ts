@@ -192,7 +192,7 @@ export class Engine implements EngineApi {
 		return this.#lifecycle(async () => {
 			const store = this.#requireStore();
 			if ((await this.#state()).state !== 'locked') throw new EngineError('not-allowed', 'The profile is not locked.');
-			const dataKey = await openThrottled(store, this.#requireKeyring(), secret, this.#now());
+			const dataKey = await openThrottled(store, this.#requireKeyring(), secret, () => this.#now());
 			await store.unlock(new Vault(dataKey));
 			const profile = await store.profile();
 			if (!profile) throw new EngineError('storage', 'The profile record is damaged; the profile cannot be opened.');
@@ -212,7 +212,7 @@ export class Engine implements EngineApi {
 	async changePassphrase(current: string, next: string): Promise<void> {
 		await this.#guard(async () => {
 			const store = this.#requireStore();
-			await this.#rewrap(await withNewPassphrase(store, this.#requireKeyring(), current, next, this.#now()));
+			await this.#rewrap(await withNewPassphrase(store, this.#requireKeyring(), current, next, () => this.#now()));
 		});
 	}
 

@@ -15,10 +15,14 @@ import { wrapWithPassphrase, wrapWithPrf } from './key-wrap.js';
 import { openKeyring, unlockDelayMs, type Keyring } from './keyring.js';
 import type { Store } from './store.js';
 
-/** Opens `keyring` with `secret`, enforcing the growing wait between wrong attempts. */
-export async function openThrottled(store: Store, keyring: Keyring, secret: UnlockSecret, now: number): Promise<Uint8Array> {
+/**
+ * Opens `keyring` with `secret`, enforcing the growing wait between wrong attempts. The wait runs
+ * from when a wrong secret is known to be wrong (after its key derivation), so the derivation's own
+ * time does not use it up.
+ */
+export async function openThrottled(store: Store, keyring: Keyring, secret: UnlockSecret, now: () => number): Promise<Uint8Array> {
 	const { failures, at } = await store.unlockFailures();
-	const wait = at + unlockDelayMs(failures) - now;
+	const wait = at + unlockDelayMs(failures) - now();
 	if (failures > 0 && wait > 0) throw new EngineError('wrong-secret', `Please wait ${Math.ceil(wait / 1000)} s before trying again.`, wait);
 	try {
 		const dataKey = await openKeyring(keyring, secret);
@@ -26,14 +30,14 @@ export async function openThrottled(store: Store, keyring: Keyring, secret: Unlo
 		return dataKey;
 	} catch (e) {
 		if (!(e instanceof EngineError && e.kind === 'wrong-secret')) throw e;
-		await store.setUnlockFailures(failures + 1, now);
+		await store.setUnlockFailures(failures + 1, now());
 		const delay = unlockDelayMs(failures + 1);
 		throw new EngineError('wrong-secret', `${e.message} You can try again in ${Math.ceil(delay / 1000)} s.`, delay);
 	}
 }
 
 /** The keyring with its passphrase changed from `current` (checked, throttled) to `next`. */
-export async function withNewPassphrase(store: Store, keyring: Keyring, current: string, next: string, now: number): Promise<Keyring> {
+export async function withNewPassphrase(store: Store, keyring: Keyring, current: string, next: string, now: () => number): Promise<Keyring> {
 	if (!keyring.passphrase) throw new EngineError('not-allowed', 'This profile has no passphrase to change.');
 	if (!next) throw new EngineError('not-allowed', 'Please enter the new passphrase.');
 	wipe(await openThrottled(store, keyring, { passphrase: current }, now));
