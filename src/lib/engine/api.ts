@@ -128,7 +128,8 @@ export interface MessageView {
 	readonly mine: boolean;
 	readonly body: string;
 	readonly sentAt: number;
-	readonly replyTo: { readonly key: string; readonly body: string; readonly mine: boolean } | null;
+	/** The message it answers: a preview, and who wrote it (`name`: the contact's or the group member's name; null: I did). */
+	readonly replyTo: { readonly key: string; readonly body: string; readonly mine: boolean; readonly name: string | null } | null;
 	readonly edited: boolean;
 	readonly deleted: boolean;
 	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean }[];

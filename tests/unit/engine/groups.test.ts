@@ -130,7 +130,7 @@ describe('groups', () => {
 		await alice.sendText(aId, 'Where to?');
 		const inBob = await until(() => bob.conversation(bId), (p) => p.messages.length === 1);
 		await bob.sendText(bId, 'The lake', (inBob.messages[0] as MessageView).key);
-		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'The lake' && m.replyTo?.body === 'Where to?' && m.sender?.name === 'Bob'));
+		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'The lake' && m.replyTo?.body === 'Where to?' && m.replyTo.name === 'Alice' && m.sender?.name === 'Bob'));
 		await carol.sendText(cId, 'Hill');
 		const carolsOwn = (await carol.conversation(cId)).messages.find((m) => m.body === 'Hill') as MessageView;
 		await carol.editMessage(cId, carolsOwn.key, 'The hill');
