@@ -1,0 +1,119 @@
+/**
+ * Group conversations (issue 12), three people in three browser contexts: Alice, connected 1:1
+ * to Bob and to Carol, makes a group with both through "New group"; it shows as a group in each
+ * chat list. Everyone writes; replies, reactions, edits and deletes reach the others; each sees
+ * who wrote every message of the others and "Delivered to 2 of 2" under their own. Then Alice
+ * removes Carol: Carol is told and her composer is gone, and what Bob writes next reaches Alice
+ * but never Carol.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { answeredBy } from './support/pair.js';
+import { messageLog, newPerson, openChat, send } from './support/people.js';
+
+const GROUP = 'Hikers';
+/** How long a message or an event may take over the relay and the members' pairwise connections. */
+const ARRIVAL = { timeout: 30_000 };
+
+test.describe.configure({ mode: 'serial' });
+
+let alice: Page;
+let bob: Page;
+let carol: Page;
+
+/** The group's entry in a person's chat list. */
+const groupLink = (page: Page) => page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(GROUP) });
+
+/** The log's list item whose body is `text` (a reply's quote of it does not count). */
+const messageItem = (page: Page, text: string) => messageLog(page).getByRole('listitem').filter({ has: page.getByText(text, { exact: true }) });
+
+/** The name shown over a message of another member (the first of their run). */
+const senderOf = (page: Page, text: string) => messageItem(page, text).locator('.sender bdi');
+
+/** `page` shows `text` as written by `name`: the name over it, and first in what a screen reader hears. */
+async function seenFrom(page: Page, text: string, name: string): Promise<void> {
+	await expect(senderOf(page, text)).toHaveText(name, ARRIVAL);
+	expect(await messageItem(page, text).ariaSnapshot()).toMatch(new RegExp(`^- listitem:\\n  - text: "?${name} ?:`));
+}
+
+/** Presses an action in the toolbar of the message holding `text`. */
+const act = (page: Page, text: string, action: 'Reply' | 'React' | 'Edit' | 'Delete') => messageItem(page, text).getByRole('button', { name: action, exact: true }).click();
+
+test.beforeAll(async ({ browser }) => {
+	alice = await newPerson(browser, 'Alice');
+	({ b: bob } = await answeredBy(browser, alice, 'Bob'));
+	({ b: carol } = await answeredBy(browser, alice, 'Carol'));
+});
+
+test('Alice makes a group with Bob and Carol through "New group"; each chat list marks it as a group', async () => {
+	await alice.getByRole('button', { name: 'New group' }).click();
+	await alice.getByRole('textbox', { name: 'Group name' }).fill(GROUP);
+	await alice.getByRole('checkbox', { name: 'Bob' }).check();
+	await alice.getByRole('checkbox', { name: 'Carol' }).check();
+	await alice.getByRole('button', { name: 'Create group' }).click();
+	await expect(alice.getByRole('heading', { level: 2, name: GROUP })).toBeVisible();
+	await expect(alice.getByRole('link', { name: 'Group details' })).toHaveAttribute('href', /^#\/group\/.+/);
+	for (const page of [alice, bob, carol]) {
+		await expect(groupLink(page)).toHaveAccessibleName(new RegExp(`^${GROUP} Group\\b`), ARRIVAL);
+		await expect(groupLink(page).getByText('Group', { exact: true })).toBeVisible();
+	}
+	// The 1:1 chats stay plain contacts.
+	await expect(alice.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /^Bob/ })).not.toHaveAccessibleName(/Group/);
+});
+
+test('everyone writes, replies, reacts, edits and deletes; each sees the others’ names and “Delivered to 2 of 2” on their own', async () => {
+	await send(alice, 'Where shall we walk?');
+	await expect(groupLink(bob)).toHaveAccessibleName(/1 unread/, ARRIVAL);
+	for (const page of [bob, carol]) {
+		await openChat(page, GROUP);
+		await expect(page.getByRole('link', { name: 'Group details' })).toBeVisible();
+		await seenFrom(page, 'Where shall we walk?', 'Alice');
+	}
+
+	await act(bob, 'Where shall we walk?', 'Reply');
+	await expect(bob.getByText('Replying to Alice: Where shall we walk?')).toBeVisible();
+	await send(bob, 'The lake');
+	// The quote names whom the reply answers: "You" for Alice, Alice's name for the others.
+	for (const [page, answered] of [
+		[alice, 'You'],
+		[bob, 'Alice'],
+		[carol, 'Alice']
+	] as const) {
+		if (page !== bob) await seenFrom(page, 'The lake', 'Bob');
+		await expect(messageItem(page, 'The lake').getByRole('paragraph').first()).toHaveText(`In reply to ${answered}: Where shall we walk?`);
+	}
+
+	await send(carol, 'Hill');
+	await seenFrom(bob, 'Hill', 'Carol');
+	await act(carol, 'Hill', 'Edit');
+	await carol.getByRole('textbox', { name: 'Message' }).fill('The hill');
+	await carol.getByRole('button', { name: 'Save' }).click();
+	for (const page of [alice, bob]) {
+		await seenFrom(page, 'The hill', 'Carol');
+		await expect(messageItem(page, 'The hill')).toContainText('edited');
+	}
+	await expect(messageLog(bob).getByText('Hill', { exact: true })).toHaveCount(0);
+
+	await act(carol, 'Where shall we walk?', 'React');
+	await carol.getByRole('button', { name: 'React 👍' }).click();
+	for (const page of [alice, bob]) await expect(messageItem(page, 'Where shall we walk?').getByRole('button', { name: '👍, 1 reaction', exact: true })).toBeVisible(ARRIVAL);
+
+	await send(alice, 'Bring snacks');
+	for (const page of [bob, carol]) await seenFrom(page, 'Bring snacks', 'Alice');
+	await act(alice, 'Bring snacks', 'Delete');
+	const dialog = alice.getByRole('dialog', { name: 'Delete this message?' });
+	await expect(dialog).toContainText('removes it for everyone in the group too');
+	await dialog.getByRole('button', { name: 'Delete for everyone' }).click();
+	for (const page of [alice, bob, carol]) {
+		await expect(messageItem(page, 'Bring snacks')).toHaveCount(0, ARRIVAL);
+		await expect(messageLog(page).getByText('Message deleted')).toHaveCount(1);
+	}
+	await expect(messageLog(bob).getByRole('listitem').filter({ hasText: 'Message deleted' })).toContainText('Alice:');
+
+	for (const [page, own] of [
+		[alice, 'Where shall we walk?'],
+		[bob, 'The lake'],
+		[carol, 'The hill']
+	] as const) {
+		await expect(messageItem(page, own).getByText('Delivered to 2 of 2')).toBeVisible(ARRIVAL);
+	}
+});
