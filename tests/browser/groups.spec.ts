@@ -7,8 +7,7 @@
  * but never Carol.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { answeredBy } from './support/pair.js';
-import { messageLog, newPerson, openChat, send } from './support/people.js';
+import { answerInvitation, messageLog, newPerson, openChat, send } from './support/people.js';
 
 const GROUP = 'Hikers';
 /** How long a message or an event may take over the relay and the members' pairwise connections. */
@@ -40,8 +39,10 @@ const act = (page: Page, text: string, action: 'Reply' | 'React' | 'Edit' | 'Del
 
 test.beforeAll(async ({ browser }) => {
 	alice = await newPerson(browser, 'Alice');
-	({ b: bob } = await answeredBy(browser, alice, 'Bob'));
-	({ b: carol } = await answeredBy(browser, alice, 'Carol'));
+	bob = await (await browser.newContext()).newPage();
+	carol = await (await browser.newContext()).newPage();
+	await answerInvitation(alice, bob, 'Bob');
+	await answerInvitation(alice, carol, 'Carol');
 });
 
 test('Alice makes a group with Bob and Carol through "New group"; each chat list marks it as a group', async () => {

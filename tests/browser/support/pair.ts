@@ -28,8 +28,9 @@ export async function readInvitation(link: string): Promise<Invitation> {
 	return openShortLinkBlob(keys, new Uint8Array(await res.arrayBuffer())).invitation;
 }
 
-/** `a` invites, and `bName`, a new person in a new browser context, answers; `a` sees them connected. */
-export async function answeredBy(browser: Browser, a: Page, bName: string): Promise<{ b: Page; invitation: Invitation }> {
+/** `aName` and `bName` connect through an invitation and each sends one message the other receives. */
+export async function chattingPair(browser: Browser, aName: string, bName: string): Promise<Pair> {
+	const a = await newPerson(browser, aName);
 	const link = await invite(a);
 	const invitation = await readInvitation(link);
 	const b = await (await browser.newContext()).newPage();
@@ -37,13 +38,6 @@ export async function answeredBy(browser: Browser, a: Page, bName: string): Prom
 	await createProfile(b, bName);
 	await b.getByRole('button', { name: 'Connect' }).click();
 	await expect(a.getByRole('status').filter({ hasText: `${bName} connected` })).toBeVisible({ timeout: 30_000 });
-	return { b, invitation };
-}
-
-/** `aName` and `bName` connect through an invitation and each sends one message the other receives. */
-export async function chattingPair(browser: Browser, aName: string, bName: string): Promise<Pair> {
-	const a = await newPerson(browser, aName);
-	const { b, invitation } = await answeredBy(browser, a, bName);
 	await openChat(a, bName);
 	await exchange(a, b, `${aName} says hello`, `${bName} answers`);
 	return { a, b, invitation };
