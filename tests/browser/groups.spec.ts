@@ -28,10 +28,16 @@ const messageItem = (page: Page, text: string) => messageLog(page).getByRole('li
 /** The name shown over a message of another member (the first of their run). */
 const senderOf = (page: Page, text: string) => messageItem(page, text).locator('.sender bdi');
 
-/** `page` shows `text` as written by `name`: the name over it, and first in what a screen reader hears. */
-async function seenFrom(page: Page, text: string, name: string): Promise<void> {
-	await expect(senderOf(page, text)).toHaveText(name, ARRIVAL);
+/** `page` shows `text` as written by `name`, as a screen reader hears it: the name comes first. */
+async function heardFrom(page: Page, text: string, name: string): Promise<void> {
+	await expect(messageItem(page, text)).toBeVisible(ARRIVAL);
 	expect(await messageItem(page, text).ariaSnapshot()).toMatch(new RegExp(`^- listitem:\\n  - text: "?${name} ?:`));
+}
+
+/** The same, for the first message of a member's run: the name is shown over it as well. */
+async function seenFrom(page: Page, text: string, name: string): Promise<void> {
+	await heardFrom(page, text, name);
+	await expect(senderOf(page, text)).toHaveText(name);
 }
 
 /** Presses an action in the toolbar of the message holding `text`. */
@@ -117,4 +123,33 @@ test('everyone writes, replies, reacts, edits and deletes; each sees the othersâ
 	] as const) {
 		await expect(messageItem(page, own).getByText('Delivered to 2 of 2')).toBeVisible(ARRIVAL);
 	}
+});
+
+test('the owner removes Carol: Carol is told and cannot write; what Alice sends next reaches Bob but never Carol', async () => {
+	await alice.getByRole('link', { name: 'Group details' }).click();
+	const carolThere = alice.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name: 'Carol', exact: true });
+	await carolThere.getByRole('button', { name: 'Remove from group' }).click();
+	await carolThere.getByRole('group', { name: /^Remove Carol from the group\?/ }).getByRole('button', { name: 'Remove from group' }).click();
+	await expect(carolThere).toContainText('removed');
+
+	// Carol, on the group's chat: told in a status, her composer gone, her messages still there.
+	await expect(carol.getByRole('status').filter({ hasText: 'You were removed from this group.' })).toBeVisible(ARRIVAL);
+	await expect(carol.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+	await expect(carol.getByRole('button', { name: 'Send' })).toHaveCount(0);
+	await expect(messageItem(carol, 'The hill')).toBeVisible();
+	await expect(messageItem(carol, 'The lake').getByRole('button', { name: 'Reply' })).toHaveCount(0);
+
+	await alice.getByRole('link', { name: 'Back to the chat' }).click();
+	await expect(alice.getByRole('heading', { level: 2, name: GROUP })).toBeVisible();
+	await send(alice, 'Carol has gone');
+	// It runs on from Alice's deleted message: her name is heard, not shown again.
+	await heardFrom(bob, 'Carol has gone', 'Alice');
+	await expect(senderOf(bob, 'Carol has gone')).toHaveCount(0);
+	await expect(messageItem(alice, 'Carol has gone').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
+	await send(bob, 'Just us now');
+	await seenFrom(alice, 'Just us now', 'Bob');
+	// Both have arrived at Alice's and Bob's: Carol has neither, and her chat list shows no new message.
+	await expect(messageItem(bob, 'Just us now').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
+	await expect(messageLog(carol).getByText(/Carol has gone|Just us now/)).toHaveCount(0);
+	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just us now/);
 });
