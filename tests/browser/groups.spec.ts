@@ -40,6 +40,19 @@ async function seenFrom(page: Page, text: string, name: string): Promise<void> {
 	await expect(senderOf(page, text)).toHaveText(name);
 }
 
+const SHOTS = 'test-results/groups';
+const DESK = { width: 1280, height: 720 };
+const PHONE = { width: 390, height: 844 };
+
+/** Screenshots of what `page` shows, at desktop and at phone width, for a person to look at. */
+async function shoot(page: Page, name: string): Promise<void> {
+	await page.screenshot({ path: `${SHOTS}/${name}-desktop.png` });
+	await page.setViewportSize(PHONE);
+	await expect(messageLog(page)).toBeVisible();
+	await page.screenshot({ path: `${SHOTS}/${name}-phone.png` });
+	await page.setViewportSize(DESK);
+}
+
 /** Presses an action in the toolbar of the message holding `text`. */
 const act = (page: Page, text: string, action: 'Reply' | 'React' | 'Edit' | 'Delete') => messageItem(page, text).getByRole('button', { name: action, exact: true }).click();
 
@@ -123,6 +136,8 @@ test('everyone writes, replies, reacts, edits and deletes; each sees the othersâ
 	] as const) {
 		await expect(messageItem(page, own).getByText('Delivered to 2 of 2')).toBeVisible(ARRIVAL);
 	}
+	await shoot(alice, 'conversation-alice');
+	await shoot(carol, 'conversation-carol');
 });
 
 test('the owner removes Carol: Carol is told and cannot write; what Alice sends next reaches Bob but never Carol', async () => {
@@ -152,4 +167,5 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice sends 
 	await expect(messageItem(bob, 'Just us now').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
 	await expect(messageLog(carol).getByText(/Carol has gone|Just us now/)).toHaveCount(0);
 	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just us now/);
+	await shoot(carol, 'removed-carol');
 });
