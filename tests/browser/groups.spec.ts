@@ -3,9 +3,11 @@
  * to Bob and to Carol, makes a group with both through "New group"; it shows as a group in each
  * chat list. Everyone writes; replies, reactions, edits and deletes reach the others; each sees
  * who wrote every message of the others and "Delivered to 2 of 2" under their own. Then Alice
- * removes Carol: Carol is told and her composer is gone, and what Bob writes next reaches Alice
- * but never Carol.
+ * removes Carol: Carol is told and her composer is gone, and what Alice and Bob write next
+ * reaches the other but never Carol. The conversation and the removed state are photographed at desktop and phone
+ * width, light and dark, and checked with axe-core (WCAG A and AA).
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { answerInvitation, messageLog, newPerson, openChat, send } from './support/people.js';
 
@@ -41,16 +43,28 @@ async function seenFrom(page: Page, text: string, name: string): Promise<void> {
 }
 
 const SHOTS = 'test-results/groups';
-const DESK = { width: 1280, height: 720 };
-const PHONE = { width: 390, height: 844 };
+const WIDTHS = { desktop: { width: 1280, height: 720 }, phone: { width: 390, height: 844 } };
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
-/** Screenshots of what `page` shows, at desktop and at phone width, for a person to look at. */
-async function shoot(page: Page, name: string): Promise<void> {
-	await page.screenshot({ path: `${SHOTS}/${name}-desktop.png` });
-	await page.setViewportSize(PHONE);
-	await expect(messageLog(page)).toBeVisible();
-	await page.screenshot({ path: `${SHOTS}/${name}-phone.png` });
-	await page.setViewportSize(DESK);
+/**
+ * What `page` shows, at desktop and at phone width, light and dark: photographed for a person to
+ * look at, and checked by axe-core's WCAG A and AA rules (no violation).
+ */
+async function look(page: Page, name: string): Promise<void> {
+	const found: string[] = [];
+	for (const [width, viewport] of Object.entries(WIDTHS)) {
+		await page.setViewportSize(viewport);
+		await expect(messageLog(page)).toBeVisible();
+		for (const colorScheme of ['light', 'dark'] as const) {
+			await page.emulateMedia({ colorScheme });
+			await page.screenshot({ path: `${SHOTS}/${name}-${width}-${colorScheme}.png` });
+			const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+			found.push(...violations.map((v) => `${width} ${colorScheme}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`));
+		}
+	}
+	await page.setViewportSize(WIDTHS.desktop);
+	await page.emulateMedia({ colorScheme: null });
+	expect(found).toEqual([]);
 }
 
 /** Presses an action in the toolbar of the message holding `text`. */
@@ -136,8 +150,8 @@ test('everyone writes, replies, reacts, edits and deletes; each sees the othersâ
 	] as const) {
 		await expect(messageItem(page, own).getByText('Delivered to 2 of 2')).toBeVisible(ARRIVAL);
 	}
-	await shoot(alice, 'conversation-alice');
-	await shoot(carol, 'conversation-carol');
+	await look(alice, 'conversation-alice');
+	await look(carol, 'conversation-carol');
 });
 
 test('the owner removes Carol: Carol is told and cannot write; what Alice sends next reaches Bob but never Carol', async () => {
@@ -167,5 +181,5 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice sends 
 	await expect(messageItem(bob, 'Just us now').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
 	await expect(messageLog(carol).getByText(/Carol has gone|Just us now/)).toHaveCount(0);
 	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just us now/);
-	await shoot(carol, 'removed-carol');
+	await look(carol, 'removed-carol');
 });
