@@ -1,10 +1,11 @@
 /**
  * Group conversations (issue 12), three people in three browser contexts: Alice, connected 1:1
  * to Bob and to Carol, makes a group with both through "New group"; it shows as a group in each
- * chat list. Everyone writes; replies, reactions, edits and deletes reach the others; each sees
- * who wrote every message of the others and "Delivered to 2 of 2" under their own. Then Alice
- * removes Carol: Carol is told and her composer is gone, and what Alice and Bob write next
- * reaches the other but never Carol. The conversation and the removed state are photographed at desktop and phone
+ * chat list. Everyone writes; replies, reactions, edits and deletes reach the others (a member
+ * deletes only their own messages for everyone, the owner any); each sees who wrote every
+ * message of the others and "Delivered to 2 of 2" under their own. Then Alice removes Carol:
+ * Carol is told and her composer is gone, and what Alice and Bob write next reaches the other
+ * but never Carol. The conversation and the removed state are photographed at desktop and phone
  * width, light and dark, and checked with axe-core (WCAG A and AA).
  */
 import AxeBuilder from '@axe-core/playwright';
@@ -154,7 +155,24 @@ test('everyone writes, replies, reacts, edits and deletes; each sees the othersâ
 	await look(carol, 'conversation-carol');
 });
 
-test('the owner removes Carol: Carol is told and cannot write; what Alice sends next reaches Bob but never Carol', async () => {
+test('a member deletes only their own messages for everyone; the owner any', async () => {
+	await send(bob, 'Off topic');
+	for (const page of [alice, carol]) await seenFrom(page, 'Off topic', 'Bob');
+	await act(carol, 'Off topic', 'Delete');
+	const asked = carol.getByRole('dialog', { name: 'Delete this message?' });
+	await expect(asked).toContainText('It is removed from this device only.');
+	await expect(asked.getByRole('button', { name: 'Delete for everyone' })).toHaveCount(0);
+	await asked.getByRole('button', { name: 'Cancel' }).click();
+
+	await act(alice, 'Off topic', 'Delete');
+	await alice.getByRole('dialog', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete for everyone' }).click();
+	for (const page of [alice, bob, carol]) {
+		await expect(messageItem(page, 'Off topic')).toHaveCount(0, ARRIVAL);
+		await expect(messageLog(page).getByText('Message deleted')).toHaveCount(2);
+	}
+});
+
+test('the owner removes Carol: Carol is told and cannot write; what Alice and Bob send next reaches the other, never Carol', async () => {
 	await alice.getByRole('link', { name: 'Group details' }).click();
 	const carolThere = alice.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name: 'Carol', exact: true });
 	await carolThere.getByRole('button', { name: 'Remove from group' }).click();
@@ -171,15 +189,17 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice sends 
 	await alice.getByRole('link', { name: 'Back to the chat' }).click();
 	await expect(alice.getByRole('heading', { level: 2, name: GROUP })).toBeVisible();
 	await send(alice, 'Carol has gone');
-	// It runs on from Alice's deleted message: her name is heard, not shown again.
-	await heardFrom(bob, 'Carol has gone', 'Alice');
-	await expect(senderOf(bob, 'Carol has gone')).toHaveCount(0);
-	await expect(messageItem(alice, 'Carol has gone').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
+	await send(alice, 'Just the two of us');
+	await seenFrom(bob, 'Carol has gone', 'Alice');
+	// The second runs on from the first: Alice's name is heard with it, not shown again.
+	await heardFrom(bob, 'Just the two of us', 'Alice');
+	await expect(senderOf(bob, 'Just the two of us')).toHaveCount(0);
+	await expect(messageItem(alice, 'Just the two of us').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
 	await send(bob, 'Just us now');
 	await seenFrom(alice, 'Just us now', 'Bob');
-	// Both have arrived at Alice's and Bob's: Carol has neither, and her chat list shows no new message.
+	// All three have arrived at Alice's and Bob's: Carol has none, and her chat list shows no new message.
 	await expect(messageItem(bob, 'Just us now').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
-	await expect(messageLog(carol).getByText(/Carol has gone|Just us now/)).toHaveCount(0);
-	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just us now/);
+	await expect(messageLog(carol).getByText(/Carol has gone|Just the two of us|Just us now/)).toHaveCount(0);
+	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just the two of us|Just us now/);
 	await look(carol, 'removed-carol');
 });
