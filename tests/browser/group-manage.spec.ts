@@ -63,7 +63,7 @@ test('"New group" makes a group with two contacts, and all three see it in their
 	for (const page of [alice, bob, carol]) await expect(chatLink(page, 'Trip')).toBeVisible(ROUND_TRIP);
 });
 
-test('the details list the members by name, role and status', async () => {
+test('the details list the members by name, role and status; a member compares a safety code and marks it verified', async () => {
 	await openDetails(alice, 'Trip');
 	await expect(heading(alice)).toHaveText('Trip');
 	await expect(alice.getByText('Planning the summer trip')).toBeVisible();
@@ -76,8 +76,16 @@ test('the details list the members by name, role and status', async () => {
 	// A member acts on nobody: no role change, no removal.
 	await expect(carol.getByRole('button', { name: 'Remove from group' })).toHaveCount(0);
 	await expect(carol.getByRole('button', { name: 'Change role' })).toHaveCount(0);
+	// Carol compares her safety code with Bob's and marks it verified; Bob's side shows the same code.
+	await member(carol, 'Bob').getByRole('button', { name: 'Safety code' }).click();
+	const code = await member(carol, 'Bob').getByLabel('Safety code', { exact: true }).innerText();
+	await member(carol, 'Bob').getByRole('checkbox', { name: 'Mark as verified' }).check();
+	await expect(member(carol, 'Bob').getByRole('img', { name: 'Verified' })).toBeVisible();
+	await expect(member(carol, 'Alice').getByRole('img', { name: 'Verified' })).toHaveCount(0);
 	await carol.screenshot({ path: `${SHOTS}/details-member-desktop.png`, fullPage: true });
 	await openDetails(bob, 'Trip');
+	await member(bob, 'Carol').getByRole('button', { name: 'Safety code' }).click();
+	await expect(member(bob, 'Carol').getByLabel('Safety code', { exact: true })).toHaveText(code);
 });
 
 test('the owner makes Bob an admin, and the others see his new role', async () => {
