@@ -2,8 +2,8 @@
  * Creating and managing a group (issue 12), as three people see it: Alice makes a group with her
  * contacts Bob and Carol from "New group"; all three see it in their chat lists; its details list
  * the members with names and roles; Alice makes Bob an admin and renames the group, and the others
- * see both; she removes Carol ("Remove from group"), whose details then say she was removed; Bob
- * leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
+ * see both; she removes Carol ("Remove from group"), whose details then say she was removed, and
+ * adds her back ("Add members"); Bob leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { answerInvitation, newPerson, openChat } from './support/people.js';
@@ -120,6 +120,19 @@ test('the owner removes Carol after confirming, and Carol is told she was remove
 	await expect(carol.getByRole('button', { name: 'Leave group' })).toHaveCount(0);
 	await expect(member(bob, 'Carol')).toContainText('removed', ROUND_TRIP);
 	await carol.screenshot({ path: `${SHOTS}/removed-desktop.png`, fullPage: true });
+});
+
+test('the owner adds Carol back with "Add members"; only contacts not in the group are offered', async () => {
+	const toAdd = alice.getByRole('group', { name: 'Contacts to add' });
+	await expect(toAdd.getByRole('checkbox')).toHaveCount(1);
+	await toAdd.getByRole('checkbox', { name: 'Carol' }).check();
+	await alice.getByRole('button', { name: 'Add members' }).click();
+	await expect(toAdd).toContainText('Everyone you are connected with is in already.');
+	await expect(alice.getByRole('button', { name: 'Add members' })).toBeDisabled();
+
+	await expect(carol.getByRole('button', { name: 'Leave group' })).toBeVisible(ROUND_TRIP);
+	await expect(carol.getByRole('status').filter({ hasText: 'You were removed' })).toHaveCount(0);
+	await expect(member(alice, 'Carol').filter({ hasText: 'Member · connected' })).toBeVisible(ROUND_TRIP);
 });
 
 test('Bob leaves the group after confirming, and the owner sees that he left', async () => {
