@@ -2,8 +2,8 @@
  * Creating and managing a group (issue 12), as three people see it: Alice makes a group with her
  * contacts Bob and Carol from "New group"; all three see it in their chat lists; its details list
  * the members with names and roles; Alice makes Bob an admin and renames the group, and the others
- * see both; she removes Carol ("Remove from group"), whose details then say she was removed; Bob
- * leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
+ * see both; she removes Carol ("Remove from group"), whose details then say she was removed, and
+ * adds her back ("Add members"); Bob leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { answerInvitation, newPerson, openChat } from './support/people.js';
@@ -63,7 +63,7 @@ test('"New group" makes a group with two contacts, and all three see it in their
 	for (const page of [alice, bob, carol]) await expect(chatLink(page, 'Trip')).toBeVisible(ROUND_TRIP);
 });
 
-test('the details list the members by name, role and status', async () => {
+test('the details list the members by name, role and status; a member compares a safety code and marks it verified', async () => {
 	await openDetails(alice, 'Trip');
 	await expect(heading(alice)).toHaveText('Trip');
 	await expect(alice.getByText('Planning the summer trip')).toBeVisible();
@@ -76,8 +76,16 @@ test('the details list the members by name, role and status', async () => {
 	// A member acts on nobody: no role change, no removal.
 	await expect(carol.getByRole('button', { name: 'Remove from group' })).toHaveCount(0);
 	await expect(carol.getByRole('button', { name: 'Change role' })).toHaveCount(0);
+	// Carol compares her safety code with Bob's and marks it verified; Bob's side shows the same code.
+	await member(carol, 'Bob').getByRole('button', { name: 'Safety code' }).click();
+	const code = await member(carol, 'Bob').getByLabel('Safety code', { exact: true }).innerText();
+	await member(carol, 'Bob').getByRole('checkbox', { name: 'Mark as verified' }).check();
+	await expect(member(carol, 'Bob').getByRole('img', { name: 'Verified' })).toBeVisible();
+	await expect(member(carol, 'Alice').getByRole('img', { name: 'Verified' })).toHaveCount(0);
 	await carol.screenshot({ path: `${SHOTS}/details-member-desktop.png`, fullPage: true });
 	await openDetails(bob, 'Trip');
+	await member(bob, 'Carol').getByRole('button', { name: 'Safety code' }).click();
+	await expect(member(bob, 'Carol').getByLabel('Safety code', { exact: true })).toHaveText(code);
 });
 
 test('the owner makes Bob an admin, and the others see his new role', async () => {
@@ -112,6 +120,19 @@ test('the owner removes Carol after confirming, and Carol is told she was remove
 	await expect(carol.getByRole('button', { name: 'Leave group' })).toHaveCount(0);
 	await expect(member(bob, 'Carol')).toContainText('removed', ROUND_TRIP);
 	await carol.screenshot({ path: `${SHOTS}/removed-desktop.png`, fullPage: true });
+});
+
+test('the owner adds Carol back with "Add members"; only contacts not in the group are offered', async () => {
+	const toAdd = alice.getByRole('group', { name: 'Contacts to add' });
+	await expect(toAdd.getByRole('checkbox')).toHaveCount(1);
+	await toAdd.getByRole('checkbox', { name: 'Carol' }).check();
+	await alice.getByRole('button', { name: 'Add members' }).click();
+	await expect(toAdd).toContainText('Everyone you are connected with is in already.');
+	await expect(alice.getByRole('button', { name: 'Add members' })).toBeDisabled();
+
+	await expect(carol.getByRole('button', { name: 'Leave group' })).toBeVisible(ROUND_TRIP);
+	await expect(carol.getByRole('status').filter({ hasText: 'You were removed' })).toHaveCount(0);
+	await expect(member(alice, 'Carol').filter({ hasText: 'Member · connected' })).toBeVisible(ROUND_TRIP);
 });
 
 test('Bob leaves the group after confirming, and the owner sees that he left', async () => {
