@@ -5,8 +5,9 @@
  * deletes only their own messages for everyone, the owner any); each sees who wrote every
  * message of the others and "Delivered to 2 of 2" under their own. Then Alice removes Carol:
  * Carol is told and her composer is gone, and what Alice and Bob write next reaches the other
- * but never Carol. The conversation and the removed state are photographed at desktop and phone
- * width, light and dark, and checked with axe-core (WCAG A and AA).
+ * but never Carol. Bob leaves: his chat says so, and the composer is gone. The conversation and
+ * the removed state are photographed at desktop and phone width, light and dark, and checked with
+ * axe-core (WCAG A and AA).
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -202,4 +203,17 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice and Bo
 	await expect(messageLog(carol).getByText(/Carol has gone|Just the two of us|Just us now/)).toHaveCount(0);
 	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just the two of us|Just us now/);
 	await look(carol, 'removed-carol');
+});
+
+test('Bob leaves: his chat says so and has no composer, and Alice sees that he left', async () => {
+	await bob.getByRole('link', { name: 'Group details' }).click();
+	await bob.getByRole('button', { name: 'Leave group' }).click();
+	await bob.getByRole('button', { name: 'Leave group' }).click();
+	await bob.getByRole('link', { name: 'Back to the chat' }).click();
+	await expect(bob.getByRole('status').filter({ hasText: 'You left this group.' })).toBeVisible();
+	await expect(bob.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+	await expect(messageItem(bob, 'Just us now')).toBeVisible();
+	await expect(messageItem(bob, 'Just us now').getByRole('button', { name: 'Reply' })).toHaveCount(0);
+	await alice.getByRole('link', { name: 'Group details' }).click();
+	await expect(alice.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name: 'Bob', exact: true })).toContainText('left', ARRIVAL);
 });
