@@ -2,8 +2,8 @@
  * An automated accessibility check on every screen (issue 11): axe-core's WCAG 2.x A and AA rules
  * find no violation on any screen or dialog of the app, in the light and the dark theme, on a
  * desktop (1280×800) and a touch phone (390×844). One pair of people per viewport walks through
- * every screen; each is checked in both colour schemes (the app follows the system's by default)
- * and photographed to /tmp/shots-a11y/ for a person to look at.
+ * every screen (groups too: New group, Group details); each is checked in both colour schemes (the
+ * app follows the system's by default) and photographed to /tmp/shots-a11y/ for a person to look at.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -127,6 +127,31 @@ for (const v of VIEWPORTS) {
 		await alice.getByRole('link', { name: 'Contact details' }).click();
 		await expect(alice.getByRole('heading', { name: 'Safety code' })).toBeVisible();
 		await audit.check(alice, 'contact-details');
+
+		// Groups (issue 12): New group, the group's details as its owner and as a member, a removal's
+		// confirmation, and the details of the member removed.
+		await go(alice, '#/');
+		await alice.getByRole('button', { name: 'New group' }).click();
+		await alice.getByRole('textbox', { name: 'Group name' }).fill('Walkers');
+		await audit.check(alice, 'new-group');
+		await alice.getByRole('checkbox', { name: 'Bob' }).check();
+		await alice.getByRole('button', { name: 'Create group' }).click();
+		await expect(alice.getByRole('heading', { level: 2, name: 'Walkers' })).toBeVisible({ timeout: 30_000 });
+		await alice.getByRole('link', { name: 'Group details' }).click();
+		const bobInGroup = alice.getByRole('group', { name: 'Bob', exact: true });
+		await expect(bobInGroup).toContainText('connected', { timeout: 30_000 });
+		await audit.check(alice, 'group-details-owner');
+		await go(bob, '#/');
+		await openChat(bob, 'Walkers');
+		await bob.getByRole('link', { name: 'Group details' }).click();
+		await expect(bob.getByRole('group', { name: 'Alice', exact: true })).toContainText('Owner', { timeout: 30_000 });
+		await audit.check(bob, 'group-details-member');
+		await bobInGroup.getByRole('button', { name: 'Remove from group' }).click();
+		await expect(bobInGroup.getByRole('button', { name: 'Keep' })).toBeFocused();
+		await audit.check(alice, 'group-remove-confirm');
+		await bobInGroup.getByRole('button', { name: 'Remove from group' }).click();
+		await expect(bob.getByRole('status').filter({ hasText: 'You were removed from this group.' })).toBeVisible({ timeout: 30_000 });
+		await audit.check(bob, 'group-details-removed');
 
 		await go(alice, '#/settings');
 		await expect(alice.getByRole('heading', { name: 'Settings' })).toBeVisible();

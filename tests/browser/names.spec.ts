@@ -6,7 +6,7 @@
  * characters (code points, §8.2) is not cut by the input, whatever its UTF-16 length.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { APP_URL, invite, newPerson, openChat } from './support/people.js';
+import { answerInvitation, APP_URL, newPerson, openChat } from './support/people.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -14,14 +14,7 @@ const FAKE = 'Bob ✔︎';
 let alice: Page;
 
 /** A new person named `name` answers one of Alice's invitations. */
-async function joinAlice(page: Page, name: string): Promise<void> {
-	const link = await invite(alice);
-	await page.goto(link);
-	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
-	await page.getByRole('button', { name: 'Create profile' }).click();
-	await page.getByRole('button', { name: 'Connect' }).click();
-	await expect(alice.getByRole('status').filter({ hasText: `${name} connected` })).toBeVisible({ timeout: 30_000 });
-}
+const joinAlice = (page: Page, name: string) => answerInvitation(alice, page, name);
 
 const chatLink = (name: string) => alice.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(`^${name}`) });
 const detailsHeading = () => alice.getByRole('heading', { level: 2 });

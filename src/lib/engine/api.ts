@@ -128,7 +128,8 @@ export interface MessageView {
 	readonly mine: boolean;
 	readonly body: string;
 	readonly sentAt: number;
-	readonly replyTo: { readonly key: string; readonly body: string; readonly mine: boolean } | null;
+	/** The message it answers: a preview, and who wrote it (`name`: the contact's or the group member's name; null: I did). */
+	readonly replyTo: { readonly key: string; readonly body: string; readonly mine: boolean; readonly name: string | null } | null;
 	readonly edited: boolean;
 	readonly deleted: boolean;
 	readonly reactions: readonly { readonly emoji: string; readonly mine: boolean }[];
@@ -266,6 +267,12 @@ export interface EngineApi {
 	setRole(groupId: string, memberId: string, role: GroupRole): Promise<void>;
 	/** Changes the group's name and description (admins and the owner). */
 	setGroupProfile(groupId: string, name: string, description: string): Promise<void>;
+	/**
+	 * Marks that I compared the safety code of our connection with a member (or takes the mark
+	 * back). Local to this profile, kept in the group record; nothing is sent. A member shows as
+	 * verified when this mark or its member connection's own is set.
+	 */
+	setMemberVerified(groupId: string, memberId: string, verified: boolean): Promise<void>;
 	group(groupId: string): Promise<GroupView>;
 	onChange(listener: (change: EngineChange) => void): void;
 	/** The conversation on screen (null: none): its changes come with its newest page. */

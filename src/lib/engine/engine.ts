@@ -521,6 +521,10 @@ export class Engine implements EngineApi {
 		await this.#step(() => this.#groups.setProfile(groupId, name, description));
 	}
 
+	async setMemberVerified(groupId: string, memberId: string, verified: boolean): Promise<void> {
+		await this.#step(() => this.#groups.setMemberVerified(groupId, memberId, verified));
+	}
+
 	async group(groupId: string): Promise<GroupView> {
 		return this.#guard(async () => this.#groups.view(groupId));
 	}

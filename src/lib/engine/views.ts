@@ -6,7 +6,7 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import type { ChatSummary, ContactView, ConversationPage, MessageView, PageRange } from './api.js';
 import { INVITATION_TTL_MS } from './constants.js';
 import { preview } from './conversation.js';
-import type { StoredContact } from './records.js';
+import type { StoredContact, StoredMessage } from './records.js';
 import type { Store } from './store.js';
 
 /** When an invitation of mine expires (or expired), ms; null for a contact that is not one. */
@@ -48,10 +48,14 @@ export function contactView(id: string, c: StoredContact, sendProblem: string | 
 	};
 }
 
-/** One page of a conversation, each reply with a preview of the message it answers. */
+/**
+ * One page of a conversation, each reply with a preview of the message it answers and who wrote
+ * that: in a group the member (by `memberName`), in a 1:1 chat the contact, null for mine.
+ */
 export async function conversationPage(store: Store, contact: ContactView, range: PageRange, memberName?: (memberId: string) => string): Promise<ConversationPage> {
 	const page = await store.messages(contact.id, range);
 	const messages: MessageView[] = [];
+	const author = (m: StoredMessage): string | null => (m.mine ? null : m.sender && memberName ? memberName(m.sender) : contact.name);
 	for (const { seq, key, message } of page.messages) {
 		const replyKey = message.replyTo ? store.messageKey(contact.id, hexToBytes(message.replyTo)) : null;
 		const target = replyKey ? await store.message(replyKey) : null;
@@ -61,7 +65,7 @@ export async function conversationPage(store: Store, contact: ContactView, range
 			mine: message.mine,
 			body: message.body,
 			sentAt: message.sentAt,
-			replyTo: target && replyKey ? { key: replyKey, body: preview(target), mine: target.mine } : null,
+			replyTo: target && replyKey ? { key: replyKey, body: preview(target), mine: target.mine, name: author(target) } : null,
 			edited: message.edited,
 			deleted: message.deleted,
 			reactions: message.reactions.map((r) => ({ emoji: r.emoji, mine: r.mine })),

@@ -29,13 +29,15 @@ export type Route =
 	| { readonly name: 'join'; readonly link: string }
 	| { readonly name: 'chat'; readonly id: string }
 	| { readonly name: 'contact'; readonly id: string }
+	| { readonly name: 'newgroup' }
+	| { readonly name: 'group'; readonly id: string }
 	| { readonly name: 'settings' };
 
 export function parseRoute(hash: string): Route {
 	const [, name, rest] = /^#\/([a-z]+)\/?(.*)$/.exec(hash) ?? [];
 	if ((name === 'join' || name === 'j') && rest) return { name: 'join', link: `${location.origin}${location.pathname}${hash}` };
-	if ((name === 'chat' || name === 'contact') && rest) return { name, id: decodeURIComponent(rest) };
-	if (name === 'new' || name === 'settings') return { name };
+	if ((name === 'chat' || name === 'contact' || name === 'group') && rest) return { name, id: decodeURIComponent(rest) };
+	if (name === 'new' || name === 'newgroup' || name === 'settings') return { name };
 	return { name: 'home' };
 }
 

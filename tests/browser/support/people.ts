@@ -44,6 +44,16 @@ export async function invite(page: Page): Promise<string> {
 	return createInvitation(page);
 }
 
+/** A new person on `page` (a fresh context) named `name` answers one of `inviter`'s invitations; resolves once the inviter sees them connected. */
+export async function answerInvitation(inviter: Page, page: Page, name: string): Promise<void> {
+	const link = await invite(inviter);
+	await page.goto(link);
+	await page.getByRole('textbox', { name: 'Display name' }).fill(name);
+	await page.getByRole('button', { name: 'Create profile' }).click();
+	await page.getByRole('button', { name: 'Connect' }).click();
+	await expect(inviter.getByRole('status').filter({ hasText: `${name} connected` })).toBeVisible({ timeout: 30_000 });
+}
+
 /** On the new-contact screen: presses "Create invitation" and returns the new link. */
 export async function createInvitation(page: Page): Promise<string> {
 	const box = page.getByRole('textbox', { name: 'Link to send' });

@@ -130,7 +130,7 @@ describe('groups', () => {
 		await alice.sendText(aId, 'Where to?');
 		const inBob = await until(() => bob.conversation(bId), (p) => p.messages.length === 1);
 		await bob.sendText(bId, 'The lake', (inBob.messages[0] as MessageView).key);
-		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'The lake' && m.replyTo?.body === 'Where to?' && m.sender?.name === 'Bob'));
+		await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'The lake' && m.replyTo?.body === 'Where to?' && m.replyTo.name === 'Alice' && m.sender?.name === 'Bob'));
 		await carol.sendText(cId, 'Hill');
 		const carolsOwn = (await carol.conversation(cId)).messages.find((m) => m.body === 'Hill') as MessageView;
 		await carol.editMessage(cId, carolsOwn.key, 'The hill');
@@ -299,5 +299,38 @@ describe('groups', () => {
 		await until(() => bob.group(bId), (g) => g.state === 'active' && g.members.filter((m) => m.status === 'connected').length === 2);
 		await carol.sendText(cId, 'Welcome back');
 		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'Welcome back' && m.sender?.name === 'Carol'));
+	}, 60_000);
+
+	it("a member's safety code is the same on both sides, and my mark that I compared it stays mine, kept in the group record", async () => {
+		const { engines, profiles, ids } = await formGroup(['Alice', 'Bob', 'Carol']);
+		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+		const [aId, bId] = ids as [string, string];
+		const bobAtAlice = (await alice.group(aId)).members.find((m) => m.name === 'Bob');
+		const aliceAtBob = (await bob.group(bId)).members.find((m) => m.name === 'Alice');
+		expect(bobAtAlice?.safetyCode).toMatch(/^\d{5}( \d{5}){11}$/);
+		expect(aliceAtBob?.safetyCode).toBe(bobAtAlice?.safetyCode);
+		expect(bobAtAlice?.verified).toBe(false);
+
+		await alice.setMemberVerified(aId, bobAtAlice?.memberId as string, true);
+		const marked = await alice.group(aId);
+		expect(marked.members.map((m) => [m.name, m.verified])).toEqual([
+			['Bob', true],
+			['Carol', false]
+		]);
+		// Nothing is sent: Bob's view of Alice is unchanged.
+		expect((await bob.group(bId)).members.find((m) => m.name === 'Alice')?.verified).toBe(false);
+		await expect(alice.setMemberVerified(aId, 'ff'.repeat(16), true)).rejects.toMatchObject({ kind: 'not-found' });
+
+		await Promise.all([alice.close(), bob.close(), carol.close()]);
+		const atAlice = await stored(profiles[0] as string);
+		expect(atAlice.group.members.find((m) => m.name === 'Bob')?.verified).toBe(true);
+		expect(atAlice.group.members.find((m) => m.name === 'Carol')?.verified).toBeUndefined();
+
+		const reopened = (await person('Alice', profiles[0])).engine;
+		const back = await reopened.group(aId);
+		expect(back.members.find((m) => m.name === 'Bob')?.verified).toBe(true);
+		await reopened.setMemberVerified(aId, bobAtAlice?.memberId as string, false);
+		expect((await reopened.group(aId)).members.find((m) => m.name === 'Bob')?.verified).toBe(false);
+		await reopened.close();
 	}, 60_000);
 });

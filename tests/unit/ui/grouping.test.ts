@@ -15,6 +15,15 @@ describe('grouping by sender', () => {
 		expect(runsOn({ mine: true, sentAt: t }, { mine: true, sentAt: t + GROUP_WINDOW_MS + 1 })).toBe(false);
 	});
 
+	it('in a group, another member starts a new group; the same member runs on', () => {
+		const bob = { memberId: 'b0b' };
+		const carol = { memberId: 'ca401' };
+		expect(runsOn({ mine: false, sentAt: t, sender: bob }, { mine: false, sentAt: t + 1000, sender: { ...bob } })).toBe(true);
+		expect(runsOn({ mine: false, sentAt: t, sender: bob }, { mine: false, sentAt: t + 1000, sender: carol })).toBe(false);
+		expect(runsOn({ mine: true, sentAt: t, sender: null }, { mine: false, sentAt: t + 1000, sender: bob })).toBe(false);
+		expect(runsOn({ mine: true, sentAt: t, sender: null }, { mine: true, sentAt: t + 1000, sender: null })).toBe(true);
+	});
+
 	it('a clock that runs behind does not join a message sent long before', () => {
 		expect(runsOn({ mine: false, sentAt: t }, { mine: false, sentAt: t - 60_000 })).toBe(true);
 		expect(runsOn({ mine: false, sentAt: t }, { mine: false, sentAt: t - GROUP_WINDOW_MS - 1 })).toBe(false);

@@ -194,6 +194,15 @@ export class Groups {
 		await this.#announce(g, { type: 'groupProfile', ...eventBase(), groupName, description: desc }, (s) => ({ ...s, name: groupName, description: desc }));
 	}
 
+	/** Step: my mark that I compared our safety code with a member, on the group record alone (nothing is sent). */
+	async setMemberVerified(chatId: string, memberId: string, verified: boolean): Promise<void> {
+		const g = this.#require(chatId);
+		if (!g.members.some((m) => m.memberId === memberId)) throw new EngineError('not-found', 'This member is not in the group.');
+		const w: StepWrites = new Map();
+		put(w, chatId, { group: withMember(g, memberId, (m) => ({ ...m, verified })) });
+		await this.#commit(w);
+	}
+
 	async #announce(g: StoredGroup, event: ChatEvent, apply: (g: StoredGroup) => StoredGroup): Promise<void> {
 		const w: StepWrites = new Map();
 		const sent = sendToGroup(w, this.#ctx.contacts(), g, event, null).group;
@@ -307,7 +316,7 @@ export class Groups {
 			state: g.state,
 			members: g.members.map((m) => {
 				const c = m.contactId ? contacts.get(m.contactId) : undefined;
-				return { memberId: m.memberId, name: m.name, role: m.role, status: m.status, safetyCode: c?.safetyCode ?? null, verified: c?.verified ?? false };
+				return { memberId: m.memberId, name: m.name, role: m.role, status: m.status, safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
 			})
 		};
 	}

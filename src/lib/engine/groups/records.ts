@@ -45,6 +45,8 @@ export interface StoredMember {
 	readonly addedByMe: boolean;
 	/** serializeReceivedSenderKey states, newest first, at most KEPT_SENDER_KEYS. */
 	readonly senderKeys: readonly Uint8Array[];
+	/** I marked our safety code as compared (setMemberVerified); absent: not marked. */
+	readonly verified?: boolean;
 }
 
 export type GroupState = 'active' | 'removed' | 'left';
@@ -116,7 +118,8 @@ const member = (f: Fields): StoredMember => {
 		status: f.oneOf('status', STATUSES),
 		todo: f.nullable('todo', (g, n) => (g.o[n] === 'invite' ? 'invite' : g.map(n, (j) => ({ join: j.bytes('join') })))),
 		addedByMe: f.boolean('addedByMe'),
-		senderKeys
+		senderKeys,
+		...f.optional('verified', (g, n) => g.boolean(n))
 	};
 };
 

@@ -1,0 +1,28 @@
+/**
+ * What the conversation says about a message in words: who wrote it, and how far a message of
+ * mine got. One wording for the screen and for a screen reader. Pure.
+ */
+import type { MessageView } from '$lib/engine/api.js';
+
+/** A 1:1 message's status, as the line under it says it. */
+export const STATUS_TEXT = { queued: 'queued', sent: 'sent', delivered: 'delivered', read: 'delivered · read', failed: 'not sent' } as const;
+
+/** Who wrote `m`: "You", the group member who sent it, or else the contact (`contactName`). */
+export function author(m: Pick<MessageView, 'mine' | 'sender'>, contactName: string): string {
+	return m.mine ? 'You' : (m.sender?.name ?? contactName);
+}
+
+/** Who wrote the message `m` answers, as the quote above a reply names it. */
+export const repliedAuthor = (replyTo: NonNullable<MessageView['replyTo']>): string => replyTo.name ?? 'You';
+
+/**
+ * How far my message got, or null for another's. In a group, once it has left, to how many of the
+ * members it went to it was delivered ("Delivered to 2 of 3"); queued, not sent, or a 1:1 message:
+ * its status.
+ */
+export function progress(m: Pick<MessageView, 'status' | 'delivery'>): { readonly text: string; readonly failed: boolean } | null {
+	if (!m.status) return null;
+	const left = m.status !== 'queued' && m.status !== 'failed';
+	const text = m.delivery && m.delivery.of > 0 && left ? `Delivered to ${m.delivery.delivered} of ${m.delivery.of}` : STATUS_TEXT[m.status];
+	return { text, failed: m.status === 'failed' };
+}
