@@ -103,6 +103,7 @@ test('the owner makes Bob an admin, and the others see his new role', async () =
 test('the owner renames the group, and the others see the new name', async () => {
 	await alice.getByRole('textbox', { name: 'Group name' }).fill('Summer trip');
 	await alice.getByRole('button', { name: 'Save' }).click();
+	await expect(alice.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 	await expect(heading(alice)).toHaveText('Summer trip');
 	await expect(heading(bob)).toHaveText('Summer trip', ROUND_TRIP);
 	await expect(heading(carol)).toHaveText('Summer trip', ROUND_TRIP);
@@ -127,6 +128,7 @@ test('the owner adds Carol back with "Add members"; only contacts not in the gro
 	await expect(toAdd.getByRole('checkbox')).toHaveCount(1);
 	await toAdd.getByRole('checkbox', { name: 'Carol' }).check();
 	await alice.getByRole('button', { name: 'Add members' }).click();
+	await expect(alice.getByRole('status').filter({ hasText: '1 contact invited.' })).toBeVisible(ROUND_TRIP);
 	await expect(toAdd).toContainText('Everyone you are connected with is in already.');
 	await expect(alice.getByRole('button', { name: 'Add members' })).toBeDisabled();
 
