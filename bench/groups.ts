@@ -41,6 +41,8 @@ const TIMEOUTS = { timeoutMs: 60_000 };
 /** The largest group formed with the full member-to-member mesh (see the notes printed with the table for what a larger one would cost). */
 const FULL_MESH_UP_TO = Number(process.env.GROUP_FULL_MESH_UP_TO ?? 10);
 const BACKGROUND_MS = 5000;
+/** No SEND stored for this long: the traffic before has settled (the sender closes only after its invitations are on the relay). */
+const QUIET_MS = 1000;
 /** Texts sent back to back to the largest group, to see the relay's rate limit (as a person sending several short messages). */
 const BURST = 5;
 /** How often a wait reads again without a change (see settled). */
@@ -336,7 +338,7 @@ class Run {
 	 */
 	async stars(sizes: readonly number[]): Promise<Target[]> {
 		const t0 = performance.now();
-		const before = ((await this.relay.ask({ until: 0 })) as { stored: number }).stored;
+		const before = await this.#quiet();
 		const made = [];
 		for (const size of sizes) {
 			const name = `Group of ${size}`;
@@ -344,9 +346,12 @@ class Run {
 			made.push({ size, name, groupId });
 		}
 		await this.relay.ask({ until: before + sizes.reduce((n, size) => n + size - 1, 0) });
+		await this.#quiet();
+		console.log('setup: invitations on the relay; the sender closes');
 		await this.sender.close();
 		const inviterJoined = (g: GroupView) => g.members.some((m) => m.name === 'Sender' && m.status === 'connecting');
 		await Promise.all(made.flatMap(({ size, name }) => this.contacts.slice(0, size - 1).map((c) => joined(c, name, inviterJoined))));
+		console.log('setup: every member joined; the relay refuses new queues, the sender opens again');
 		await this.relay.ask({ refuseQueues: true });
 		await this.#openSender(null);
 		const targets: Target[] = [];
@@ -358,6 +363,15 @@ class Run {
 		}
 		this.#setup(`groups of ${sizes.join(' and ')} formed: every member connected to the sender only (${sizes.reduce((n, size) => n + size - 1, 0)} member connections)`, t0);
 		return targets;
+	}
+
+	/** Resolves with the SENDs stored so far once none has been stored for a second: what was sent before has all reached the relay. */
+	async #quiet(): Promise<number> {
+		for (;;) {
+			const stored = ((await this.relay.ask({ until: 0 })) as { stored: number }).stored;
+			await new Promise((r) => setTimeout(r, QUIET_MS));
+			if (((await this.relay.ask({ until: 0 })) as { stored: number }).stored === stored) return stored;
+		}
 	}
 
 	async #openSender(name: string | null): Promise<void> {
