@@ -32,8 +32,8 @@ export function residentBytes(pid: number): number {
 /** Clock ticks per second of /proc/<pid>/stat's times (usually 100). */
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
 
-/** CPU time a process has used so far, user + system, all threads, in milliseconds (Linux /proc). */
-export function cpuMilliseconds(pid: number): number {
+/** CPU time a process (all threads) or, with 'thread-self', the calling thread has used so far, user + system, in milliseconds (Linux /proc). */
+export function cpuMilliseconds(pid: number | 'thread-self'): number {
 	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 	// Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
 	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -10,7 +10,8 @@ const queue = {
 };
 const firstPayload = new Uint8Array(64);
 
-function handshake(): { inviter: RatchetState; joiner: RatchetState } {
+/** A session's two ratchets after the handshake: the inviter's can send first. */
+export function ratchetPair(): { inviter: RatchetState; joiner: RatchetState } {
 	const { invitation, secrets } = createInvitation(queue, systemRandom);
 	const joined = acceptInvitation(invitation, firstPayload, systemRandom);
 	const confirmed = receiveConfirmation(invitation, secrets, joined.confirmation, systemRandom);
@@ -20,10 +21,10 @@ function handshake(): { inviter: RatchetState; joiner: RatchetState } {
 export const parley: ProtocolPeer = {
 	name: 'Parley',
 	async establish() {
-		handshake();
+		ratchetPair();
 	},
 	async connect(): Promise<SessionPair> {
-		const { inviter, joiner } = handshake();
+		const { inviter, joiner } = ratchetPair();
 		const states = { a: joiner, b: inviter };
 		const pair: SessionPair = {
 			async deliver(from, plaintext) {

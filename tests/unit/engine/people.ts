@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import type { CreateOptions, MessageView, Policy } from '../../../src/lib/engine/api.js';
 import { DEFAULT_POLICY } from '../../../src/lib/engine/constants.js';
 import { Engine } from '../../../src/lib/engine/engine.js';
+import type { RelayPoolClientOptions } from '../../../src/lib/engine/relay-pool.js';
 import type { WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 
 export const APP = 'https://parley.example/';
@@ -16,12 +17,14 @@ export interface PersonOptions {
 	readonly now?: () => number;
 	readonly policy?: Policy;
 	readonly create?: CreateOptions;
+	/** Relay client options over the tests' (ws, short backoff, 5 s timeout): the benchmarks count frames with their own WebSocket. */
+	readonly relay?: RelayPoolClientOptions;
 }
 
 /** An engine on `relays` for the profile (a fresh one unless named), with its profile created as `name` if it has none. */
 export async function person(relays: string[], name: string | null, opts: PersonOptions = {}): Promise<{ engine: Engine; profile: string }> {
 	const profile = opts.profile ?? `p${profiles++}`;
-	const engine = new Engine({ profile, now: opts.now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000 } });
+	const engine = new Engine({ profile, now: opts.now, relay: { WebSocket: WebSocket as unknown as WebSocketFactory, backoff: { minMs: 20, maxMs: 200 }, timeoutMs: 5000, ...opts.relay } });
 	const existing = await engine.start({ relays, appUrl: APP, policy: opts.policy ?? DEFAULT_POLICY });
 	if (existing.state === 'new' && name) await engine.createProfile(name, opts.create);
 	return { engine, profile };
