@@ -20,3 +20,6 @@ export const statusWord = (status: GroupMemberView['status']): string => STATUS_
 
 /** The member is still in the group (not removed, not left). */
 export const inGroup = (m: GroupMemberView): boolean => m.status !== 'removed' && m.status !== 'left';
+
+/** What a group I am no longer in says first, by how I went (GroupView.state). */
+export const GONE_WORDS = { removed: 'You were removed from this group.', left: 'You left this group.' } as const;

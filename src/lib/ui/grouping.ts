@@ -1,8 +1,7 @@
 /**
  * Which messages run on from the one before: the same sender (in a group, the same member) within
- * a few minutes. The
- * conversation draws such a message closer to the previous one, without repeating the gap; each
- * message keeps its own accessible name ("You:" or the contact's name), so a screen reader hears
+ * a few minutes. The conversation draws such a message closer to the previous one, without
+ * repeating the gap; each message keeps its own accessible name ("You:" or the contact's name), so a screen reader hears
  * who wrote every message. Pure, and independent of the order of the senders' clocks.
  */
 export const GROUP_WINDOW_MS = 5 * 60_000;
