@@ -25,7 +25,7 @@ async function joinAlice(page: Page, name: string): Promise<void> {
 }
 
 const chatLink = (page: Page, name: string) => page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: new RegExp(`^${name}`) });
-const member = (page: Page, name: string) => page.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name, exact: true });
+const member = (page: Page, name: string, list = 'Members') => page.getByRole('list', { name: list, exact: true }).getByRole('group', { name, exact: true });
 const heading = (page: Page) => page.getByRole('heading', { level: 2 });
 
 /** Opens the group's chat, then its details screen. */
@@ -115,11 +115,13 @@ test('the owner removes Carol after confirming, and Carol is told she was remove
 	const confirm = member(alice, 'Carol').getByRole('group', { name: /^Remove Carol from the group\?/ });
 	await expect(confirm.getByRole('button', { name: 'Keep' })).toBeFocused();
 	await confirm.getByRole('button', { name: 'Remove from group' }).click();
-	await expect(member(alice, 'Carol')).toContainText('Member · removed');
+	await expect(member(alice, 'Carol', 'Former members')).toContainText('Member · removed');
+	await expect(member(alice, 'Carol')).toHaveCount(0);
+	await alice.screenshot({ path: `${SHOTS}/former-members-desktop.png`, fullPage: true });
 
 	await expect(carol.getByRole('status').filter({ hasText: 'You were removed from this group.' })).toBeVisible(ROUND_TRIP);
 	await expect(carol.getByRole('button', { name: 'Leave group' })).toHaveCount(0);
-	await expect(member(bob, 'Carol')).toContainText('removed', ROUND_TRIP);
+	await expect(member(bob, 'Carol', 'Former members')).toContainText('removed', ROUND_TRIP);
 	await carol.screenshot({ path: `${SHOTS}/removed-desktop.png`, fullPage: true });
 });
 
@@ -135,6 +137,9 @@ test('the owner adds Carol back with "Add members"; only contacts not in the gro
 	await expect(carol.getByRole('button', { name: 'Leave group' })).toBeVisible(ROUND_TRIP);
 	await expect(carol.getByRole('status').filter({ hasText: 'You were removed' })).toHaveCount(0);
 	await expect(member(alice, 'Carol').filter({ hasText: 'Member · connected' })).toBeVisible(ROUND_TRIP);
+	// Alice added back the contact she removed: Carol is listed once, as the member she is now.
+	await expect(alice.getByRole('list', { name: 'Former members' })).toHaveCount(0);
+	await expect(alice.getByRole('group', { name: 'Carol', exact: true })).toHaveCount(1);
 });
 
 test('Bob leaves the group after confirming, and the owner sees that he left', async () => {
@@ -143,5 +148,5 @@ test('Bob leaves the group after confirming, and the owner sees that he left', a
 	await bob.getByRole('button', { name: 'Leave group' }).click();
 	await expect(bob.getByRole('status').filter({ hasText: 'You left this group.' })).toBeVisible();
 	await expect(bob.getByRole('button', { name: 'Leave group' })).toHaveCount(0);
-	await expect(member(alice, 'Bob')).toContainText('Admin · left', ROUND_TRIP);
+	await expect(member(alice, 'Bob', 'Former members')).toContainText('Admin · left', ROUND_TRIP);
 });

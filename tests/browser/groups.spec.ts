@@ -178,7 +178,8 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice and Bo
 	const carolThere = alice.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name: 'Carol', exact: true });
 	await carolThere.getByRole('button', { name: 'Remove from group' }).click();
 	await carolThere.getByRole('group', { name: /^Remove Carol from the group\?/ }).getByRole('button', { name: 'Remove from group' }).click();
-	await expect(carolThere).toContainText('removed');
+	await expect(carolThere).toHaveCount(0);
+	await expect(alice.getByRole('list', { name: 'Former members' }).getByRole('group', { name: 'Carol', exact: true })).toContainText('removed');
 
 	// Carol, on the group's chat: told in a status, her composer gone, her messages still there.
 	await expect(carol.getByRole('status').filter({ hasText: 'You were removed from this group.' })).toBeVisible(ARRIVAL);
@@ -200,6 +201,9 @@ test('the owner removes Carol: Carol is told and cannot write; what Alice and Bo
 	await seenFrom(alice, 'Just us now', 'Bob');
 	// All three have arrived at Alice's and Bob's: Carol has none, and her chat list shows no new message.
 	await expect(messageItem(bob, 'Just us now').getByText('Delivered to 1 of 1')).toBeVisible(ARRIVAL);
+	// The chat list says who wrote the group's last message.
+	await expect(groupLink(alice)).toHaveAccessibleName(/Bob: Just us now/);
+	await expect(groupLink(bob)).toHaveAccessibleName(/You: Just us now/);
 	await expect(messageLog(carol).getByText(/Carol has gone|Just the two of us|Just us now/)).toHaveCount(0);
 	await expect(groupLink(carol)).not.toHaveAccessibleName(/unread|Carol has gone|Just the two of us|Just us now/);
 	await look(carol, 'removed-carol');
@@ -215,5 +219,5 @@ test('Bob leaves: his chat says so and has no composer, and Alice sees that he l
 	await expect(messageItem(bob, 'Just us now')).toBeVisible();
 	await expect(messageItem(bob, 'Just us now').getByRole('button', { name: 'Reply' })).toHaveCount(0);
 	await alice.getByRole('link', { name: 'Group details' }).click();
-	await expect(alice.getByRole('list', { name: 'Members', exact: true }).getByRole('group', { name: 'Bob', exact: true })).toContainText('left', ARRIVAL);
+	await expect(alice.getByRole('list', { name: 'Former members' }).getByRole('group', { name: 'Bob', exact: true })).toContainText('left', ARRIVAL);
 });

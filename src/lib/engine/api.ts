@@ -94,6 +94,8 @@ export interface ChatSummary {
 	readonly lastText: string | null;
 	readonly lastAt: number | null;
 	readonly lastMine: boolean;
+	/** In a group, the name of the member who wrote the last message; null: I did, or a 1:1 chat. */
+	readonly lastFrom: string | null;
 	readonly unread: number;
 	readonly createdAt: number;
 }
@@ -119,6 +121,8 @@ export interface ContactView extends ChatSummary {
 	readonly invitationExpiresAt: number | null;
 	/** Why queued messages to this contact are not going out right now (inbox full, relay unreachable). */
 	readonly sendProblem: string | null;
+	/** In a group's conversation: my role, and whether I am still in it (GroupView); null in a 1:1 chat. */
+	readonly group: Pick<GroupView, 'myRole' | 'state'> | null;
 }
 
 export interface MessageView {
@@ -148,6 +152,8 @@ export interface GroupMemberView {
 	readonly name: string;
 	readonly role: GroupRole;
 	readonly status: 'introduced' | 'connecting' | 'connected' | 'removed' | 'left';
+	/** My 1:1 contact that this member is, where the engine knows it (I added them, or they added me); null: not known. */
+	readonly contactId: string | null;
 	/** The safety code of our pairwise connection, once connected (compare it as for contacts). */
 	readonly safetyCode: string | null;
 	readonly verified: boolean;

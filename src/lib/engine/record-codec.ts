@@ -19,7 +19,7 @@ import type { LockSettings } from './api.js';
 import { memberTag } from './groups/records.js';
 import { MAX_AUTO_LOCK_MINUTES } from './constants.js';
 import { EngineError } from './errors.js';
-import type { ContactStatus, OutboxEntry, OutgoingStatus, ReceiveQueue, SendQueue, StoredContact, StoredMessage, StoredProfile } from './records.js';
+import type { ContactStatus, LastLine, OutboxEntry, OutgoingStatus, ReceiveQueue, SendQueue, StoredContact, StoredMessage, StoredProfile } from './records.js';
 import type { Vault } from './vault.js';
 
 /** The version every record is written with. */
@@ -166,7 +166,8 @@ const receiveQueue = (f: Fields): ReceiveQueue => ({
 const sendQueue = (f: Fields): SendQueue => ({ relay: f.string('relay'), senderId: f.bytes('senderId', QUEUE_ID_LENGTH), senderKey: f.map('senderKey', dhKeyPair) });
 
 /** A conversation's last line for the chat list (a contact's or a group's `last`). */
-export const lastLine = (f: Fields, name: string) => f.map(name, (l) => ({ key: l.string('key'), text: l.string('text'), at: l.count('at'), mine: l.boolean('mine') }));
+export const lastLine = (f: Fields, name: string): LastLine =>
+	f.map(name, (l) => ({ key: l.string('key'), text: l.string('text'), at: l.count('at'), mine: l.boolean('mine'), ...l.optional('from', (g, n) => g.string(n)) }));
 
 const STATUSES: readonly ContactStatus[] = ['invited', 'joining', 'connected', 'expired'];
 const OUTGOING: readonly OutgoingStatus[] = ['queued', 'sent', 'delivered', 'read', 'failed'];

@@ -33,6 +33,16 @@ export type ContactStatus =
 	/** My invitation was not answered in time (INVITATION_TTL_MS): its queue is deleted. */
 	| 'expired';
 
+/** A chat's newest message, for the chat list. */
+export interface LastLine {
+	readonly key: string;
+	readonly text: string;
+	readonly at: number;
+	readonly mine: boolean;
+	/** In a group, hex(memberId) of the member who wrote it; absent: me, or a 1:1 chat. */
+	readonly from?: string;
+}
+
 export interface StoredContact {
 	readonly role: 'inviter' | 'joiner';
 	readonly status: ContactStatus;
@@ -55,7 +65,7 @@ export interface StoredContact {
 	readonly verified: boolean;
 	readonly readReceipts: boolean;
 	/** The newest message, for the chat list. */
-	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
+	readonly last: LastLine | null;
 	/** How many received messages are not yet seen. */
 	readonly unreadCount: number;
 	/** Event ids (hex) of the newest of them (at most RECEIPT_BATCH), oldest first: what a read receipt names. */

@@ -24,6 +24,7 @@ export function chatSummary(id: string, c: StoredContact): ChatSummary {
 		lastText: c.last?.text ?? null,
 		lastAt: c.last?.at ?? null,
 		lastMine: c.last?.mine ?? false,
+		lastFrom: null,
 		unread: c.unreadCount,
 		createdAt: c.createdAt
 	};
@@ -44,7 +45,8 @@ export function contactView(id: string, c: StoredContact, sendProblem: string | 
 		readReceipts: c.readReceipts,
 		invitationLink: c.invitation?.short?.link ?? c.invitation?.link ?? null,
 		invitationExpiresAt: invitationExpiresAt(c),
-		sendProblem
+		sendProblem,
+		group: null
 	};
 }
 

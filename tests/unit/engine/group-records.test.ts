@@ -7,8 +7,11 @@ import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord, RecordError } from '../../../src/lib/engine/record-codec.js';
-import { GROUP, MAX_GROUP_MEMBERS, MAX_HELD_MESSAGES, type StoredGroup, type StoredMember } from '../../../src/lib/engine/groups/records.js';
-import { applyAnnouncement, newMember, type Announcement } from '../../../src/lib/engine/groups/rules.js';
+import { GROUP, MAX_FORMER_MEMBERS, MAX_GROUP_MEMBERS, MAX_HELD_MESSAGES, type StoredGroup, type StoredMember } from '../../../src/lib/engine/groups/records.js';
+import { applyAnnouncement, newMember, withNewMember, type Announcement } from '../../../src/lib/engine/groups/rules.js';
+import type { Connections } from '../../../src/lib/engine/connections.js';
+import { GroupWork } from '../../../src/lib/engine/groups/work.js';
+import type { StepWrites } from '../../../src/lib/engine/groups/fanout.js';
 import { Store } from '../../../src/lib/engine/store.js';
 import { newDataKey, Vault } from '../../../src/lib/engine/vault.js';
 import type { GroupRole } from '../../../src/lib/protocol/events.js';
@@ -51,13 +54,19 @@ const base = () => ({ id: systemRandom(16), sentAt: 1 });
 const removed = (target: string): Announcement => ({ type: 'memberRemoved', ...base(), memberId: Buffer.from(target, 'hex') });
 
 describe('the group record', () => {
-	it('decodes what it encodes, and refuses a bad member id, a third sender key and a 101st member', () => {
-		const g = group('owner', [{ ...member('admin'), senderKeys: [systemRandom(100), systemRandom(100)], todo: { join: systemRandom(50) } }, { ...member('member'), todo: 'invite' }]);
+	it('decodes what it encodes, and refuses a bad member id, a third sender key, a 101st member and more than MAX_FORMER_MEMBERS former ones beside them', () => {
+		const g = {
+			...group('owner', [{ ...member('admin'), senderKeys: [systemRandom(100), systemRandom(100)], todo: { join: systemRandom(50) }, contact: 'c1' }, { ...member('member'), todo: 'invite' }]),
+			last: { key: 'g1/ab', text: 'Hi', at: 2, mine: false, from: id() }
+		};
 		expect(decodeRecord(GROUP, encodeRecord(g))).toEqual(g);
 		const bad = (members: unknown[]) => () => decodeRecord(GROUP, encodeRecord({ ...g, members }));
 		expect(bad([{ ...member('member'), memberId: 'ab' }])).toThrow(new RecordError('groups', 'malformed', 'members[0].memberId'));
 		expect(bad([{ ...member('member'), senderKeys: [1, 2, 3].map(() => systemRandom(10)) }])).toThrow(new RecordError('groups', 'malformed', 'members[0].senderKeys'));
 		expect(bad(Array.from({ length: MAX_GROUP_MEMBERS }, () => member('member')))).toThrow(new RecordError('groups', 'malformed', 'members'));
+		const full = [...Array.from({ length: MAX_GROUP_MEMBERS - 1 }, () => member('member')), ...Array.from({ length: MAX_FORMER_MEMBERS }, () => member('member', 'left'))];
+		expect(decodeRecord(GROUP, encodeRecord({ ...g, members: full })).members).toHaveLength(full.length);
+		expect(bad([...full.slice(1), member('member', 'removed'), member('member', 'removed')])).toThrow(new RecordError('groups', 'malformed', 'members'));
 	});
 
 	it('decodes held messages, and refuses one held for nobody, for a bad member id, or past MAX_HELD_MESSAGES', () => {
@@ -116,10 +125,55 @@ describe('group rules', () => {
 		expect(applyAnnouncement(g, plain.memberId, { type: 'left', ...base() })).toMatchObject({ members: expect.arrayContaining([{ ...plain, status: 'left' }]) });
 	});
 
+	it('keeps at most MAX_FORMER_MEMBERS former members as members join, dropping the oldest first', () => {
+		const gone = Array.from({ length: MAX_FORMER_MEMBERS }, (_, i) => member('member', i % 2 ? 'left' : 'removed'));
+		const here = member('admin');
+		const newcomer = member('member', 'introduced');
+		const g = group('owner', [gone[0] as StoredMember, here, ...gone.slice(1)]);
+		// At the bound, nobody goes; one former more, and the oldest former member goes.
+		expect(withNewMember(g, newcomer).members).toEqual([...g.members, newcomer]);
+		const leaving = withNewMember({ ...g, members: g.members.map((m) => (m === here ? { ...m, status: 'left' as const } : m)) }, newcomer);
+		expect(leaving.members.map((m) => m.memberId)).toEqual([here.memberId, ...gone.slice(1).map((m) => m.memberId), newcomer.memberId]);
+		expect(decodeRecord(GROUP, encodeRecord(leaving))).toEqual(leaving);
+	});
+
 	it('refuses a member added to a full group', () => {
 		const admin = member('admin');
 		const full = group('member', [admin, ...Array.from({ length: MAX_GROUP_MEMBERS - 2 }, () => member('member'))]);
 		expect(applyAnnouncement(full, admin.memberId, { type: 'memberAdded', ...base(), memberId: systemRandom(16), name: 'One more', role: 'member' })).toBe('group-full');
+	});
+});
+
+describe('group work', () => {
+	it('deletes a member connection no member lists any more (a former member dropped from the list), with its queue, and keeps the others', async () => {
+		const listed = { ...member('member', 'connected'), contactId: 'listed' };
+		const g = group('owner', [listed]);
+		const tag = { groupId: hex(g.groupId), memberId: id() };
+		const key = () => generateDhKeyPair(systemRandom);
+		const connection = (): StoredContact => ({
+			...blankContact('inviter', { relay: 'ws://r/#k', recipientId: systemRandom(24), senderId: systemRandom(24), recipientKey: key(), dh: key(), relayDhKey: systemRandom(32) }, 1),
+			status: 'connected',
+			group: tag
+		});
+		const contacts = new Contacts();
+		const [orphan, kept, oneToOne] = [connection(), { ...connection(), group: { ...tag, memberId: listed.memberId } }, { ...connection(), group: undefined }];
+		contacts.remember('orphan', orphan);
+		contacts.remember('listed', kept);
+		contacts.remember('friend', oneToOne);
+		const committed: StepWrites[] = [];
+		const deletedQueues: unknown[] = [];
+		const ctx = {
+			contacts: () => contacts,
+			live: () => true,
+			store: () => ({ outbox: () => [] }),
+			steps: { serial: (f: () => Promise<void>) => f(), commit: async (f: () => Promise<StepWrites>) => void committed.push(await f()) },
+			kick: () => {}
+		} as unknown as EngineContext;
+		const connections = { deleteQueue: async (recv: unknown) => void deletedQueues.push(recv) } as unknown as Connections;
+		new GroupWork(ctx, connections, () => new Map([[groupChatId(g.groupId), g]])).schedule();
+		await expect.poll(() => committed.length).toBe(1);
+		expect([...(committed[0] as StepWrites)]).toEqual([['orphan', { deleted: true, messages: [], outbox: [] }]]);
+		expect(deletedQueues).toEqual([orphan.recv]);
 	});
 });
 

@@ -268,7 +268,7 @@ describe('groups', () => {
 		expect((await alice.group(ids[0] as string)).members.find((m) => m.name === 'Dave')?.status).toBe('connected');
 	}, 60_000);
 
-	it('roles and the group profile reach every member; a member who leaves is gone for the others, who stop sending to it, and can be added again', async () => {
+	it('roles and the group profile reach every member; a member who leaves is gone for the others, who stop sending to it, and can be added again, listed once by who added him', async () => {
 		const { engines, ids, contactIds } = await formGroup(['Alice', 'Bob', 'Carol']);
 		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
 		const [aId, bId, cId] = ids as [string, string, string];
@@ -286,12 +286,26 @@ describe('groups', () => {
 		for (const [e, id] of [[alice, aId], [bob, bId]] as const) await until(() => e.group(id), (g) => g.name === 'Hill walkers' && g.description === 'Sundays');
 		expect((await alice.chats()).find((c) => c.id === aId)?.name).toBe('Hill walkers');
 
+		// Who is which of my contacts: known where one added the other, not otherwise.
+		const bobAtAlice = (await alice.group(aId)).members.find((m) => m.name === 'Bob');
+		expect(bobAtAlice?.contactId).toBe(contactIds[0]);
+		const aliceContactAtBob = (await bob.chats()).find((c) => c.kind === 'contact' && c.name === 'Alice')?.id;
+		expect((await bob.group(bId)).members.map((m) => [m.name, m.contactId])).toEqual([
+			['Alice', aliceContactAtBob],
+			['Carol', null]
+		]);
+
 		await bob.leaveGroup(bId);
 		expect((await bob.group(bId)).state).toBe('left');
+		expect((await bob.conversation(bId)).contact.group).toEqual({ myRole: 'member', state: 'left' });
 		for (const [e, id] of [[alice, aId], [carol, cId]] as const) await until(() => e.group(id), (g) => g.members.some((m) => m.name === 'Bob' && m.status === 'left' && m.safetyCode === null));
 		await alice.sendText(aId, 'Without Bob');
 		const atCarol = await until(() => carol.conversation(cId), (p) => p.messages.some((m) => m.body === 'Without Bob'));
 		expect(atCarol.messages.find((m) => m.body === 'Without Bob')?.sender?.name).toBe('Alice');
+		expect(atCarol.contact.group).toEqual({ myRole: 'admin', state: 'active' });
+		// The chat list says who wrote a group's last message: a member, or me.
+		expect((await carol.chats()).find((c) => c.id === cId)).toMatchObject({ lastText: 'Without Bob', lastFrom: 'Alice', lastMine: false });
+		expect((await alice.chats()).find((c) => c.id === aId)).toMatchObject({ lastText: 'Without Bob', lastFrom: null, lastMine: true });
 		await until(() => alice.conversation(aId), (p) => p.messages.some((m) => m.body === 'Without Bob' && m.delivery?.of === 1 && m.delivery.delivered === 1));
 
 		// Bob can be added again: he is in afresh, and reads what is sent from then on.
@@ -299,6 +313,11 @@ describe('groups', () => {
 		await until(() => bob.group(bId), (g) => g.state === 'active' && g.members.filter((m) => m.status === 'connected').length === 2);
 		await carol.sendText(cId, 'Welcome back');
 		await until(() => bob.conversation(bId), (p) => p.messages.some((m) => m.body === 'Welcome back' && m.sender?.name === 'Carol'));
+		// Alice added him back from the same contact: she lists him once, as the member he is now.
+		const bobs = (await alice.group(aId)).members.filter((m) => m.name === 'Bob');
+		expect(bobs.map((m) => [m.status, m.contactId])).toEqual([['connected', contactIds[0]]]);
+		// Carol cannot know the new member is the Bob who left: she lists both.
+		expect((await carol.group(cId)).members.filter((m) => m.name === 'Bob').map((m) => m.status)).toEqual(['left', 'connected']);
 	}, 60_000);
 
 	it("a member's safety code is the same on both sides, and my mark that I compared it stays mine, kept in the group record", async () => {

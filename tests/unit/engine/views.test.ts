@@ -24,6 +24,7 @@ const chat = (id: string, kind: ContactView['kind'], name: string): ContactView 
 	lastText: null,
 	lastAt: null,
 	lastMine: false,
+	lastFrom: null,
 	unread: 0,
 	createdAt: 1,
 	profileName: name,
@@ -32,7 +33,8 @@ const chat = (id: string, kind: ContactView['kind'], name: string): ContactView 
 	readReceipts: false,
 	invitationLink: null,
 	invitationExpiresAt: null,
-	sendProblem: null
+	sendProblem: null,
+	group: kind === 'group' ? { myRole: 'member', state: 'active' } : null
 });
 
 /** Stores `messages` (each replying to the message at index `replyTo`, if given) in chat `id`, in order. */

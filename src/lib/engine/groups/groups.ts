@@ -26,8 +26,8 @@ import { EngineError } from '../errors.js';
 import type { StoredMessage } from '../records.js';
 import { commitWrites, groupChatId, owed, put, rotateSenderKey, sendPairwise, sendToGroup, type StepWrites } from './fanout.js';
 import { GroupReceiver } from './receive.js';
-import { MAX_GROUP_MEMBERS, type StoredGroup } from './records.js';
-import { current, mayAdd, mayChangeProfile, mayDelete, mayRemove, maySetRole, newMember, withMember } from './rules.js';
+import { isFormer, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from './records.js';
+import { current, mayAdd, mayChangeProfile, mayDelete, mayRemove, maySetRole, newMember, withMember, withNewMember } from './rules.js';
 import { GroupWork } from './work.js';
 
 /** A group's chat id is 'g' + 32 hex digits; a contact's id never looks like one. */
@@ -147,7 +147,7 @@ export class Groups {
 				invitation: encodeInvitation(invitation)
 			});
 			g = sendToGroup(w, contacts, g, { type: 'memberAdded', ...eventBase(), memberId, name, role: 'member' }, null).group;
-			g = { ...g, members: [...g.members, { ...newMember(hex(memberId), name, 'member'), contactId: connection, status: 'connecting', addedByMe: true }] };
+			g = withNewMember(g, { ...newMember(hex(memberId), name, 'member'), contactId: connection, status: 'connecting', addedByMe: true, contact: contactId });
 		}
 		put(w, chatId, { group: g });
 		await this.#commit(w);
@@ -289,6 +289,7 @@ export class Groups {
 			lastText: g.last?.text ?? null,
 			lastAt: g.last?.at ?? null,
 			lastMine: g.last?.mine ?? false,
+			lastFrom: g.last?.from ? this.memberName(id, g.last.from) : null,
 			unread: g.unreadCount,
 			createdAt: g.createdAt
 		};
@@ -297,7 +298,7 @@ export class Groups {
 	/** The group as a conversation's header sees it. */
 	chatView(chatId: string): ContactView {
 		const g = this.#require(chatId);
-		return { ...this.#summary(chatId, g), profileName: g.name, alias: null, safetyCode: null, readReceipts: false, invitationLink: null, invitationExpiresAt: null, sendProblem: null };
+		return { ...this.#summary(chatId, g), profileName: g.name, alias: null, safetyCode: null, readReceipts: false, invitationLink: null, invitationExpiresAt: null, sendProblem: null, group: { myRole: g.myRole, state: g.state } };
 	}
 
 	/** A member's name by hex id, for a message's sender line. */
@@ -305,20 +306,30 @@ export class Groups {
 		return this.#groups().get(chatId)?.members.find((m) => m.memberId === memberId)?.name ?? 'Former member';
 	}
 
+	/**
+	 * The group and its members. A former member who is in the group again, as my contact that I
+	 * added back, is listed once: as the member they are now.
+	 */
 	view(chatId: string): GroupView {
 		const g = this.#require(chatId);
 		const contacts = this.#ctx.contacts();
+		const oneToOne = (m: StoredMember): string | null => {
+			const c = m.contact ? contacts.get(m.contact) : undefined;
+			return c && !c.group ? (m.contact as string) : null;
+		};
+		const back = new Set(current(g).map(oneToOne));
 		return {
 			id: chatId,
 			name: g.name,
 			description: g.description,
 			myRole: g.myRole,
 			state: g.state,
-			members: g.members.map((m) => {
-				const c = m.contactId ? contacts.get(m.contactId) : undefined;
-				return { memberId: m.memberId, name: m.name, role: m.role, status: m.status, safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
-			})
+			members: g.members
+				.filter((m) => !(isFormer(m) && oneToOne(m) !== null && back.has(oneToOne(m))))
+				.map((m) => {
+					const c = m.contactId ? contacts.get(m.contactId) : undefined;
+					return { memberId: m.memberId, name: m.name, role: m.role, status: m.status, contactId: oneToOne(m), safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
+				})
 		};
 	}
 }
-

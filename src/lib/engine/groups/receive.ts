@@ -21,7 +21,7 @@ import { EngineError } from '../errors.js';
 import type { StoredContact, StoredMessage } from '../records.js';
 import { contactIn, groupChatId, owed, put, releaseHeld, rotateSenderKey, sendPairwise, type StepWrites } from './fanout.js';
 import { KEPT_SENDER_KEYS, type StoredGroup, type StoredMember } from './records.js';
-import { applyAnnouncement, current, hasRoom, mayAdd, mayDelete, newMember, withMember, type Announcement, type GroupDrop } from './rules.js';
+import { applyAnnouncement, current, hasRoom, mayAdd, mayDelete, newMember, withMember, withNewMember, type Announcement, type GroupDrop } from './rules.js';
 
 /** Why a group delivery is refused: the inbox drops it alone (kind `not-allowed`). */
 export class GroupRefusal extends EngineError {
@@ -90,7 +90,7 @@ export class GroupReceiver {
 				const c = contactIn(w, this.#ctx.contacts(), contactId) as StoredContact;
 				put(w, contactId, { contact: { ...c, toAcknowledge: [...c.toAcknowledge, hex(event.id)] } });
 				this.#receiptsDue();
-				return { ...g, unread: [...g.unread, hex(event.id)].slice(-RECEIPT_BATCH), unreadCount: g.unreadCount + 1, last: { key, text: preview(message), at: event.sentAt, mine: false } };
+				return { ...g, unread: [...g.unread, hex(event.id)].slice(-RECEIPT_BATCH), unreadCount: g.unreadCount + 1, last: { key, text: preview(message), at: event.sentAt, mine: false, from: sender.memberId } };
 			}
 			case 'edit':
 			case 'delete':
@@ -133,7 +133,7 @@ export class GroupReceiver {
 		// A group I am in already; one I was removed from or left takes me in afresh.
 		if (this.#groups().get(chatId)?.state === 'active') return w;
 		// The inviter's role arrives with its `group intro`; until then it is known to be able to add.
-		const inviter = newMember(hex(e.inviterMemberId), contact.name || 'Member', 'admin', { join: e.invitation });
+		const inviter: StoredMember = { ...newMember(hex(e.inviterMemberId), contact.name || 'Member', 'admin', { join: e.invitation }), contact: contactId };
 		const group: StoredGroup = {
 			groupId: e.groupId,
 			name: e.groupName,
@@ -207,7 +207,7 @@ export class GroupReceiver {
 		const known = g.members.find((m) => m.memberId === id);
 		if (known) return known.status === 'introduced' ? withMember(g, id, (m) => ({ ...m, todo })) : g;
 		if (!hasRoom(g)) throw new GroupRefusal('group-full');
-		return { ...g, members: [...g.members, newMember(id, entry.name, entry.role, todo)] };
+		return withNewMember(g, newMember(id, entry.name, entry.role, todo));
 	}
 
 	/** Delivery receipts for my group messages, from one member: "delivered to k of n"; `delivered` once all have it. */

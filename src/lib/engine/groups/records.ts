@@ -3,17 +3,20 @@
  * and the tag that makes a contact a member connection.
  *
  * Guarantees: `GROUP` decodes a sealed group record field by field (record-codec.ts style): ids of
- * their exact length, roles and statuses from their closed sets, at most MAX_GROUP_MEMBERS members
- * with distinct ids, at most two received sender keys per member; anything else is a
+ * their exact length, roles and statuses from their closed sets, distinct member ids, at most
+ * MAX_GROUP_MEMBERS - 1 current members and MAX_FORMER_MEMBERS more in all (former ones), at most two received sender keys per member; anything else is a
  * `RecordError`. Sender-key states stay serialized (§11.6) here; reading them is the caller's.
  */
 import { GROUP_ID_LENGTH, GROUP_ROLES, MEMBER_ID_LENGTH, type GroupRole } from '../../protocol/events.js';
 import { lastLine, RecordError, type Fields, type RecordType } from '../record-codec.js';
+import type { LastLine } from '../records.js';
 
 /** A group has at most this many members, me included. */
 export const MAX_GROUP_MEMBERS = 100;
 /** Received sender keys kept per member: the current one and the one before it (§11.7). */
 export const KEPT_SENDER_KEYS = 2;
+/** Former members (removed or left) kept for their names on old messages; the oldest goes first (rules.ts `withNewMember`). */
+export const MAX_FORMER_MEMBERS = 100;
 /** At most this many of my group messages are held for members not connected yet (§11.9); the oldest goes first. */
 export const MAX_HELD_MESSAGES = 64;
 /** A group's conversation id (messages table, API): 'g' + hex(groupId). */
@@ -47,6 +50,11 @@ export interface StoredMember {
 	readonly senderKeys: readonly Uint8Array[];
 	/** I marked our safety code as compared (setMemberVerified); absent: not marked. */
 	readonly verified?: boolean;
+	/**
+	 * My 1:1 contact with this member, where I know it is they: I added them from it, or they
+	 * added me over it. Kept only in this profile, never sent; absent: not known.
+	 */
+	readonly contact?: string;
 }
 
 export type GroupState = 'active' | 'removed' | 'left';
@@ -82,7 +90,7 @@ export interface StoredGroup {
 	/** My messages held for members not connected yet, oldest first, at most MAX_HELD_MESSAGES; absent: none. */
 	readonly held?: readonly HeldMessage[];
 	readonly state: GroupState;
-	readonly last: { readonly key: string; readonly text: string; readonly at: number; readonly mine: boolean } | null;
+	readonly last: LastLine | null;
 	readonly unreadCount: number;
 	readonly unread: readonly string[];
 }
@@ -92,6 +100,9 @@ export interface MemberTag {
 	readonly groupId: string;
 	readonly memberId: string;
 }
+
+/** A member that was removed or left. */
+export const isFormer = (m: StoredMember): boolean => m.status === 'removed' || m.status === 'left';
 
 const STATUSES: readonly MemberStatus[] = ['introduced', 'connecting', 'connected', 'removed', 'left'];
 const STATES: readonly GroupState[] = ['active', 'removed', 'left'];
@@ -119,7 +130,8 @@ const member = (f: Fields): StoredMember => {
 		todo: f.nullable('todo', (g, n) => (g.o[n] === 'invite' ? 'invite' : g.map(n, (j) => ({ join: j.bytes('join') })))),
 		addedByMe: f.boolean('addedByMe'),
 		senderKeys,
-		...f.optional('verified', (g, n) => g.boolean(n))
+		...f.optional('verified', (g, n) => g.boolean(n)),
+		...f.optional('contact', (g, n) => g.string(n))
 	};
 };
 
@@ -139,7 +151,8 @@ export const GROUP: RecordType<StoredGroup> = {
 	table: 'groups',
 	read: (f) => {
 		const members = f.maps('members', member);
-		if (members.length > MAX_GROUP_MEMBERS - 1 || new Set(members.map((m) => m.memberId)).size !== members.length) {
+		const now = members.filter((m) => !isFormer(m)).length;
+		if (now > MAX_GROUP_MEMBERS - 1 || members.length > MAX_GROUP_MEMBERS - 1 + MAX_FORMER_MEMBERS || new Set(members.map((m) => m.memberId)).size !== members.length) {
 			throw new RecordError(f.table, 'malformed', 'members');
 		}
 		return {

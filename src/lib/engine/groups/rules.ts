@@ -8,11 +8,12 @@
  * leaves. A member may edit only its own messages and delete its own, an admin any.
  *
  * Guarantees: `applyAnnouncement` returns the new record, or a `Drop` naming why the announcement
- * is refused (the caller drops it alone); it never throws and never mutates its input.
+ * is refused (the caller drops it alone); it never throws and never mutates its input. A member
+ * joins the list only through `withNewMember`, which keeps at most MAX_FORMER_MEMBERS former ones.
  */
 import { bytesToHex as hex } from '@noble/hashes/utils.js';
 import { GROUP_ROLES, type ChatEvent, type GroupRole } from '../../protocol/events.js';
-import { MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from './records.js';
+import { isFormer, MAX_FORMER_MEMBERS, MAX_GROUP_MEMBERS, type StoredGroup, type StoredMember } from './records.js';
 
 export const rank = (role: GroupRole): number => GROUP_ROLES.indexOf(role);
 
@@ -30,7 +31,7 @@ export type GroupDrop =
 export type Announcement = Extract<ChatEvent, { type: 'memberAdded' | 'memberRemoved' | 'roleChanged' | 'groupProfile' | 'left' }>;
 
 /** The members that are in the group now (not removed, not left). */
-export const current = (g: StoredGroup): StoredMember[] => g.members.filter((m) => m.status !== 'removed' && m.status !== 'left');
+export const current = (g: StoredGroup): StoredMember[] => g.members.filter((m) => !isFormer(m));
 
 /** Whether `actor` may add a member with `role`, remove one with `target`'s role, or give `role` to one. */
 export const mayAdd = (actor: GroupRole, role: GroupRole): boolean => rank(actor) >= rank('admin') && rank(role) < rank(actor);
@@ -48,6 +49,17 @@ export const withMember = (g: StoredGroup, memberId: string, change: (m: StoredM
 	...g,
 	members: g.members.map((m) => (m.memberId === memberId ? change(m) : m))
 });
+
+/**
+ * The group with `m` added; former members past MAX_FORMER_MEMBERS go, oldest first (their names
+ * on old messages become "Former member"; a member connection of theirs, work.ts deletes). With
+ * `hasRoom` checked first, a group never lists more than MAX_GROUP_MEMBERS - 1 + MAX_FORMER_MEMBERS.
+ */
+export function withNewMember(g: StoredGroup, m: StoredMember): StoredGroup {
+	const members = [...g.members, m];
+	let over = members.filter(isFormer).length - MAX_FORMER_MEMBERS;
+	return { ...g, members: over > 0 ? members.filter((x) => !(isFormer(x) && over-- > 0)) : members };
+}
 
 /** A member I learn of, not connected yet. */
 export const newMember = (memberId: string, name: string, role: GroupRole, todo: StoredMember['todo'] = null): StoredMember => ({
@@ -77,7 +89,7 @@ export function applyAnnouncement(g: StoredGroup, senderId: string, e: Announcem
 			if (!mayAdd(sender.role, e.role)) return 'not-allowed';
 			if (target === me || g.members.some((m) => m.memberId === target)) return g;
 			if (!hasRoom(g)) return 'group-full';
-			return { ...g, members: [...g.members, newMember(target as string, e.name, e.role)] };
+			return withNewMember(g, newMember(target as string, e.name, e.role));
 		case 'memberRemoved':
 			if (targetRole === undefined) return 'unknown-member';
 			if (!mayRemove(sender.role, targetRole)) return 'not-allowed';

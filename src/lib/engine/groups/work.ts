@@ -2,7 +2,8 @@
  * The network work group steps leave behind (PROTOCOL.md §11.9), done after them as steps of
  * their own: joining the invitation a member made for me, making one for a member I am
  * introduced to (and sending it to the member that added me), and deleting a member connection
- * that is done (its member was removed or left, or I was) with its queue on the relay.
+ * that is done (its member was removed or left, or I was, or it is no longer listed) with its
+ * queue on the relay.
  *
  * Guarantees: what is to do lives in the group records (`todo`, a gone member's `contactId`), so
  * work cut short by a crash or a closed relay is done again later (`OUTBOX_RETRY_MS`); a member
@@ -17,7 +18,7 @@ import { OUTBOX_RETRY_MS } from '../constants.js';
 import type { EngineContext } from '../context.js';
 import { toEngineError } from '../errors.js';
 import type { StoredContact } from '../records.js';
-import { commitWrites, put, sendPairwise, type StepWrites } from './fanout.js';
+import { commitWrites, groupChatId, put, sendPairwise, type StepWrites } from './fanout.js';
 import type { StoredGroup, StoredMember } from './records.js';
 import { withMember } from './rules.js';
 
@@ -62,23 +63,33 @@ export class GroupWork {
 			for (const m of group.members) {
 				const g = this.#groups().get(chatId) as StoredGroup;
 				const gone = g.state !== 'active' || m.status === 'removed' || m.status === 'left';
-				if (m.contactId && gone) again = (await this.#disconnect(chatId, m)) || again;
+				if (m.contactId && gone) again = (await this.#disconnect(m.contactId, { chatId, memberId: m.memberId })) || again;
 				else if (m.todo && !gone) await this.#connect(chatId, m);
 			}
+		}
+		for (const [contactId, c] of [...this.#ctx.contacts().entries()]) {
+			if (c.group && !this.#listed(contactId, c.group.groupId)) again = (await this.#disconnect(contactId)) || again;
 		}
 		if (again) this.#retry();
 	}
 
-	/** Deletes a member connection once its lane has sent everything (the announcement of the removal); false: not yet. */
-	async #disconnect(chatId: string, m: StoredMember): Promise<boolean> {
-		const contactId = m.contactId as string;
+	/** Whether a member of the group has member connection `contactId` (a former member dropped from the list has not). */
+	#listed(contactId: string, groupId: string): boolean {
+		return this.#groups().get(groupChatId(groupId))?.members.some((m) => m.contactId === contactId) === true;
+	}
+
+	/**
+	 * Deletes member connection `contactId` once its lane has sent everything (the announcement of
+	 * the removal), and clears it from its `member` if it has one; false: not yet.
+	 */
+	async #disconnect(contactId: string, member?: { chatId: string; memberId: string }): Promise<boolean> {
 		if (this.#ctx.store().outbox().some((o) => o.contactId === contactId)) return true;
 		const c = this.#ctx.contacts().get(contactId);
 		if (c) await this.#connections.deleteQueue(c.recv);
-		const g = this.#groups().get(chatId) as StoredGroup;
 		const w: StepWrites = new Map();
 		if (c) put(w, contactId, { deleted: true });
-		put(w, chatId, { group: withMember(g, m.memberId, (x) => ({ ...x, contactId: null })) });
+		const g = member && this.#groups().get(member.chatId);
+		if (g && member) put(w, member.chatId, { group: withMember(g, member.memberId, (x) => ({ ...x, contactId: null })) });
 		await commitWrites(this.#ctx, w);
 		return false;
 	}
