@@ -151,7 +151,8 @@ export interface GroupMemberView {
 	readonly memberId: string;
 	readonly name: string;
 	readonly role: GroupRole;
-	readonly status: 'introduced' | 'connecting' | 'connected' | 'removed' | 'left';
+	/** `expired`: the invitation I made for our member connection expired unanswered (an admin can remove the member and add them again). */
+	readonly status: 'introduced' | 'connecting' | 'expired' | 'connected' | 'removed' | 'left';
 	/** My 1:1 contact that this member is, where the engine knows it (I added them, or they added me); null: not known. */
 	readonly contactId: string | null;
 	/** The safety code of our pairwise connection, once connected (compare it as for contacts). */

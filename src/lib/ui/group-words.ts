@@ -10,6 +10,7 @@ const ROLE_WORDS: Readonly<Record<GroupRole, string>> = { owner: 'Owner', admin:
 const STATUS_WORDS: Readonly<Record<GroupMemberView['status'], string>> = {
 	introduced: 'connecting',
 	connecting: 'connecting',
+	expired: 'not connected: the invitation expired',
 	connected: 'connected',
 	removed: 'removed',
 	left: 'left'

@@ -320,6 +320,24 @@ describe('groups', () => {
 		expect((await carol.group(cId)).members.filter((m) => m.name === 'Bob').map((m) => m.status)).toEqual(['left', 'connected']);
 	}, 60_000);
 
+	it('a member who never answers the invitation for our member connection shows as expired after 48 hours, and can be removed', async () => {
+		let later = 0;
+		const now = () => Date.now() + later;
+		const alice = await makePerson(relays, 'Alice', { now });
+		const { engine: bob } = await person('Bob');
+		const { aId } = await connect(alice.engine, bob);
+		await bob.close();
+		const { groupId } = await alice.engine.createGroup('Quiet', '', [aId]);
+		expect((await alice.engine.group(groupId)).members.map((m) => [m.name, m.status])).toEqual([['Bob', 'connecting']]);
+		await alice.engine.close();
+		later = 48 * 3600 * 1000 + 60_000;
+		const again = (await makePerson(relays, null, { profile: alice.profile, now })).engine;
+		await until(() => again.group(groupId), (g) => g.members[0]?.status === 'expired');
+		await again.removeMember(groupId, (await again.group(groupId)).members[0]?.memberId as string);
+		expect((await again.group(groupId)).members.map((m) => [m.name, m.status])).toEqual([['Bob', 'removed']]);
+		await again.close();
+	}, 60_000);
+
 	it("a member's safety code is the same on both sides, and my mark that I compared it stays mine, kept in the group record", async () => {
 		const { engines, profiles, ids } = await formGroup(['Alice', 'Bob', 'Carol']);
 		const [alice, bob, carol] = engines as [Engine, Engine, Engine];

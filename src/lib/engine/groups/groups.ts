@@ -328,7 +328,8 @@ export class Groups {
 				.filter((m) => !(isFormer(m) && oneToOne(m) !== null && back.has(oneToOne(m))))
 				.map((m) => {
 					const c = m.contactId ? contacts.get(m.contactId) : undefined;
-					return { memberId: m.memberId, name: m.name, role: m.role, status: m.status, contactId: oneToOne(m), safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
+					const status = m.status === 'connecting' && c?.status === 'expired' ? 'expired' : m.status;
+					return { memberId: m.memberId, name: m.name, role: m.role, status, contactId: oneToOne(m), safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
 				})
 		};
 	}
