@@ -1,8 +1,9 @@
 /**
  * Notifications (issue 11): opt-in; while Bob's tab is hidden, a message from Alice shows one
- * notification naming her, or saying only "New message", as Bob chose, and never the text. The
- * browser's Notification API is observed through a recording stand-in installed before the app
- * loads, and the tab's visibility is set by the test (headless Chromium keeps every page visible).
+ * notification naming her (in a group, her and the group), or saying only "New message", as Bob
+ * chose, and never the text. The browser's Notification API is observed through a recording
+ * stand-in installed before the app loads, and the tab's visibility is set by the test (headless
+ * Chromium keeps every page visible).
  */
 import { expect, test, type Page } from '@playwright/test';
 import { APP_URL, createProfile, invite, newPerson, openChat, send } from './support/people.js';
@@ -94,6 +95,27 @@ test('notifications are off until chosen, then name the sender or say only "New 
 		{ title: 'New message', body: 'From Alice Writer' },
 		{ title: 'New message', body: null }
 	]);
+});
+
+test('a group message names the member and the group, never the text', async ({ browser }) => {
+	const alice = await newPerson(browser, 'Alice Writer');
+	const bob = await bobWithNotifications(browser, await invite(alice));
+	await expect(alice.getByRole('status').filter({ hasText: 'Bob Notified connected' })).toBeVisible({ timeout: 30_000 });
+	await alice.getByRole('button', { name: 'New group' }).click();
+	await alice.getByRole('textbox', { name: 'Group name' }).fill('Hikers');
+	await alice.getByRole('checkbox', { name: 'Bob Notified' }).check();
+	await alice.getByRole('button', { name: 'Create group' }).click();
+	await expect(alice.getByRole('textbox', { name: 'Message' })).toBeVisible();
+	await expect(bob.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /^Hikers/ })).toBeVisible({ timeout: 30_000 });
+	await choose(bob, 'Show who wrote');
+	// Bob is in the group once Alice's details show him connected: then her message reaches him.
+	await alice.getByRole('link', { name: 'Group details' }).click();
+	await expect(alice.getByRole('group', { name: 'Bob Notified', exact: true })).toContainText('connected', { timeout: 30_000 });
+	await alice.getByRole('link', { name: 'Back to the chat' }).click();
+
+	await setHidden(bob, true);
+	await arrives(alice, bob, 'the route is secret');
+	expect(await shown(bob)).toEqual([{ title: 'New message', body: 'From Alice Writer in Hikers' }]);
 });
 
 test('a browser that refuses notifications leaves them off and says how to allow them', async ({ browser }) => {

@@ -1,8 +1,9 @@
 /**
  * What the conversation says about a message in words: who wrote it, and how far a message of
- * mine got. One wording for the screen and for a screen reader. Pure.
+ * mine got; and who wrote a chat's newest message, for a notification. One wording for the screen
+ * and for a screen reader. Pure.
  */
-import type { MessageView } from '$lib/engine/api.js';
+import type { ChatSummary, MessageView } from '$lib/engine/api.js';
 
 /** A 1:1 message's status, as the line under it says it. */
 export const STATUS_TEXT = { queued: 'queued', sent: 'sent', delivered: 'delivered', read: 'delivered · read', failed: 'not sent' } as const;
@@ -11,6 +12,9 @@ export const STATUS_TEXT = { queued: 'queued', sent: 'sent', delivered: 'deliver
 export function author(m: Pick<MessageView, 'mine' | 'sender'>, contactName: string): string {
 	return m.mine ? 'You' : (m.sender?.name ?? contactName);
 }
+
+/** Who wrote a chat's newest message, as a notification names them: the contact, or the member and the group ("Bob in Hikers"). */
+export const newestFrom = (c: Pick<ChatSummary, 'kind' | 'name' | 'lastFrom'>): string => (c.kind === 'group' && c.lastFrom ? `${c.lastFrom} in ${c.name}` : c.name);
 
 /** Who wrote the message `m` answers, as the quote above a reply names it. */
 export const repliedAuthor = (replyTo: NonNullable<MessageView['replyTo']>): string => replyTo.name ?? 'You';

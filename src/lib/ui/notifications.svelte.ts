@@ -2,13 +2,15 @@
  * Desktop notifications (issue 11): opt-in, for messages that arrive while the tab is hidden.
  *
  * Guarantees: nothing is shown unless the person chose it in Settings and the browser granted the
- * permission. A notification names the sender or says only "New message", as chosen, and never
- * carries message text. It appears only while the page is hidden, once per chat whose unread
- * count grew since the page last looked; counts already there when a profile opens notify nothing.
+ * permission. A notification names the sender (in a group, the member and the group) or says
+ * only "New message", as chosen, and never carries message text. It appears only while the page
+ * is hidden, once per chat whose unread count grew since the page last looked; counts already
+ * there when a profile opens notify nothing.
  * The choice is remembered like the theme (localStorage, a display preference with nothing
  * personal in it), except in a keep-nothing session, where it lives in memory only.
  */
 import type { ChatSummary } from '$lib/engine/api.js';
+import { newestFrom } from './message-labels.js';
 
 export type NotificationChoice = 'off' | 'sender' | 'anonymous';
 const KEY = 'parley-notifications';
@@ -54,7 +56,7 @@ class Notifications {
 		const grew = chats.filter((c) => c.unread > (before.get(c.id) ?? 0));
 		const last = grew.at(-1);
 		if (!last) return;
-		const body = this.choice === 'sender' ? `From ${grew.map((c) => c.name).join(', ')}` : undefined;
+		const body = this.choice === 'sender' ? `From ${grew.map(newestFrom).join(', ')}` : undefined;
 		const n = new Notification('New message', { body, tag: TAG });
 		n.onclick = () => {
 			window.focus();

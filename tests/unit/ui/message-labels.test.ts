@@ -1,6 +1,6 @@
 /** Who wrote a message and how far mine got, in words (src/lib/ui/message-labels.ts). */
 import { describe, expect, it } from 'vitest';
-import { author, progress, repliedAuthor } from '../../../src/lib/ui/message-labels.js';
+import { author, newestFrom, progress, repliedAuthor } from '../../../src/lib/ui/message-labels.js';
 
 const bob = { memberId: 'b0b', name: 'Bob' };
 
@@ -11,6 +11,14 @@ describe('authors', () => {
 		expect(author({ mine: false, sender: null }, 'Dana')).toBe('Dana');
 		expect(repliedAuthor({ key: 'k', body: 'hi', mine: true, name: null })).toBe('You');
 		expect(repliedAuthor({ key: 'k', body: 'hi', mine: false, name: 'Carol' })).toBe('Carol');
+	});
+});
+
+describe('who wrote the newest message, for a notification', () => {
+	it('the contact; in a group the member and the group; a group whose newest is mine, by its name', () => {
+		expect(newestFrom({ kind: 'contact', name: 'Dana', lastFrom: null })).toBe('Dana');
+		expect(newestFrom({ kind: 'group', name: 'Hikers', lastFrom: 'Bob' })).toBe('Bob in Hikers');
+		expect(newestFrom({ kind: 'group', name: 'Hikers', lastFrom: null })).toBe('Hikers');
 	});
 });
 
