@@ -137,6 +137,14 @@ describe('group rules', () => {
 		expect(decodeRecord(GROUP, encodeRecord(leaving))).toEqual(leaving);
 	});
 
+	it('a member added back with the id it had replaces its former record, fresh: no keys, no connection; a current member is not added twice', () => {
+		const [admin, gone] = [member('admin'), { ...member('member', 'removed'), senderKeys: [systemRandom(90)], contactId: 'old', verified: true }];
+		const g = group('member', [gone, admin]);
+		const back: Announcement = { type: 'memberAdded', ...base(), memberId: Buffer.from(gone.memberId, 'hex'), name: 'Back again', role: 'member' };
+		expect((applyAnnouncement(g, admin.memberId, back) as StoredGroup).members).toEqual([admin, newMember(gone.memberId, 'Back again', 'member')]);
+		expect(applyAnnouncement(g, admin.memberId, { ...back, memberId: Buffer.from(admin.memberId, 'hex') })).toBe(g);
+	});
+
 	it('refuses a member added to a full group', () => {
 		const admin = member('admin');
 		const full = group('member', [admin, ...Array.from({ length: MAX_GROUP_MEMBERS - 2 }, () => member('member'))]);

@@ -131,7 +131,9 @@ export class Groups {
 		const contacts = this.#ctx.contacts();
 		for (const { contactId, contact, invitation } of made) {
 			const invitee = contacts.require(contactId);
-			const memberId = systemRandom(MEMBER_ID_LENGTH);
+			// A contact added back takes the member id it had: to the others the member returns.
+			const before = g.members.find((m) => isFormer(m) && m.contact === contactId);
+			const memberId = before ? hexToBytes(before.memberId) : systemRandom(MEMBER_ID_LENGTH);
 			const name = invitee.name || 'Member';
 			const connection = newContactId();
 			put(w, connection, { contact: { ...contact, name, group: { groupId: hex(g.groupId), memberId: hex(memberId) } } });
@@ -152,6 +154,8 @@ export class Groups {
 		put(w, chatId, { group: g });
 		await this.#commit(w);
 		for (const { contact } of made) this.#connections.subscribe(contact.recv);
+		// A member added back leaves its old member connection unlisted, for the work to delete.
+		this.work.schedule();
 	}
 
 	/** Step, §11.9 "remove": the announcement to all (the removed member too), then a fresh sender key to the others. */
@@ -306,31 +310,25 @@ export class Groups {
 		return this.#groups().get(chatId)?.members.find((m) => m.memberId === memberId)?.name ?? 'Former member';
 	}
 
-	/**
-	 * The group and its members. A former member who is in the group again, as my contact that I
-	 * added back, is listed once: as the member they are now.
-	 */
 	view(chatId: string): GroupView {
 		const g = this.#require(chatId);
 		const contacts = this.#ctx.contacts();
+		/** My 1:1 contact that `m` is, if it is still one. */
 		const oneToOne = (m: StoredMember): string | null => {
 			const c = m.contact ? contacts.get(m.contact) : undefined;
 			return c && !c.group ? (m.contact as string) : null;
 		};
-		const back = new Set(current(g).map(oneToOne));
 		return {
 			id: chatId,
 			name: g.name,
 			description: g.description,
 			myRole: g.myRole,
 			state: g.state,
-			members: g.members
-				.filter((m) => !(isFormer(m) && oneToOne(m) !== null && back.has(oneToOne(m))))
-				.map((m) => {
-					const c = m.contactId ? contacts.get(m.contactId) : undefined;
-					const status = m.status === 'connecting' && c?.status === 'expired' ? 'expired' : m.status;
-					return { memberId: m.memberId, name: m.name, role: m.role, status, contactId: oneToOne(m), safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
-				})
+			members: g.members.map((m) => {
+				const c = m.contactId ? contacts.get(m.contactId) : undefined;
+				const status = m.status === 'connecting' && c?.status === 'expired' ? 'expired' : m.status;
+				return { memberId: m.memberId, name: m.name, role: m.role, status, contactId: oneToOne(m), safetyCode: c?.safetyCode ?? null, verified: m.verified === true || c?.verified === true };
+			})
 		};
 	}
 }

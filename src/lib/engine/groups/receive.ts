@@ -120,6 +120,8 @@ export class GroupReceiver {
 			this.#workDue();
 			return owed(next);
 		}
+		// A member added back leaves its old member connection unlisted, for the work to delete.
+		if (event.type === 'memberAdded') this.#workDue();
 		if (event.type !== 'left' && event.type !== 'memberRemoved') return next;
 		this.#workDue();
 		return rotateSenderKey(w, this.#ctx.contacts(), next);

@@ -51,12 +51,14 @@ export const withMember = (g: StoredGroup, memberId: string, change: (m: StoredM
 });
 
 /**
- * The group with `m` added; former members past MAX_FORMER_MEMBERS go, oldest first (their names
- * on old messages become "Former member"; a member connection of theirs, work.ts deletes). With
- * `hasRoom` checked first, a group never lists more than MAX_GROUP_MEMBERS - 1 + MAX_FORMER_MEMBERS.
+ * The group with `m` added: in place of the former member with its id, if there is one (a member
+ * added back, §11.9), else at the end. Former members past MAX_FORMER_MEMBERS go, oldest first
+ * (their names on old messages become "Former member"). A member connection of a record that
+ * went, work.ts deletes. With `hasRoom` checked first, a group never lists more than
+ * MAX_GROUP_MEMBERS - 1 + MAX_FORMER_MEMBERS.
  */
 export function withNewMember(g: StoredGroup, m: StoredMember): StoredGroup {
-	const members = [...g.members, m];
+	const members = [...g.members.filter((x) => x.memberId !== m.memberId), m];
 	let over = members.filter(isFormer).length - MAX_FORMER_MEMBERS;
 	return { ...g, members: over > 0 ? members.filter((x) => !(isFormer(x) && over-- > 0)) : members };
 }
@@ -87,7 +89,7 @@ export function applyAnnouncement(g: StoredGroup, senderId: string, e: Announcem
 	switch (e.type) {
 		case 'memberAdded':
 			if (!mayAdd(sender.role, e.role)) return 'not-allowed';
-			if (target === me || g.members.some((m) => m.memberId === target)) return g;
+			if (target === me || current(g).some((m) => m.memberId === target)) return g;
 			if (!hasRoom(g)) return 'group-full';
 			return withNewMember(g, newMember(target as string, e.name, e.role));
 		case 'memberRemoved':
