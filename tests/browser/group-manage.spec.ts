@@ -1,12 +1,13 @@
 /**
  * Creating and managing a group (issue 12), as three people see it: Alice makes a group with her
  * contacts Bob and Carol from "New group"; all three see it in their chat lists; its details list
- * the members with names and roles; Alice makes Bob an admin and renames the group, and the others
- * see both; she removes Carol ("Remove from group"), whose details then say she was removed, and
- * adds her back ("Add members"); Bob leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
+ * the members with names and roles; Carol turns on read receipts and Alice sees "read by 1"; Alice
+ * makes Bob an admin and renames the group, and the others see both; she removes Carol ("Remove
+ * from group"), whose details then say she was removed, and adds her back ("Add members"); Bob
+ * leaves ("Leave group"). Every wait is for what a person sees after relay round trips.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { answerInvitation, newPerson, openChat } from './support/people.js';
+import { answerInvitation, messageItem, newPerson, openChat, send } from './support/people.js';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -86,6 +87,23 @@ test('the details list the members by name, role and status; a member compares a
 	await openDetails(bob, 'Trip');
 	await member(bob, 'Carol').getByRole('button', { name: 'Safety code' }).click();
 	await expect(member(bob, 'Carol').getByLabel('Safety code', { exact: true })).toHaveText(code);
+});
+
+test('read receipts are off in a group until a member turns them on; then the sender sees who read', async () => {
+	const receipts = carol.getByRole('checkbox', { name: 'Send read receipts in this group' });
+	await expect(receipts).not.toBeChecked();
+	await receipts.check();
+	await expect(receipts).toBeChecked();
+	await openChat(alice, 'Trip');
+	await send(alice, 'Read me');
+	// Carol opens the chat and reads it; Bob, on the details screen, does not.
+	await openChat(carol, 'Trip');
+	await expect(messageItem(carol, 'Read me')).toBeVisible(ROUND_TRIP);
+	await expect(messageItem(alice, 'Read me').getByText('Delivered to 2 of 2 · read by 1')).toBeVisible(ROUND_TRIP);
+	await alice.screenshot({ path: `${SHOTS}/read-by-desktop.png` });
+	await openDetails(alice, 'Trip');
+	await openDetails(carol, 'Trip');
+	await expect(receipts).toBeChecked();
 });
 
 test('the owner makes Bob an admin, and the others see his new role', async () => {

@@ -141,8 +141,8 @@ export interface MessageView {
 	readonly unsupported: boolean;
 	/** In a group: who sent it (null: I did). */
 	readonly sender: { readonly memberId: string; readonly name: string } | null;
-	/** My group message: to how many of the members it went to it was delivered ("delivered to 3 of 5"). */
-	readonly delivery: { readonly delivered: number; readonly of: number } | null;
+	/** My group message: to how many of the members it went to it was delivered ("delivered to 3 of 5"), and how many read it. */
+	readonly delivery: { readonly delivered: number; readonly read: number; readonly of: number } | null;
 }
 
 /** One member of a group as I see it (me excluded). */
@@ -168,6 +168,8 @@ export interface GroupView {
 	readonly myRole: GroupRole;
 	/** `removed`: I was removed from this group; `left`: I left it. Nothing more arrives either way. */
 	readonly state: 'active' | 'removed' | 'left';
+	/** I send read receipts in this group (`setReadReceipts`; off by default). */
+	readonly readReceipts: boolean;
 	readonly members: readonly GroupMemberView[];
 }
 
@@ -254,6 +256,7 @@ export interface EngineApi {
 	markRead(contactId: string): Promise<void>;
 	renameContact(contactId: string, alias: string): Promise<void>;
 	setVerified(contactId: string, verified: boolean): Promise<void>;
+	/** A contact: whether it gets my read receipts (on by default). A group (its chat id): whether I send them in it (off by default). */
 	setReadReceipts(contactId: string, on: boolean): Promise<void>;
 	deleteContact(contactId: string): Promise<void>;
 	relays(): Promise<RelayView[]>;

@@ -541,7 +541,8 @@ export class Engine implements EngineApi {
 	}
 
 	async setReadReceipts(contactId: string, on: boolean): Promise<void> {
-		await this.#updateContact(contactId, (c) => ({ ...c, readReceipts: on }));
+		if (this.#groups.has(contactId)) await this.#step(() => this.#groups.setReadReceipts(contactId, on));
+		else await this.#updateContact(contactId, (c) => ({ ...c, readReceipts: on }));
 	}
 
 	/** Deletes the contact here and its receive queue on the relay, so nothing more arrives. */

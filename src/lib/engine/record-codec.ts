@@ -218,7 +218,8 @@ export const MESSAGE: RecordType<StoredMessage> = {
 		unsupported: f.boolean('unsupported'),
 		...f.optional('sender', (g, n) => g.string(n)),
 		...f.optional('deliveredTo', (g, n) => g.strings(n)),
-		...f.optional('recipients', (g, n) => g.count(n))
+		...f.optional('recipients', (g, n) => g.count(n)),
+		...f.optional('readBy', (g, n) => g.strings(n))
 	})
 };
 

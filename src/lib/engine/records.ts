@@ -122,6 +122,8 @@ export interface StoredMessage {
 	/** My group message: hex member ids it was delivered to, of `recipients` it was sent to. */
 	readonly deliveredTo?: readonly string[];
 	readonly recipients?: number;
+	/** My group message: hex member ids that read it (members who send read receipts in this group); absent: none. */
+	readonly readBy?: readonly string[];
 }
 
 /** A ready-to-send relay command for one contact; sent in order, retried until the relay answers. */

@@ -74,7 +74,7 @@ export async function conversationPage(store: Store, contact: ContactView, range
 			status: message.status,
 			unsupported: message.unsupported,
 			sender: message.sender && memberName ? { memberId: message.sender, name: memberName(message.sender) } : null,
-			delivery: message.mine && message.deliveredTo && message.recipients !== undefined ? { delivered: message.deliveredTo.length, of: message.recipients } : null
+			delivery: message.mine && message.deliveredTo && message.recipients !== undefined ? { delivered: message.deliveredTo.length, read: message.readBy?.length ?? 0, of: message.recipients } : null
 		});
 	}
 	return { contact, messages, hasMore: page.hasMore };

@@ -21,12 +21,12 @@ export const repliedAuthor = (replyTo: NonNullable<MessageView['replyTo']>): str
 
 /**
  * How far my message got, or null for another's. In a group, once it has left, to how many of the
- * members it went to it was delivered ("Delivered to 2 of 3"); queued, not sent, or a 1:1 message:
- * its status.
+ * members it went to it was delivered, and by how many it was read once any did ("Delivered to 2
+ * of 3 · read by 1"); queued, not sent, or a 1:1 message: its status.
  */
 export function progress(m: Pick<MessageView, 'status' | 'delivery'>): { readonly text: string; readonly failed: boolean } | null {
 	if (!m.status) return null;
 	const left = m.status !== 'queued' && m.status !== 'failed';
-	const text = m.delivery && m.delivery.of > 0 && left ? `Delivered to ${m.delivery.delivered} of ${m.delivery.of}` : STATUS_TEXT[m.status];
+	const text = m.delivery && m.delivery.of > 0 && left ? `Delivered to ${m.delivery.delivered} of ${m.delivery.of}${m.delivery.read > 0 ? ` · read by ${m.delivery.read}` : ''}` : STATUS_TEXT[m.status];
 	return { text, failed: m.status === 'failed' };
 }

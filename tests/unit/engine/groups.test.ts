@@ -122,6 +122,32 @@ describe('groups', () => {
 		await until(() => alice.conversation(groupId), (p) => p.messages.filter((m) => m.mine).every((m) => m.delivery?.delivered === 4 && m.delivery.of === 4));
 	}, 120_000);
 
+	it('read receipts in a group are off until a member turns them on; then its reading says "read by" to each sender, and its delivery too', async () => {
+		const { engines, ids } = await formGroup(['Alice', 'Bob', 'Carol']);
+		const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+		const [aId, bId, cId] = ids as [string, string, string];
+		expect([(await bob.group(bId)).readReceipts, (await bob.conversation(bId)).contact.readReceipts]).toEqual([false, false]);
+		await bob.setReadReceipts(bId, true);
+		expect([(await bob.group(bId)).readReceipts, (await bob.conversation(bId)).contact.readReceipts]).toEqual([true, true]);
+
+		await alice.sendText(aId, 'Who has read this?');
+		await carol.sendText(cId, 'And this?');
+		for (const [e, id] of [[bob, bId], [carol, cId]] as const) await until(() => e.conversation(id), (p) => p.messages.length === 2);
+		// Each reads, then writes: a read receipt reaches Alice before the text that follows it, on the same queue.
+		await carol.markRead(cId);
+		await carol.sendText(cId, 'Seen it');
+		await bob.markRead(bId);
+		await bob.sendText(bId, 'Read them');
+		const delivery = async (e: Engine, id: string) => (await e.conversation(id)).messages.find((m) => m.mine)?.delivery;
+		await until(() => alice.conversation(aId), (p) => ['Seen it', 'Read them'].every((b) => p.messages.some((m) => m.body === b)));
+		// Bob's read receipt reached Alice; Carol's (off) never went.
+		expect((await delivery(alice, aId))?.read).toBe(1);
+		await until(() => delivery(alice, aId), (d) => d?.delivered === 2);
+		expect(await delivery(alice, aId)).toEqual({ delivered: 2, read: 1, of: 2 });
+		// And each sender gets Bob's for its own messages.
+		await until(() => delivery(carol, cId), (d) => d?.read === 1 && d.delivered === 2);
+	}, 60_000);
+
 	it('replies, edits, deletes (own; an admin any) and reactions reach every member', async () => {
 		const names = ['Alice', 'Bob', 'Carol'];
 		const { engines, ids } = await formGroup(names);

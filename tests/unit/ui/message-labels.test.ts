@@ -24,14 +24,19 @@ describe('who wrote the newest message, for a notification', () => {
 
 describe('progress of my message', () => {
 	it('in a group, delivered to k of n once it has left', () => {
-		expect(progress({ status: 'sent', delivery: { delivered: 1, of: 2 } })).toEqual({ text: 'Delivered to 1 of 2', failed: false });
-		expect(progress({ status: 'delivered', delivery: { delivered: 2, of: 2 } })).toEqual({ text: 'Delivered to 2 of 2', failed: false });
+		expect(progress({ status: 'sent', delivery: { delivered: 1, read: 0, of: 2 } })).toEqual({ text: 'Delivered to 1 of 2', failed: false });
+		expect(progress({ status: 'delivered', delivery: { delivered: 2, read: 0, of: 2 } })).toEqual({ text: 'Delivered to 2 of 2', failed: false });
+	});
+
+	it('in a group, how many read it, once any did (only members who send read receipts say so)', () => {
+		expect(progress({ status: 'sent', delivery: { delivered: 2, read: 1, of: 3 } })).toEqual({ text: 'Delivered to 2 of 3 · read by 1', failed: false });
+		expect(progress({ status: 'delivered', delivery: { delivered: 3, read: 3, of: 3 } })).toEqual({ text: 'Delivered to 3 of 3 · read by 3', failed: false });
 	});
 
 	it('queued or not sent says so, in a group too; a group with nobody else gives its status', () => {
-		expect(progress({ status: 'queued', delivery: { delivered: 0, of: 2 } })).toEqual({ text: 'queued', failed: false });
-		expect(progress({ status: 'failed', delivery: { delivered: 0, of: 2 } })).toEqual({ text: 'not sent', failed: true });
-		expect(progress({ status: 'sent', delivery: { delivered: 0, of: 0 } })).toEqual({ text: 'sent', failed: false });
+		expect(progress({ status: 'queued', delivery: { delivered: 0, read: 0, of: 2 } })).toEqual({ text: 'queued', failed: false });
+		expect(progress({ status: 'failed', delivery: { delivered: 0, read: 0, of: 2 } })).toEqual({ text: 'not sent', failed: true });
+		expect(progress({ status: 'sent', delivery: { delivered: 0, read: 0, of: 0 } })).toEqual({ text: 'sent', failed: false });
 	});
 
 	it('a 1:1 message gives its status; another person’s message nothing', () => {

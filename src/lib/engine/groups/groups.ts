@@ -263,11 +263,33 @@ export class Groups {
 		await this.#commit(w);
 	}
 
-	/** Step: the group is on screen; its unread count clears (read receipts are off in groups). */
+	/**
+	 * Step: the group is on screen; its unread count clears, and if I send read receipts in this
+	 * group, each sender of what I had not read gets one, pairwise, for its messages.
+	 */
 	async markRead(chatId: string): Promise<void> {
 		const g = this.#require(chatId);
 		if (g.unreadCount === 0) return;
-		await this.#commit(new Map([[chatId, { group: { ...g, unread: [], unreadCount: 0 }, messages: [], outbox: [] }]]));
+		const w: StepWrites = new Map();
+		if (g.readReceipts && g.state === 'active') {
+			const bySender = new Map<string, Uint8Array[]>();
+			for (const id of g.unread) {
+				const m = await this.#ctx.store().message(this.#ctx.store().messageKey(chatId, hexToBytes(id)));
+				if (m?.sender) bySender.set(m.sender, [...(bySender.get(m.sender) ?? []), m.eventId]);
+			}
+			for (const m of current(g)) {
+				const targets = bySender.get(m.memberId);
+				if (targets && m.contactId && m.status === 'connected') sendPairwise(w, this.#ctx.contacts(), m.contactId, { type: 'receipt', ...eventBase(), kind: 'read', targets });
+			}
+		}
+		put(w, chatId, { group: { ...g, unread: [], unreadCount: 0 } });
+		await this.#commit(w);
+	}
+
+	/** Step: whether I send read receipts in this group (off by default). */
+	async setReadReceipts(chatId: string, on: boolean): Promise<void> {
+		const g = this.#require(chatId);
+		await this.#commit(new Map([[chatId, { group: { ...g, readReceipts: on }, messages: [], outbox: [] }]]));
 	}
 
 	async #message(chatId: string, key: string): Promise<StoredMessage> {
@@ -302,7 +324,7 @@ export class Groups {
 	/** The group as a conversation's header sees it. */
 	chatView(chatId: string): ContactView {
 		const g = this.#require(chatId);
-		return { ...this.#summary(chatId, g), profileName: g.name, alias: null, safetyCode: null, readReceipts: false, invitationLink: null, invitationExpiresAt: null, sendProblem: null, group: { myRole: g.myRole, state: g.state } };
+		return { ...this.#summary(chatId, g), profileName: g.name, alias: null, safetyCode: null, readReceipts: g.readReceipts === true, invitationLink: null, invitationExpiresAt: null, sendProblem: null, group: { myRole: g.myRole, state: g.state } };
 	}
 
 	/** A member's name by hex id, for a message's sender line. */
@@ -324,6 +346,7 @@ export class Groups {
 			description: g.description,
 			myRole: g.myRole,
 			state: g.state,
+			readReceipts: g.readReceipts === true,
 			members: g.members.map((m) => {
 				const c = m.contactId ? contacts.get(m.contactId) : undefined;
 				const status = m.status === 'connecting' && c?.status === 'expired' ? 'expired' : m.status;

@@ -192,7 +192,7 @@ export class GroupReceiver {
 				return w;
 			}
 			case 'receipt':
-				return this.#delivered(w, chatId, member, event.targets);
+				return this.#receipted(w, chatId, member, event);
 			default:
 				throw new GroupRefusal('out-of-place');
 		}
@@ -212,15 +212,22 @@ export class GroupReceiver {
 		return withNewMember(g, newMember(id, entry.name, entry.role, todo));
 	}
 
-	/** Delivery receipts for my group messages, from one member: "delivered to k of n"; `delivered` once all have it. */
-	async #delivered(w: StepWrites, chatId: string, member: StoredMember, targets: readonly Uint8Array[]): Promise<StepWrites> {
+	/**
+	 * Receipts for my group messages, from one member: "delivered to k of n", `delivered` once all
+	 * have it; a read receipt (sent only by members who turned them on) also counts as delivered.
+	 */
+	async #receipted(w: StepWrites, chatId: string, member: StoredMember, event: Extract<DecodedChatEvent, { type: 'receipt' }>): Promise<StepWrites> {
 		const store = this.#ctx.store();
-		for (const target of targets) {
+		const id = member.memberId;
+		for (const target of event.targets) {
 			const key = store.messageKey(chatId, target);
 			const m = await store.message(key);
-			if (!m?.mine || !m.deliveredTo || m.deliveredTo.includes(member.memberId)) continue;
-			const updated: StoredMessage = { ...m, deliveredTo: [...m.deliveredTo, member.memberId] };
-			const all = updated.deliveredTo?.length === m.recipients ? applyStatus(updated, 'delivered') : null;
+			if (!m?.mine || !m.deliveredTo) continue;
+			const deliveredTo = m.deliveredTo.includes(id) ? m.deliveredTo : [...m.deliveredTo, id];
+			const readBy = event.kind === 'read' && !m.readBy?.includes(id) ? [...(m.readBy ?? []), id] : m.readBy;
+			if (deliveredTo === m.deliveredTo && readBy === m.readBy) continue;
+			const updated: StoredMessage = { ...m, deliveredTo, ...(readBy ? { readBy } : {}) };
+			const all = deliveredTo.length === m.recipients ? applyStatus(updated, 'delivered') : null;
 			put(w, chatId, { messages: [{ key, message: all ?? updated }] });
 		}
 		return w;

@@ -93,6 +93,8 @@ export interface StoredGroup {
 	readonly last: LastLine | null;
 	readonly unreadCount: number;
 	readonly unread: readonly string[];
+	/** I send read receipts in this group (§11.9); absent: off, the default. */
+	readonly readReceipts?: boolean;
 }
 
 /** What makes a contact a member connection: which group, which member (hex). */
@@ -169,7 +171,8 @@ export const GROUP: RecordType<StoredGroup> = {
 			state: f.oneOf('state', STATES),
 			last: f.nullable('last', lastLine),
 			unreadCount: f.count('unreadCount'),
-			unread: f.strings('unread')
+			unread: f.strings('unread'),
+			...f.optional('readReceipts', (g, n) => g.boolean(n))
 		};
 	}
 };
