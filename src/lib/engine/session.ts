@@ -1,6 +1,6 @@
 /**
  * The session: the open profile as one value — its name and settings as the page sees them, its
- * decrypted contacts, and a keep-nothing profile's farewells. The engine holds one while the
+ * decrypted contacts, and a keep-nothing profile's farewells. lifecycle.ts holds one while the
  * profile is unlocked and drops it whole when the profile locks, moves, is deleted or the engine
  * closes; nothing decrypted outlives it as a field of its own.
  */
