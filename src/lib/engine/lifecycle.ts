@@ -275,11 +275,17 @@ export class Lifecycle {
 		return this.requireSession().farewells(this.#host.now());
 	}
 
-	/** Disconnects and closes the database; wipes the data key from memory. Work in flight is dropped, never half-written. */
+	/**
+	 * Disconnects and closes the database; wipes the data key from memory and drops the session and
+	 * keyring whole, so a later `start` finds the profile afresh. Work in flight is dropped, never
+	 * half-written.
+	 */
 	close(): void {
 		this.#halt();
 		this.#store?.close();
 		this.#store = null;
+		this.#session = null;
+		this.#keyring = null;
 		this.#host.changes.clear();
 	}
 

@@ -78,6 +78,11 @@ describe('lock', () => {
 		await expect(again.engine.chats()).rejects.toMatchObject({ kind: 'locked' });
 		expect((await again.engine.unlock({ passphrase: PASS })).name).toBe('Alice');
 		await again.engine.close();
+		// The same engine, closed and started again, finds the profile afresh: locked, and it unlocks.
+		expect(await again.engine.start({ relays, appUrl: 'https://parley.example/', policy: { keepNothing: 'optional', autoLockMinutes: 0, allowExport: true } })).toMatchObject({ state: 'locked' });
+		await expect(again.engine.chats()).rejects.toMatchObject({ kind: 'locked' });
+		expect((await again.engine.unlock({ passphrase: PASS })).name).toBe('Alice');
+		await again.engine.close();
 	});
 
 	it('a profile without passphrase or passkey cannot be locked (it would open again by itself)', async () => {
