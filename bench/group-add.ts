@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { inviterConnected, person } from '../tests/unit/engine/people.js';
 import { groupReady, listen, settled, type GroupReady } from './lib/engine-waits.js';
 import { startEngineThread, type EngineThread } from './lib/engine-worker.js';
-import { threadCpuMs } from './lib/relay-worker.js';
+import { threadCpuMs, type RelayThread } from './lib/relay-worker.js';
 
 export interface GroupAddResult {
 	/** N: the group's size before the add (the sender and N − 1 members). */
@@ -38,10 +38,11 @@ export interface GroupAddResult {
 	readonly setupMs: number;
 }
 
-/** CPU time (ms, user + system): the sender's thread, the member threads together, and the whole process (those, the relay thread, and Node's own threads). */
+/** CPU time (ms, user + system): the sender's thread, the member threads together, the relay's thread, and the whole process (those and Node's own threads). */
 export interface Cpu {
 	readonly sender: number;
 	readonly members: number;
+	readonly relay: number;
 	readonly all: number;
 }
 
@@ -52,20 +53,22 @@ interface Member {
 	readonly senderSide: string;
 }
 
-async function cpuOf(threads: readonly EngineThread[]): Promise<Cpu> {
+async function cpuOf(relay: RelayThread, threads: readonly EngineThread[]): Promise<Cpu> {
 	const members = (await Promise.all(threads.map((t) => t.cpuMs()))).reduce((a, b) => a + b, 0);
+	const { cpuMs } = (await relay.ask({ cpu: true })) as { cpuMs: number };
 	const all = process.cpuUsage();
-	return { sender: threadCpuMs(), members, all: (all.user + all.system) / 1000 };
+	return { sender: threadCpuMs(), members, relay: cpuMs, all: (all.user + all.system) / 1000 };
 }
 
-async function cpuSince(threads: readonly EngineThread[], since: Cpu): Promise<Cpu> {
-	const now = await cpuOf(threads);
-	return { sender: now.sender - since.sender, members: now.members - since.members, all: now.all - since.all };
+async function cpuSince(relay: RelayThread, threads: readonly EngineThread[], since: Cpu): Promise<Cpu> {
+	const now = await cpuOf(relay, threads);
+	return { sender: now.sender - since.sender, members: now.members - since.members, relay: now.relay - since.relay, all: now.all - since.all };
 }
 
-/** Forms the group of `size` with its full mesh on `relay`, member engines on `threadCount` worker threads, then adds one member; `progress` hears when each setup stage is done. */
-export async function groupAdd(relay: string, size: number, threadCount: number, timeoutMs: number, progress: (done: string, ms: number) => void): Promise<GroupAddResult> {
+/** Forms the group of `size` with its full mesh on the relay thread, member engines on `threadCount` worker threads, then adds one member; `progress` hears when each setup stage is done. */
+export async function groupAdd(relayThread: RelayThread, size: number, threadCount: number, timeoutMs: number, progress: (done: string, ms: number) => void): Promise<GroupAddResult> {
 	const t0 = performance.now();
+	const relay = relayThread.address;
 	const { engine: sender } = await person([relay], 'Sender', { relay: { timeoutMs } });
 	listen(sender);
 	const threads = await Promise.all(Array.from({ length: threadCount }, () => startEngineThread({ relay, timeoutMs })));
@@ -89,7 +92,7 @@ export async function groupAdd(relay: string, size: number, threadCount: number,
 		const sees = (ready: GroupReady) => (chat: string) => settled(sender, () => sender.group(chat), groupReady(ready));
 
 		const form0 = performance.now();
-		const formCpu0 = await cpuOf(threads);
+		const formCpu0 = await cpuOf(relayThread, threads);
 		const { groupId } = await sender.createGroup(group, '', inGroup.map((m) => m.senderSide));
 		await Promise.all([
 			sees({ connected: inGroup.map((m) => m.name) })(groupId),
@@ -98,9 +101,9 @@ export async function groupAdd(relay: string, size: number, threadCount: number,
 		const formMs = performance.now() - form0;
 		const connections = (size * (size - 1)) / 2;
 		progress(`group of ${size} formed: every member connected to all ${size - 1} others (${connections.toLocaleString('en-US')} member connections)`, formMs);
-		const formCpu = await cpuSince(threads, formCpu0);
+		const formCpu = await cpuSince(relayThread, threads, formCpu0);
 
-		const addCpu0 = await cpuOf(threads);
+		const addCpu0 = await cpuOf(relayThread, threads);
 		const add0 = performance.now();
 		await sender.addMembers(groupId, [added.senderSide]);
 		await Promise.all([
@@ -109,7 +112,7 @@ export async function groupAdd(relay: string, size: number, threadCount: number,
 			...inGroup.map((m) => m.thread.groupChat(m.name, group, { connected: [added.name] }))
 		]);
 		const addMs = performance.now() - add0;
-		const addCpu = await cpuSince(threads, addCpu0);
+		const addCpu = await cpuSince(relayThread, threads, addCpu0);
 		return { size, threads: threadCount, connections, formMs, formCpu, addMs, addCpu, setupMs };
 	} finally {
 		await sender.close();

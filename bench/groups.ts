@@ -292,7 +292,7 @@ export async function groupsBenchmark(): Promise<void> {
 /** Engine level at scale: the group of ADD_OF with its full mesh, member engines on ADD_THREADS worker threads, then one member added. */
 async function addAtScale(): Promise<Findings['addAtScale']> {
 	const relay = await startRelayThread(ENGINE_LIMITS);
-	const result = await groupAdd(relay.address, ADD_OF, ADD_THREADS, TIMEOUTS.timeoutMs, (done, took) => console.log(`setup: ${done}: ${seconds(took)}`));
+	const result = await groupAdd(relay, ADD_OF, ADD_THREADS, TIMEOUTS.timeoutMs, (done, took) => console.log(`setup: ${done}: ${seconds(took)}`));
 	const rate = (await relay.ask({ rate: true })) as RateCount;
 	await relay.stop();
 	return { result, rate };
@@ -328,7 +328,7 @@ Notes:
 function printAddAtScale(r: GroupAddResult, rate: RateCount): void {
 	const perConnection = (cpu: Cpu, connections: number) => {
 		const each = (n: number) => `${(n / connections).toFixed(0)} ms`;
-		return `${each(cpu.sender + cpu.members)}: sender ${each(cpu.sender)}, members ${each(cpu.members)}; relay and the rest ${each(cpu.all - cpu.sender - cpu.members)}`;
+		return `${each(cpu.sender + cpu.members)}: sender ${each(cpu.sender)}, members ${each(cpu.members)}; relay ${each(cpu.relay)}, Node's other threads ${each(cpu.all - cpu.sender - cpu.members - cpu.relay)}`;
 	};
 	console.log(`\nEngine level, adding one member to the group of ${r.size} (member engines on ${r.threads} worker threads, the sender on the main thread, the relay on its own): ${ms(r.addMs)} from addMembers until the new member is connected to all ${r.size} and each of them to it; CPU ${perConnection(r.addCpu, r.size)} per new member connection.`);
 	printTable(
