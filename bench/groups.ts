@@ -18,14 +18,19 @@
  *   (/proc/thread-self, user + system) from `sendText` until the relay has stored every copy;
  * - the mesh's CPU per member connection while the group formed (what stops engine-level 100);
  * - adding a member to the group of 10.
+ *
+ * With GROUP_ADD_OF=50 (off by default: forming that mesh takes minutes), adding a member to the
+ * group of 50, its member engines on worker threads so both cores work (bench/group-add.ts).
  */
 import 'fake-indexeddb/auto';
 import { performance } from 'node:perf_hooks';
-import type { ChatSummary, EngineChange, GroupView, MessageView } from '../src/lib/engine/api.js';
+import type { MessageView } from '../src/lib/engine/api.js';
 import type { Engine } from '../src/lib/engine/engine.js';
 import { DEFAULT_LIMITS, type RelayLimits } from '../src/relay/server.js';
 import { connect, person } from '../tests/unit/engine/people.js';
 import { fanOutBurst, fanOutRows, kibText, type FanOutBurst, type FanOutRow } from './group-fan-out.js';
+import { groupChat, groupReady, listen, onChanges, settled, type GroupReady } from './lib/engine-waits.js';
+import { groupAdd, type Cpu, type GroupAddResult } from './group-add.js';
 import { printTable } from './lib/measure.js';
 import { percentile } from './lib/processes.js';
 import { countingWebSocket, startRelayThread, threadCpuMs, type RelayThread, type Upload } from './lib/relay-worker.js';
@@ -40,15 +45,18 @@ const GOAL_FRAMES = 10;
 const GOAL_SIZE = 100;
 /** Engines and relay share two cores: a relay command may wait long behind the engines' work. */
 const TIMEOUTS = { timeoutMs: 60_000 };
+/** N of the engine-level "add one member to a group of N" on worker threads (bench/group-add.ts); 0 (the default: forming the mesh of 50 takes minutes) leaves it out. */
+const ADD_OF = Number(process.env.GROUP_ADD_OF ?? 0);
+/** Worker threads the member engines of that run are spread over. */
+const ADD_THREADS = Number(process.env.GROUP_ADD_THREADS ?? 2);
 /** Group messages sent back to back to the largest group at the relay's default limits (as a person sending several short messages). */
 const BURST = 5;
-/** How often a wait reads again without a change (see settled). */
-const FALLBACK_CHECK_MS = 1000;
 /**
- * The engine level's relay: the defaults, but for queue creation: every engine here comes from
- * 127.0.0.1, so the per-address budget (1,024 an hour) would refuse the setup of the mesh.
+ * The engine level's relay: the defaults, but for queue creation and short-link reads: every
+ * engine here comes from 127.0.0.1, so the per-address budgets (1,024 queues an hour; 10 link
+ * reads a second, burst 50) would refuse the setup of the mesh and the 1:1 invitations of 50.
  */
-const ENGINE_LIMITS: Partial<RelayLimits> = { queuesPerAddressPerHour: 1_000_000, queuesPerConnection: 100_000 };
+const ENGINE_LIMITS: Partial<RelayLimits> = { queuesPerAddressPerHour: 1_000_000, queuesPerConnection: 100_000, linkReadsPerSecond: 1_000_000, linkReadBurst: 1_000_000 };
 /**
  * The protocol level's relay for the timed rows: the defaults, but for the command rate: one
  * sender sending a group message to 100 every few hundred ms for 20 sends is more than 100
@@ -72,54 +80,6 @@ interface Member {
 	readonly chat: string;
 }
 
-/** Each engine's change listeners of the moment (an engine cannot drop a listener, so it has one that passes changes on). */
-const listeners = new Map<Engine, Set<(c: EngineChange) => void>>();
-
-function listen(e: Engine): void {
-	listeners.set(e, new Set());
-	e.onChange((c) => {
-		for (const l of listeners.get(e) ?? []) l(c);
-	});
-}
-
-/** Calls `f` with each change `e` pushes until `f` returns true. */
-function onChanges(e: Engine, f: (c: EngineChange | null) => boolean | Promise<boolean>): Promise<void> {
-	return new Promise((resolve) => {
-		const mine = listeners.get(e) as Set<(c: EngineChange) => void>;
-		let running = false;
-		let again = false;
-		const check = async (c: EngineChange | null): Promise<void> => {
-			if (running) {
-				again = true;
-				return;
-			}
-			running = true;
-			const done = await f(c);
-			running = false;
-			if (done) {
-				mine.delete(listener);
-				clearInterval(fallback);
-				resolve();
-			} else if (again) {
-				again = false;
-				void check(null);
-			}
-		};
-		const listener = (c: EngineChange) => void check(c);
-		mine.add(listener);
-		// A state the engine reached without a change to push is still seen, a second later.
-		const fallback = setInterval(() => void check(null), FALLBACK_CHECK_MS);
-		void check(null);
-	});
-}
-
-/** Resolves once `ok(read())` holds, reading again after each change `e` pushes (no polling: 100 engines polling would load the thread being measured). */
-async function settled<T>(e: Engine, read: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-	let value: T | undefined;
-	await onChanges(e, async () => ok((value = await read())));
-	return value as T;
-}
-
 /** Resolves with when each member's watched chat first shows `body` (the page pushed with the change). */
 function arrivals(members: readonly Member[], body: string): Promise<number[]> {
 	return Promise.all(
@@ -131,15 +91,9 @@ function arrivals(members: readonly Member[], body: string): Promise<number[]> {
 }
 
 /** The member's view of the group named `name`, once `ready` holds for it. */
-async function joined(contact: Contact, name: string, ready: (g: GroupView) => boolean): Promise<Member> {
-	const e = contact.engine;
-	const chats = await settled(e, () => e.chats(), (cs) => cs.some((c) => c.kind === 'group' && c.name === name));
-	const chat = (chats.find((c) => c.kind === 'group' && c.name === name) as ChatSummary).id;
-	await settled(e, () => e.group(chat), ready);
-	return { contact, chat };
+async function joined(contact: Contact, name: string, ready: GroupReady): Promise<Member> {
+	return { contact, chat: await groupChat(contact.engine, name, ready) };
 }
-
-const connectedTo = (names: readonly string[]) => (g: GroupView) => names.every((n) => g.members.some((m) => m.name === n && m.status === 'connected'));
 
 interface RateCount {
 	refused: number;
@@ -207,8 +161,8 @@ async function addOne(sender: Engine, group: Target, added: Contact): Promise<nu
 	const t0 = performance.now();
 	const [chat] = group.senderChats as [string];
 	await sender.addMembers(chat, [added.senderSide]);
-	await joined(added, group.name, (g) => g.members.filter((m) => m.status === 'connected').length === GROUP);
-	const sees = (e: Engine, chat: string) => settled(e, () => e.group(chat), connectedTo([`Member ${GROUP}`]));
+	await joined(added, group.name, { connectedCount: GROUP });
+	const sees = (e: Engine, chat: string) => settled(e, () => e.group(chat), groupReady({ connected: [`Member ${GROUP}`] }));
 	await Promise.all([sees(sender, chat), ...group.members.map((m) => sees(m.contact.engine, m.chat))]);
 	return performance.now() - t0;
 }
@@ -225,12 +179,14 @@ interface Findings {
 	cpuPerConnection: number | null;
 	burst: FanOutBurst | null;
 	rate: RateCount;
+	/** Adding one member to the group of ADD_OF, member engines on worker threads, and the RATE count of its relay. */
+	addAtScale: { result: GroupAddResult; rate: RateCount } | null;
 }
 
 /** The engine level's people and relay, and how to form, send and close. */
 class Run {
 	readonly upload: Upload = { frames: 0, bytes: 0 };
-	readonly found: Findings = { rows: [], setup: [], addMs: null, cpuPerConnection: null, burst: null, rate: { refused: 0, closed: 0 } };
+	readonly found: Findings = { rows: [], setup: [], addMs: null, cpuPerConnection: null, burst: null, rate: { refused: 0, closed: 0 }, addAtScale: null };
 	contacts: Contact[] = [];
 	sender!: Engine;
 
@@ -258,8 +214,8 @@ class Run {
 		const chosen = this.contacts.slice(0, size - 1);
 		const { groupId } = await this.sender.createGroup(name, '', chosen.map((c) => c.senderSide));
 		const names = chosen.map((_, i) => `Member ${i + 1}`);
-		const members = await Promise.all(chosen.map((c, i) => joined(c, name, connectedTo(['Sender', ...names.filter((_, j) => j !== i)]))));
-		await settled(this.sender, () => this.sender.group(groupId), connectedTo(names));
+		const members = await Promise.all(chosen.map((c, i) => joined(c, name, { connected: ['Sender', ...names.filter((_, j) => j !== i)] })));
+		await settled(this.sender, () => this.sender.group(groupId), groupReady({ connected: names }));
 		const connections = ((size - 1) * (size - 2)) / 2 + size - 1;
 		this.found.cpuPerConnection = (threadCpuMs() - c0) / connections;
 		this.#setup(`group of ${size} formed: every member connected to all ${size - 1} others (${connections.toLocaleString('en-US')} member connections)`, t0);
@@ -329,10 +285,20 @@ export async function groupsBenchmark(): Promise<void> {
 	const largest = Math.max(...FAN_OUT_SIZES);
 	const burst = await fanOutBurst(defaultRelay, largest, BURST);
 	await defaultRelay.stop();
-	print(await engineLevel({ rows, setup: [], addMs: null, cpuPerConnection: null, burst, rate: { refused: 0, closed: 0 } }));
+	const found = await engineLevel({ rows, setup: [], addMs: null, cpuPerConnection: null, burst, rate: { refused: 0, closed: 0 }, addAtScale: null });
+	print({ ...found, addAtScale: ADD_OF > 0 ? await addAtScale() : null });
 }
 
-function print({ rows, setup, addMs, cpuPerConnection, burst, rate }: Findings): void {
+/** Engine level at scale: the group of ADD_OF with its full mesh, member engines on ADD_THREADS worker threads, then one member added. */
+async function addAtScale(): Promise<Findings['addAtScale']> {
+	const relay = await startRelayThread(ENGINE_LIMITS);
+	const result = await groupAdd(relay, ADD_OF, ADD_THREADS, TIMEOUTS.timeoutMs, (done, took) => console.log(`setup: ${done}: ${seconds(took)}`));
+	const rate = (await relay.ask({ rate: true })) as RateCount;
+	await relay.stop();
+	return { result, rate };
+}
+
+function print({ rows, setup, addMs, cpuPerConnection, burst, rate, addAtScale }: Findings): void {
 	const goal = (r: Row, ok: boolean, target: string) => (r.recipients === GOAL_SIZE && r.label.startsWith('group') ? `${target}: ${ok ? 'PASS' : 'MISS'}` : '');
 	printTable(
 		['level', 'sent as', 'recipients', 'p50 send → all have it', 'p99 send → all have it', `goal (group of ${GOAL_SIZE})`, 'frames uploaded per message', `goal (group of ${GOAL_SIZE})`, 'bytes uploaded per message', 'sender CPU per message'],
@@ -344,16 +310,34 @@ function print({ rows, setup, addMs, cpuPerConnection, burst, rate }: Findings):
 	console.log(`\n| engine-level setup (not part of the measurements) | time |\n|---|---|`);
 	for (const [what, time] of setup) console.log(`| ${what} | ${time} |`);
 	if (addMs !== null) console.log(`\nEngine level, adding one member to the group of ${GROUP}: ${ms(addMs)} from addMembers until the new member is connected to all ${GROUP} and each of them to it.`);
+	if (addAtScale) printAddAtScale(addAtScale.result, addAtScale.rate);
 	if (burst) {
 		console.log(`\nRelay rate limit at its defaults (commandsPerSecond ${DEFAULT_LIMITS.commandsPerSecond}, commandBurst ${DEFAULT_LIMITS.commandBurst}, rateStrikes ${DEFAULT_LIMITS.rateStrikes}), protocol + relay level, a fresh sender connection:`);
 		console.log(`- commands per group message to ${burst.recipients}, counted by the relay: the sender's connection issued ${burst.senderCommands} commands for ${burst.messages} messages (${(burst.senderCommands / burst.messages).toFixed(0)} per message: one SEND per member; the sender sends no ACK for its own message); each receiver's connection issued ${burst.receiverCommands.min}–${burst.receiverCommands.max} (one ACK per message it received).`);
 		console.log(`- ${burst.messages} group messages to ${burst.recipients} back to back (${burst.sends} SENDs, each message as soon as the last one's SENDs were answered; the relay had answered all ${ms(burst.sendMs)} after the first, time in which the bucket refills ${Math.floor((burst.sendMs / 1000) * DEFAULT_LIMITS.commandsPerSecond)} tokens): ${burst.refused === 0 ? 'no RATE error' : `RATE errors: ${burst.refused} SENDs refused, so ${burst.lost} of the ${burst.messages} messages missed some members`}; ${burst.closed} connections closed for the rate limit; every receiver had what was stored for it ${ms(burst.ms)} after the first send.`);
 	}
-	console.log(`Engine level, relay at the defaults but for queue creation (queuesPerAddressPerHour and queuesPerConnection raised: every engine is on 127.0.0.1): ${rate.refused} commands refused with RATE, ${rate.closed} connections closed for it (whole engine-level run).`);
+	console.log(`Engine level, relay at the defaults but for queue creation and short-link reads (queuesPerAddressPerHour, queuesPerConnection, linkReadsPerSecond and linkReadBurst raised: every engine is on 127.0.0.1): ${rate.refused} commands refused with RATE, ${rate.closed} connections closed for it (whole engine-level run).`);
 	console.log(`
 Notes:
-- protocol + relay level rows: no engines. One sender and N receivers in this Node process, each its own relay client (its own WebSocket and Noise session, the pure-TypeScript crypto the browser runs), the relay on a worker thread (SQLite in memory); 2 cores in all. A group message: a text chat event encrypted and signed once under the sender key, wrapped per member queue (group envelope), N SENDs issued in one task, which the relay client packs into as few ${'16 KiB'} frames as fit. Separate 1:1 messages: the same event sealed with each contact's PQ Double Ratchet in its own envelope, N SENDs issued the same way (batched too). Each receiver unwraps, verifies and decrypts with the sender key it was given (or ratchet-decrypts), checks the text, then ACKs. The command rate limit is raised on this relay (${FAN_OUT_LIMITS.commandsPerSecond?.toLocaleString('en-US')}/s) so the ${SENDS} timed sends are not refused; the burst above is at the defaults.
+- protocol + relay level rows: no engines. One sender and N receivers in this Node process, each its own relay client (its own WebSocket and Noise session, the pure-TypeScript crypto the browser runs), the relay on a worker thread (SQLite in memory, native crypto as the relay Parley runs); 2 cores in all. A group message: a text chat event encrypted and signed once under the sender key, wrapped per member queue (group envelope), N SENDs issued in one task, which the relay client packs into as few ${'16 KiB'} frames as fit. Separate 1:1 messages: the same event sealed with each contact's PQ Double Ratchet in its own envelope, N SENDs issued the same way (batched too). Each receiver unwraps, verifies and decrypts with the sender key it was given (or ratchet-decrypts), checks the text, then ACKs. The command rate limit is raised on this relay (${FAN_OUT_LIMITS.commandsPerSecond?.toLocaleString('en-US')}/s) so the ${SENDS} timed sends are not refused; the burst above is at the defaults.
 - send → all have it: from encrypting until the last receiver has decrypted it, receivers online, one send at a time. The receivers decrypt on this one thread, one after another, so it is an upper bound on what separate devices would see.
 - frames, bytes, CPU: the same ${SENDS} sends again with the receivers closed, so the main thread runs the sender alone: what its WebSocket sent (bytes: WebSocket payloads), and the thread's CPU time (/proc/thread-self/stat, user + system, 10 ms ticks summed over ${SENDS} sends) from encrypting until the relay answered every SEND (stored). The relay's work is on its own thread and not counted.
-- engine level rows: every engine (the sender and ${CONTACTS} contacts) in this Node process on fake-indexeddb, storage and outbox included, the group of ${GROUP} formed by the introduction protocol (PROTOCOL.md §11.9) with its full member-to-member mesh${cpuPerConnection === null ? '' : `: ${cpuPerConnection.toFixed(0)} ms of main-thread CPU per member connection (both ends and the sender's forwarding), so the full mesh of 50 (1,274 connections) would take about ${seconds(cpuPerConnection * 1274)} of CPU and of 100 (4,950) about ${seconds(cpuPerConnection * 4950)} on this one thread: why engine-level groups of 50 and 100 are not run`}. The 1:1 row sends ${GROUP - 1} texts with sendText one after another, as a person would.`);
+- engine level rows: every engine (the sender and ${CONTACTS} contacts) in this Node process on fake-indexeddb, storage and outbox included, the group of ${GROUP} formed by the introduction protocol (PROTOCOL.md §11.9) with its full member-to-member mesh${cpuPerConnection === null ? '' : `: ${cpuPerConnection.toFixed(0)} ms of main-thread CPU per member connection (both ends and the sender's forwarding), so the full mesh of 50 (1,225 connections) would take about ${seconds(cpuPerConnection * 1225)} of CPU and of 100 (4,950) about ${seconds(cpuPerConnection * 4950)} on this one thread: why the group of 50 is formed with its members on worker threads (GROUP_ADD_OF=50) and the group of 100 not at all`}. The 1:1 row sends ${GROUP - 1} texts with sendText one after another, as a person would.`);
+}
+
+function printAddAtScale(r: GroupAddResult, rate: RateCount): void {
+	const perConnection = (cpu: Cpu, connections: number) => {
+		const each = (n: number) => `${(n / connections).toFixed(0)} ms`;
+		return `${each(cpu.sender + cpu.members)}: sender ${each(cpu.sender)}, members ${each(cpu.members)}; relay ${each(cpu.relay)}, Node's other threads ${each(cpu.all - cpu.sender - cpu.members - cpu.relay)}`;
+	};
+	console.log(`\nEngine level, adding one member to the group of ${r.size} (member engines on ${r.threads} worker threads, the sender on the main thread, the relay on its own): ${ms(r.addMs)} from addMembers until the new member is connected to all ${r.size} and each of them to it; CPU ${perConnection(r.addCpu, r.size)} per new member connection.`);
+	printTable(
+		[`engine level, group of ${r.size}`, 'time', 'CPU per member connection'],
+		[
+			[`${r.size + 1} engines made, each member connected 1:1 to the sender (setup)`, seconds(r.setupMs), ''],
+			[`full mesh formed: ${r.connections.toLocaleString('en-US')} member connections (setup)`, seconds(r.formMs), perConnection(r.formCpu, r.connections)],
+			[`one member added: connected to all ${r.size}, each of them to it`, ms(r.addMs), perConnection(r.addCpu, r.size)]
+		]
+	);
+	console.log(`Its relay (the engine level's limits, a relay thread of its own): ${rate.refused} commands refused with RATE, ${rate.closed} connections closed for it.`);
 }

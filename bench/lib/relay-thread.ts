@@ -1,10 +1,12 @@
 /**
- * A relay on a worker thread of the benchmark's process, with the limits it is given, so the main
- * thread's CPU time (/proc/thread-self) is the benchmark's alone. It answers three questions:
+ * A relay on a worker thread of the benchmark's process, with the limits it is given and the
+ * native crypto of the relay Parley runs, so the main thread's CPU time (/proc/thread-self) is the
+ * benchmark's alone. It answers three questions:
  * `{ until: n }` → `{ stored: n }` once n SENDs have been stored since it started;
  * `{ rate: true }` → how many commands it refused with RATE and how many connections it closed
  * for the rate limit (PROTOCOL.md §7.4); `{ commands: true }` → the commands each connection
- * issued since the last such question, most first (then the count starts again).
+ * issued since the last such question, most first (then the count starts again); `{ cpu: true }`
+ * → its thread's CPU time so far (ms).
  *
  * Both counts wrap `Connection.prototype.takeToken`, the one place the relay decides RATE (each
  * command takes one token): a measurement, not a change of what the relay does.
@@ -12,17 +14,20 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { formatRelayAddress } from '../../src/lib/protocol/address.js';
 import { Connection } from '../../src/relay/connection.js';
+import { NATIVE_NOISE_SUITE } from '../../src/relay/native-noise.js';
+import { NATIVE_RELAY_CRYPTO_SUITE } from '../../src/relay/native-relay-crypto.js';
 import type { RelayLimits } from '../../src/relay/server.js';
 import { SqliteStore } from '../../src/relay/sqlite-store.js';
 import type { RelayStore } from '../../src/relay/store.js';
 import { startRelay } from '../../tests/unit/relay/harness.js';
+import { cpuMilliseconds } from './processes.js';
 
 export interface RelayThreadData {
 	readonly limits: Partial<RelayLimits>;
 }
 
-export type RelayThreadRequest = { readonly until: number } | { readonly rate: true } | { readonly commands: true };
-export type RelayThreadReply = { readonly address: string } | { readonly stored: number } | { readonly refused: number; readonly closed: number } | { readonly perConnection: readonly number[] };
+export type RelayThreadRequest = { readonly until: number } | { readonly rate: true } | { readonly commands: true } | { readonly cpu: true };
+export type RelayThreadReply = { readonly address: string } | { readonly stored: number } | { readonly refused: number; readonly closed: number } | { readonly perConnection: readonly number[] } | { readonly cpuMs: number };
 
 const port = parentPort as NonNullable<typeof parentPort>;
 let stored = 0;
@@ -52,9 +57,11 @@ class CountingStore extends SqliteStore {
 	}
 }
 
-const relay = await startRelay({ store: new CountingStore(':memory:'), limits: (workerData as RelayThreadData).limits });
+// The crypto of the relay Parley runs (src/relay/main.ts: OpenSSL through node:crypto), not the protocol's pure-TypeScript default.
+const relay = await startRelay({ store: new CountingStore(':memory:'), limits: (workerData as RelayThreadData).limits, crypto: NATIVE_RELAY_CRYPTO_SUITE, noiseSuite: NATIVE_NOISE_SUITE });
 port.on('message', (m: RelayThreadRequest) => {
-	if ('commands' in m) {
+	if ('cpu' in m) port.postMessage({ cpuMs: cpuMilliseconds('thread-self') } satisfies RelayThreadReply);
+	else if ('commands' in m) {
 		port.postMessage({ perConnection: [...commands.values()].sort((a, b) => b - a) } satisfies RelayThreadReply);
 		commands.clear();
 	} else if ('rate' in m) port.postMessage({ refused, closed: relay.logs.filter((l) => l.includes('rate_limit')).length } satisfies RelayThreadReply);

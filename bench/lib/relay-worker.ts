@@ -4,12 +4,12 @@
  * and a `ws` WebSocket class that counts the frames and bytes its instances send, so a client's
  * upload is measured at its own socket.
  */
-import { Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import type { WebSocketFactory } from '../../src/lib/relay-client/client.js';
 import type { RelayLimits } from '../../src/relay/server.js';
 import { cpuMilliseconds } from './processes.js';
 import type { RelayThreadData, RelayThreadReply, RelayThreadRequest } from './relay-thread.js';
+import { tsWorker } from './ts-worker.js';
 
 export interface RelayThread {
 	address: string;
@@ -18,9 +18,7 @@ export interface RelayThread {
 }
 
 export async function startRelayThread(limits: Partial<RelayLimits>): Promise<RelayThread> {
-	// A worker does not inherit tsx's loader: it registers it, then imports the TypeScript module.
-	const script = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.resolve('./relay-thread.ts'))}); });`;
-	const worker = new Worker(script, { eval: true, workerData: { limits } satisfies RelayThreadData });
+	const worker = tsWorker(import.meta.resolve('./relay-thread.ts'), { limits } satisfies RelayThreadData);
 	const next = () => new Promise<RelayThreadReply>((resolve) => worker.once('message', resolve));
 	const hello = (await next()) as { address: string };
 	let asking = Promise.resolve<unknown>(undefined);

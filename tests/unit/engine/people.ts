@@ -45,10 +45,16 @@ export const texts = (ms: readonly MessageView[], mine: boolean) => ms.filter((m
 export async function connect(a: Engine, b: Engine): Promise<{ aId: string; bId: string }> {
 	const { contactId: aId, link } = await a.createInvitation();
 	const { contactId: bId } = await b.acceptInvitation(link);
-	await until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
-	await until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
+	await inviterConnected(a, aId);
+	await joinerConnected(b, bId);
 	return { aId, bId };
 }
+
+/** Resolves once the inviter's contact `aId` is connected and named (the joiner's profile arrived). */
+export const inviterConnected = (a: Engine, aId: string) => until(() => a.contact(aId), (c) => c.status === 'connected' && c.name !== 'Contact' && c.profileName !== '');
+
+/** Resolves once the joiner's contact `bId` is connected and knows the inviter's profile name. */
+export const joinerConnected = (b: Engine, bId: string) => until(() => b.contact(bId), (c) => c.status === 'connected' && c.profileName !== '');
 
 /** The raw rows of one table of a profile's database (fake-indexeddb), read without the engine. */
 export async function rawRows<T = Record<string, unknown>>(profile: string, table: string): Promise<T[]> {

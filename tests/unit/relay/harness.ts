@@ -10,7 +10,7 @@ import { NOISE_SUITE, NkInitiator, type NoiseSuite, type NoiseTransport } from '
 import { systemRandom } from '../../../src/lib/protocol/random.js';
 import { authenticate, relayAuthKey } from '../../../src/lib/protocol/relay-auth.js';
 import { commandContent, decodeBatch, decodeRelayHello, decodeReplyContent, encodeCommand, encodeHello, type ClientCommand, type RelayReply } from '../../../src/lib/protocol/relay-commands.js';
-import { RELAY_CRYPTO_SUITE } from '../../../src/lib/protocol/relay-crypto.js';
+import { RELAY_CRYPTO_SUITE, type RelayCryptoSuite } from '../../../src/lib/protocol/relay-crypto.js';
 import { RelayClient, RelayClientError, type QueueMessage, type RelayClientOptions, type WebSocketFactory } from '../../../src/lib/relay-client/client.js';
 import { RelayServer, type RelayLimits } from '../../../src/relay/server.js';
 import { SqliteStore } from '../../../src/relay/sqlite-store.js';
@@ -26,7 +26,7 @@ export interface TestRelay {
 }
 
 export async function startRelay(
-	opts: { dbPath?: string; store?: RelayStore; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string; noiseSuite?: NoiseSuite } = {}
+	opts: { dbPath?: string; store?: RelayStore; limits?: Partial<RelayLimits>; trustedProxies?: string[]; statsToken?: string; noiseSuite?: NoiseSuite; crypto?: RelayCryptoSuite } = {}
 ): Promise<TestRelay> {
 	const identity = generateDhKeyPair(systemRandom);
 	const logs: string[] = [];
@@ -37,6 +37,7 @@ export async function startRelay(
 		trustedProxies: opts.trustedProxies,
 		statsToken: opts.statsToken,
 		noiseSuite: opts.noiseSuite,
+		crypto: opts.crypto,
 		log: (event, fields) => logs.push(JSON.stringify({ event, ...fields }))
 	});
 	const server = relay.createServer();
