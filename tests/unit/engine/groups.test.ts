@@ -280,6 +280,11 @@ describe('groups', () => {
 		const cId = ids[2] as string;
 		const daveId = await memberId(alice, ids[0] as string, 'Dave');
 		await expect(bob.removeMember(ids[1] as string, daveId)).rejects.toMatchObject({ kind: 'not-allowed' });
+		// Bob's engine sends his sender key on each member connection before his first group
+		// message there; once that message reached Carol and Alice, so had his key, and closing his
+		// engine strands nothing they need.
+		await bob.sendText(ids[1] as string, 'Hello');
+		for (const [e, id] of [[alice, ids[0]], [carol, cId]] as const) await until(() => e.conversation(id as string), (p) => p.messages.some((m) => m.body === 'Hello'));
 		// Bob (a member) sends one anyway, then a text, with his stored sender key, straight to the relay.
 		await bob.close();
 		const atBob = await stored(profiles[1] as string);
