@@ -4,8 +4,9 @@
  *
  * Guarantees: `GROUP` decodes a sealed group record field by field (record-codec.ts style): ids of
  * their exact length, roles and statuses from their closed sets, distinct member ids, at most
- * MAX_GROUP_MEMBERS - 1 current members and MAX_FORMER_MEMBERS more in all (former ones), at most two received sender keys per member; anything else is a
- * `RecordError`. Sender-key states stay serialized (§11.6) here; reading them is the caller's.
+ * MAX_GROUP_MEMBERS - 1 current members and MAX_FORMER_MEMBERS more in all (former ones), at most
+ * two received sender keys per member; anything else is a `RecordError`. Sender-key states stay
+ * serialized (§11.6) here; reading them is the caller's.
  */
 import { GROUP_ID_LENGTH, GROUP_ROLES, MEMBER_ID_LENGTH, type GroupRole } from '../../protocol/events.js';
 import { lastLine, RecordError, type Fields, type RecordType } from '../record-codec.js';
