@@ -181,7 +181,8 @@ export class Engine implements EngineApi {
 	onChange(listener: (change: EngineChange) => void): void {
 		this.#changes.listen(listener);
 	}
-// ---- reading ---------------------------------------------------------------------------
+
+	// ---- reading ---------------------------------------------------------------------------
 
 	async chats(): Promise<ChatSummary[]> {
 		return this.#guard(async () => chatList(this.#contacts().entries(), this.#groups.summaries()));

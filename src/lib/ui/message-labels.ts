@@ -1,7 +1,7 @@
 /**
  * What the conversation says about a message in words: who wrote it, and how far a message of
- * mine got; and who wrote a chat's newest message, for a notification. One wording for the screen
- * and for a screen reader. Pure.
+ * mine got; and a chat's newest message, for the chat list and for a notification. One wording
+ * for the screen and for a screen reader. Pure.
  */
 import type { ChatSummary, MessageView } from '$lib/engine/api.js';
 
@@ -12,6 +12,10 @@ export const STATUS_TEXT = { queued: 'queued', sent: 'sent', delivered: 'deliver
 export function author(m: Pick<MessageView, 'mine' | 'sender'>, contactName: string): string {
 	return m.mine ? 'You' : (m.sender?.name ?? contactName);
 }
+
+/** A chat's newest message as the chat list shows it ("You: …", in a group "Bob: …", else its text); null: none. */
+export const newestLine = (c: Pick<ChatSummary, 'lastText' | 'lastMine' | 'lastFrom'>): string | null =>
+	c.lastText ? `${c.lastMine ? 'You: ' : c.lastFrom ? `${c.lastFrom}: ` : ''}${c.lastText}` : null;
 
 /** Who wrote a chat's newest message, as a notification names them: the contact, or the member and the group ("Bob in Hikers"). */
 export const newestFrom = (c: Pick<ChatSummary, 'kind' | 'name' | 'lastFrom'>): string => (c.kind === 'group' && c.lastFrom ? `${c.lastFrom} in ${c.name}` : c.name);

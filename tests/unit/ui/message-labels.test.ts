@@ -1,6 +1,6 @@
 /** Who wrote a message and how far mine got, in words (src/lib/ui/message-labels.ts). */
 import { describe, expect, it } from 'vitest';
-import { author, newestFrom, progress, repliedAuthor } from '../../../src/lib/ui/message-labels.js';
+import { author, newestFrom, newestLine, progress, repliedAuthor } from '../../../src/lib/ui/message-labels.js';
 
 const bob = { memberId: 'b0b', name: 'Bob' };
 
@@ -11,6 +11,15 @@ describe('authors', () => {
 		expect(author({ mine: false, sender: null }, 'Dana')).toBe('Dana');
 		expect(repliedAuthor({ key: 'k', body: 'hi', mine: true, name: null })).toBe('You');
 		expect(repliedAuthor({ key: 'k', body: 'hi', mine: false, name: 'Carol' })).toBe('Carol');
+	});
+});
+
+describe('the newest message, as the chat list shows it', () => {
+	it('mine after "You:", a group member\'s after their name, a contact\'s alone; none: null', () => {
+		expect(newestLine({ lastText: 'Hi', lastMine: true, lastFrom: null })).toBe('You: Hi');
+		expect(newestLine({ lastText: 'The lake', lastMine: false, lastFrom: 'Bob' })).toBe('Bob: The lake');
+		expect(newestLine({ lastText: 'Hi', lastMine: false, lastFrom: null })).toBe('Hi');
+		expect(newestLine({ lastText: null, lastMine: false, lastFrom: null })).toBeNull();
 	});
 });
 

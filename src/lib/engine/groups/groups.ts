@@ -272,9 +272,10 @@ export class Groups {
 		if (g.unreadCount === 0) return;
 		const w: StepWrites = new Map();
 		if (g.readReceipts && g.state === 'active') {
+			const store = this.#ctx.store();
 			const bySender = new Map<string, Uint8Array[]>();
 			for (const id of g.unread) {
-				const m = await this.#ctx.store().message(this.#ctx.store().messageKey(chatId, hexToBytes(id)));
+				const m = await store.message(store.messageKey(chatId, hexToBytes(id)));
 				if (m?.sender) bySender.set(m.sender, [...(bySender.get(m.sender) ?? []), m.eventId]);
 			}
 			for (const m of current(g)) {

@@ -59,8 +59,9 @@ export const withMember = (g: StoredGroup, memberId: string, change: (m: StoredM
  */
 export function withNewMember(g: StoredGroup, m: StoredMember): StoredGroup {
 	const members = [...g.members.filter((x) => x.memberId !== m.memberId), m];
-	let over = members.filter(isFormer).length - MAX_FORMER_MEMBERS;
-	return { ...g, members: over > 0 ? members.filter((x) => !(isFormer(x) && over-- > 0)) : members };
+	const former = members.filter(isFormer);
+	const dropped = new Set(former.slice(0, Math.max(0, former.length - MAX_FORMER_MEMBERS)));
+	return { ...g, members: members.filter((x) => !dropped.has(x)) };
 }
 
 /** A member I learn of, not connected yet. */
